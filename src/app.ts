@@ -1,0 +1,141 @@
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { buildRegistry, type CommandDeps } from "./commands/index.js";
+import type { Config } from "./config/load.js";
+import { Directory } from "./core/directory.js";
+import { createInviteHandler } from "./handlers/invite.js";
+import { createMessageHandler } from "./handlers/message.js";
+import type { Logger } from "./log.js";
+import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
+import type { Transport } from "./matrix/transport.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { Database } from "./store/db.js";
+import { migrate } from "./store/migrations.js";
+import { ReceiptStore } from "./store/receipts.js";
+import { startOpsServer } from "./web/server.js";
+
+export interface StartDeps {
+  log: Logger;
+  /** Replaces the Matrix transport (tests, shell); defaults to the matrix-bot-sdk one. */
+  transport?: (receipts: ReceiptStore, metrics: Metrics) => Transport;
+}
+
+export interface BotHandle {
+  httpPort: number;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the store, connects Redis, builds the command table and the
+ * handlers, starts the Matrix transport and the ops endpoints. Returns handles; sends nothing itself.
+ */
+export async function start(config: Config, deps: StartDeps): Promise<BotHandle> {
+  const { log } = deps;
+  mkdirSync(config.storage.data_dir, { recursive: true });
+  const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"));
+  const schemaVersion = await migrate(db);
+  log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
+
+  const metrics = createMetrics();
+  const receipts = new ReceiptStore(db);
+  const redis = new Redis(config.redis.url, {
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 500, 5000),
+  });
+  redis.on("error", (error) => log.debug({ err: error.message }, "redis connection error"));
+
+  const token = config.secrets.matrixAccessToken;
+  if (!token) throw new Error("MATRIX_ACCESS_TOKEN (or MATRIX_ACCESS_TOKEN_FILE) is not set");
+  const transport =
+    deps.transport?.(receipts, metrics) ??
+    new BotSdkTransport({
+      homeserverUrl: config.matrix.homeserver_url,
+      accessToken: token,
+      userId: config.matrix.bot_user_id,
+      receipts,
+      log,
+      metrics,
+    });
+
+  const directory = new Directory(config);
+  const registry = buildRegistry();
+  const rooms = await resolveRooms(config, transport, log);
+  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now() };
+  const displayName = await transport.displayName();
+
+  const ops = await startOpsServer({
+    host: config.http.host,
+    port: config.http.port,
+    maxSyncAgeSeconds: config.sync.max_age_seconds,
+    registry: metrics.registry,
+    probes: {
+      lastSyncAt: () => transport.lastSyncAt(),
+      pingRedis: async () => {
+        await redis.ping();
+      },
+      pingSqlite: async () => {
+        await db.get("SELECT 1");
+      },
+    },
+  });
+
+  await transport.start({
+    onEvent: createMessageHandler({
+      directory,
+      registry,
+      commandDeps,
+      roomById: (roomId) => rooms.byId.get(roomId),
+      receipts,
+      transport,
+      botNames: () => ({ userId: transport.userId, displayName }),
+      log,
+      metrics,
+    }),
+    onInvite: createInviteHandler({
+      directory,
+      isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
+      transport,
+      log,
+      metrics,
+    }),
+  });
+  log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
+
+  return {
+    httpPort: ops.port,
+    metrics,
+    async close() {
+      log.info("shutting down");
+      await transport.close();
+      await closeServer(ops.server);
+      redis.disconnect();
+      await db.close();
+      log.info("stopped");
+    },
+  };
+}
+
+/** Resolves configured aliases to room ids; a room that cannot be resolved yet is logged and skipped. */
+async function resolveRooms(config: Config, transport: Transport, log: Logger) {
+  const byId = new Map<string, Config["rooms"][number]>();
+  for (const room of config.rooms) {
+    try {
+      byId.set(await transport.resolveRoom(room.room), room);
+    } catch (error) {
+      log.error({ room: room.key, alias: room.room, err: (error as Error).message }, "cannot resolve configured room");
+    }
+  }
+  return { byId };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** Matrix ids as the configuration writes them: `@localpart:server`. */
+const userId = z.string().regex(/^@[^:\s]+:[^\s]+$/, "identifiant Matrix attendu, ex. @prenom.nom:serveur");
+const roomRef = z
+  .string()
+  .regex(/^[#!][^:\s]+:[^\s]+$/, "alias (#salon:serveur) ou identifiant (!id:serveur) de salon attendu");
+const key = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "clé en minuscules, ex. ddsp");
+
+export const serviceSchema = z.strictObject({
+  key,
+  name: z.string().min(1),
+  role: z.enum(["coordinator", "partner"]),
+  members: z.array(userId).min(1),
+});
+
+export const referentSchema = z.strictObject({
+  user_id: userId,
+  name: z.string().min(1),
+});
+
+export const roomSchema = z.strictObject({
+  key,
+  kind: z.enum(["service", "coordination", "triage"]),
+  service: key.optional(),
+  room: roomRef,
+});
+
+/** The file as operators write it (YAML or JSON). Secrets are not allowed here. */
+export const configFileSchema = z.strictObject({
+  cross: z.strictObject({
+    name: z.string().min(1),
+    departement: z.string().regex(/^(\d{2}|2A|2B|97\d)$/, "numéro de département, ex. \"88\""),
+    locale: z.literal("fr"),
+    timezone: z.string().refine(isKnownTimeZone, "fuseau horaire IANA inconnu, ex. Europe/Paris"),
+  }),
+  matrix: z.strictObject({
+    homeserver_url: z.url({ protocol: /^https?$/ }),
+    bot_user_id: userId,
+  }),
+  services: z.array(serviceSchema).min(1),
+  referents: z.array(referentSchema).default([]),
+  rooms: z.array(roomSchema).min(1),
+  storage: z.strictObject({ data_dir: z.string().min(1) }),
+  redis: z.strictObject({ url: z.url({ protocol: /^rediss?$/ }) }),
+  http: z.strictObject({
+    host: z.string().default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535),
+  }),
+  sync: z
+    .strictObject({ max_age_seconds: z.number().int().positive().default(90) })
+    .default({ max_age_seconds: 90 }),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type RoomConfig = z.infer<typeof roomSchema>;
+export type ReferentConfig = z.infer<typeof referentSchema>;
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("fr-FR", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+import type { Message } from "../core/message.js";
+import { noticeContent, reactionContent, threadOf } from "../matrix/content.js";
+import type { InboundEvent, Transport } from "../matrix/transport.js";
+
+export type Verdict = "ok" | "ko";
+
+/**
+ * The room protocol for a command: details as an `m.notice` in the command's thread, then ✅ or ❌
+ * on the command. Transaction keys derive from the command's event id, so handling the same event
+ * again (after a crash) re-sends nothing new.
+ */
+export async function respond(
+  transport: Pick<Transport, "send">,
+  command: Pick<InboundEvent, "roomId" | "eventId" | "content">,
+  verdict: Verdict,
+  details: Message,
+): Promise<void> {
+  const thread = threadOf(command.eventId, command.content);
+  await transport.send(command.roomId, "m.room.message", noticeContent(details, thread), `reply:${command.eventId}`);
+  await transport.send(
+    command.roomId,
+    "m.reaction",
+    reactionContent(command.eventId, verdict === "ok" ? "✅" : "❌"),
+    `react:${command.eventId}`,
+  );
+}

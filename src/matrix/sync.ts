@@ -1,0 +1,68 @@
+import { isRecord } from "./content.js";
+import type { InboundEvent, InboundInvite } from "./transport.js";
+
+/** The parts of a /sync response the bot reads, already validated and flattened. */
+export interface SyncBatch {
+  nextBatch: string;
+  invites: InboundInvite[];
+  rooms: { roomId: string; events: InboundEvent[]; limited: boolean; prevBatch: string | null }[];
+}
+
+/** Presence, typing, receipts and account data are of no use to the bot: do not download them. */
+export const SYNC_FILTER = JSON.stringify({
+  presence: { not_types: ["*"] },
+  account_data: { not_types: ["*"] },
+  room: {
+    timeline: { limit: 100 },
+    state: { lazy_load_members: true },
+    ephemeral: { not_types: ["*"] },
+    account_data: { not_types: ["*"] },
+  },
+});
+
+export function readSyncResponse(body: unknown, botUserId: string): SyncBatch {
+  if (!isRecord(body) || typeof body.next_batch !== "string") throw new Error("malformed /sync response");
+  const rooms = isRecord(body.rooms) ? body.rooms : {};
+  const invites: InboundInvite[] = [];
+  for (const [roomId, room] of Object.entries(isRecord(rooms.invite) ? rooms.invite : {})) {
+    const events = isRecord(room) && isRecord(room.invite_state) ? room.invite_state.events : [];
+    const invite = (Array.isArray(events) ? events : []).find(
+      (e: unknown) =>
+        isRecord(e) &&
+        e.type === "m.room.member" &&
+        e.state_key === botUserId &&
+        isRecord(e.content) &&
+        e.content.membership === "invite",
+    ) as Record<string, unknown> | undefined;
+    invites.push({ roomId, inviter: typeof invite?.sender === "string" ? invite.sender : null });
+  }
+  const joined: SyncBatch["rooms"] = [];
+  for (const [roomId, room] of Object.entries(isRecord(rooms.join) ? rooms.join : {})) {
+    const timeline = isRecord(room) && isRecord(room.timeline) ? room.timeline : {};
+    const events = (Array.isArray(timeline.events) ? timeline.events : [])
+      .map((e: unknown) => toInboundEvent(roomId, e))
+      .filter((e): e is InboundEvent => e !== null);
+    joined.push({
+      roomId,
+      events,
+      limited: timeline.limited === true,
+      prevBatch: typeof timeline.prev_batch === "string" ? timeline.prev_batch : null,
+    });
+  }
+  return { nextBatch: body.next_batch, invites, rooms: joined };
+}
+
+export function toInboundEvent(roomId: string, raw: unknown): InboundEvent | null {
+  if (!isRecord(raw)) return null;
+  const { event_id, type, sender, origin_server_ts, content } = raw;
+  if (typeof event_id !== "string" || typeof type !== "string" || typeof sender !== "string") return null;
+  if (raw.state_key !== undefined) return null; // state changes are not commands
+  return {
+    roomId,
+    eventId: event_id,
+    type,
+    sender,
+    originServerTs: typeof origin_server_ts === "number" ? origin_server_ts : 0,
+    content: isRecord(content) ? content : {},
+  };
+}

@@ -1,0 +1,41 @@
+import type { MatrixContent } from "./content.js";
+
+/** A timeline event as the handlers see it, whatever client library delivered it. */
+export interface InboundEvent {
+  roomId: string;
+  eventId: string;
+  type: string;
+  sender: string;
+  originServerTs: number;
+  content: Record<string, unknown>;
+  /** True when the event arrived encrypted and could not be decrypted. */
+  undecryptable?: boolean;
+}
+
+export interface InboundInvite {
+  roomId: string;
+  inviter: string | null;
+}
+
+export interface TransportHandlers {
+  /** Called once per timeline event, in order; the transport waits for it before moving on. */
+  onEvent(event: InboundEvent): Promise<void>;
+  onInvite(invite: InboundInvite): Promise<void>;
+}
+
+/**
+ * Everything the bot needs from a Matrix client, and nothing more: the core never imports a
+ * Matrix library. Sends are idempotent: the same `txnKey` never posts twice, even across restarts.
+ */
+export interface Transport {
+  readonly userId: string;
+  start(handlers: TransportHandlers): Promise<void>;
+  send(roomId: string, type: string, content: MatrixContent, txnKey: string): Promise<string>;
+  joinRoom(roomIdOrAlias: string): Promise<string>;
+  leaveRoom(roomId: string, reason?: string): Promise<void>;
+  resolveRoom(roomIdOrAlias: string): Promise<string>;
+  displayName(): Promise<string | null>;
+  /** Seconds since the epoch of the last successful sync, or null before the first one. */
+  lastSyncAt(): number | null;
+  close(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+import sqlite3 from "sqlite3";
+
+export type SqlValue = string | number | bigint | null | Buffer;
+export type Row = Record<string, SqlValue>;
+
+/** Queries a store may run; inside `transaction` they run on the transaction, nothing else interleaves. */
+export interface Queries {
+  run(sql: string, params?: SqlValue[]): Promise<{ changes: number; lastID: number }>;
+  get<T = Row>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
+  all<T = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  exec(sql: string): Promise<void>;
+}
+
+/**
+ * One SQLite connection, serialised. sqlite3 shares a connection between callers, so a query issued
+ * while another caller is inside BEGIN…COMMIT would silently join that transaction. Every access
+ * therefore takes a turn: plain queries one at a time, transactions as a whole
+ * (`BEGIN IMMEDIATE`, so read-then-write never meets SQLITE_BUSY halfway).
+ */
+export class Database implements Queries {
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly handle: sqlite3.Database) {}
+
+  static async open(path: string): Promise<Database> {
+    const handle = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const db = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(db)));
+    });
+    const db = new Database(handle);
+    // WAL: readers never block the writer. synchronous=FULL: a report the bot has acknowledged in a
+    // room survives a power cut, not only a process crash (NORMAL would risk the last commits).
+    await db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      PRAGMA foreign_keys = ON;
+      PRAGMA busy_timeout = 5000;
+    `);
+    return db;
+  }
+
+  run(sql: string, params: SqlValue[] = []) {
+    return this.take(() => raw.run(this.handle, sql, params));
+  }
+  get<T = Row>(sql: string, params: SqlValue[] = []) {
+    return this.take(() => raw.get<T>(this.handle, sql, params));
+  }
+  all<T = Row>(sql: string, params: SqlValue[] = []) {
+    return this.take(() => raw.all<T>(this.handle, sql, params));
+  }
+  exec(sql: string) {
+    return this.take(() => raw.exec(this.handle, sql));
+  }
+
+  /** Runs `work` inside BEGIN IMMEDIATE … COMMIT; rolls back if it throws. */
+  transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    return this.take(async () => {
+      const tx: Queries = {
+        run: (sql, params = []) => raw.run(this.handle, sql, params),
+        get: (sql, params = []) => raw.get(this.handle, sql, params),
+        all: (sql, params = []) => raw.all(this.handle, sql, params),
+        exec: (sql) => raw.exec(this.handle, sql),
+      };
+      await raw.exec(this.handle, "BEGIN IMMEDIATE");
+      try {
+        const result = await work(tx);
+        await raw.exec(this.handle, "COMMIT");
+        return result;
+      } catch (error) {
+        await raw.exec(this.handle, "ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Writes a consistent copy of the live database (online backup). */
+  backupTo(path: string): Promise<void> {
+    return this.run("VACUUM INTO ?", [path]).then(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return this.take(
+      () => new Promise<void>((resolve, reject) => this.handle.close((e) => (e ? reject(e) : resolve()))),
+    );
+  }
+
+  private take<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work, work);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const raw = {
+  run: (db: sqlite3.Database, sql: string, params: SqlValue[]) =>
+    new Promise<{ changes: number; lastID: number }>((resolve, reject) =>
+      db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
+        if (error) reject(error);
+        else resolve({ changes: this.changes, lastID: this.lastID });
+      }),
+    ),
+  get: <T>(db: sqlite3.Database, sql: string, params: SqlValue[]) =>
+    new Promise<T | undefined>((resolve, reject) =>
+      db.get(sql, params, (error: Error | null, row: T | undefined) => (error ? reject(error) : resolve(row))),
+    ),
+  all: <T>(db: sqlite3.Database, sql: string, params: SqlValue[]) =>
+    new Promise<T[]>((resolve, reject) =>
+      db.all(sql, params, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows))),
+    ),
+  exec: (db: sqlite3.Database, sql: string) =>
+    new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve()))),
+};
