@@ -23,7 +23,7 @@ export interface StackRoomInfo {
   alias: string;
   kind: "service" | "coordination" | "triage";
   service: string | null;
-  /** Humans joined by the script (the bot is only invited). */
+  /** Humans joined to the room: the coordinator who created it + the invited humans (the bot is only invited). */
   members: string[];
 }
 
@@ -94,7 +94,7 @@ export async function provision(homeserver: string, sharedSecret: string, config
       const password = randomPassword();
       const reg = await registerUser(homeserver, sharedSecret, checkLocal(plan.user_id), password, false);
       if (reg.user_id !== plan.user_id) throw new Error(`registered ${reg.user_id}, expected ${plan.user_id}`);
-      return { ...plan, password, access_token: reg.access_token };
+      return { key: plan.key, user_id: plan.user_id, password, access_token: reg.access_token, role: plan.role, service: plan.service };
     }),
   );
 
@@ -144,7 +144,8 @@ export async function provision(homeserver: string, sharedSecret: string, config
         });
       }),
     );
-    rooms.push({ key: room.key, room_id: roomId, alias: room.room, kind: room.kind, service: room.service, members: humans });
+    const members = [coordinator.user_id, ...invitees];
+    rooms.push({ key: room.key, room_id: roomId, alias: room.room, kind: room.kind, service: room.service, members });
   }
   return { admin, bot, users, rooms };
 }

@@ -41,7 +41,7 @@ export class CommandRegistry {
     const names = this.availableTo(role).flatMap((c) => [c.name, ...c.aliases]);
     if (names.length === 0) return null;
     const guess = closest(normaliseCommandName(name), names);
-    return distance(normaliseCommandName(name), guess) <= Math.max(1, Math.floor(guess.length / 3)) ? guess : null;
+    return distance(normaliseCommandName(name), guess) <= Math.max(2, Math.floor(guess.length / 3)) ? guess : null;
   }
 }
 

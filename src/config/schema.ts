@@ -2,9 +2,10 @@ import { z } from "zod";
 
 /** Matrix ids as the configuration writes them: `@localpart:server`. */
 const userId = z.string().regex(/^@[^:\s]+:[^\s]+$/, "identifiant Matrix attendu, ex. @prenom.nom:serveur");
+// Room ids of room version 12 have no server part (`!abc…`); older ones do (`!abc:serveur`).
 const roomRef = z
   .string()
-  .regex(/^[#!][^:\s]+:[^\s]+$/, "alias (#salon:serveur) ou identifiant (!id:serveur) de salon attendu");
+  .regex(/^(#[^:\s]+:[^\s]+|![^\s:]+(:[^\s]+)?)$/, "alias (#salon:serveur) ou identifiant (!id) de salon attendu");
 const key = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "clé en minuscules, ex. ddsp");
 
 export const serviceSchema = z.strictObject({

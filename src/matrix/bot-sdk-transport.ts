@@ -103,12 +103,13 @@ export class BotSdkTransport implements Transport {
   private async syncLoop(handlers: TransportHandlers): Promise<void> {
     const { log, metrics, receipts } = this.options;
     let failures = 0;
+    let catchingUp = true; // the first sync returns at once, so health is green as soon as we are current
     while (!this.abort.signal.aborted) {
       const position = await receipts.syncPosition();
       const since = position?.token ?? null;
       let batch: SyncBatch;
       try {
-        batch = await this.sync(since);
+        batch = await this.sync(since, catchingUp ? 0 : (this.options.syncTimeoutMs ?? 30_000));
       } catch (error) {
         if (this.abort.signal.aborted) break;
         metrics.syncFailures.inc();
@@ -142,15 +143,17 @@ export class BotSdkTransport implements Transport {
         continue;
       }
       await receipts.saveSyncToken(batch.nextBatch);
+      catchingUp = false;
     }
   }
 
-  private async sync(since: string | null): Promise<SyncBatch> {
-    const params = new URLSearchParams({ filter: SYNC_FILTER, timeout: since ? String(this.options.syncTimeoutMs ?? 30_000) : "0" });
+  private async sync(since: string | null, timeoutMs: number): Promise<SyncBatch> {
+    const params = new URLSearchParams({ filter: SYNC_FILTER, timeout: String(since ? timeoutMs : 0) });
     if (since) params.set("since", since);
     const response = await fetch(`${this.options.homeserverUrl}/_matrix/client/v3/sync?${params}`, {
       headers: { authorization: `Bearer ${this.options.accessToken}` },
-      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout((this.options.syncTimeoutMs ?? 30_000) + 30_000)]),
+      // A homeserver that accepts the connection but never answers must not freeze the loop.
+      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs + 30_000)]),
     });
     if (!response.ok) throw new Error(`/sync answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     return readSyncResponse(await response.json(), this.userId);

@@ -1,0 +1,77 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Database } from "../../src/store/db.js";
+import { MIGRATIONS, migrate } from "../../src/store/migrations.js";
+import { ReceiptStore } from "../../src/store/receipts.js";
+
+describe("store", () => {
+  it("migrates to the latest version once, with WAL and foreign keys", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "crossbot-")), "t.sqlite");
+    const db = await Database.open(path);
+    expect(await migrate(db)).toBe(MIGRATIONS.length);
+    expect(await migrate(db)).toBe(MIGRATIONS.length);
+    expect((await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version).toBe(MIGRATIONS.length);
+    expect((await db.get<{ journal_mode: string }>("PRAGMA journal_mode"))?.journal_mode).toBe("wal");
+    expect((await db.get<{ foreign_keys: number }>("PRAGMA foreign_keys"))?.foreign_keys).toBe(1);
+    await db.close();
+  });
+
+  it("keeps strict types", async () => {
+    const db = await Database.open(":memory:");
+    await migrate(db);
+    await expect(db.run("INSERT INTO kv (key, value, updated_at) VALUES ('k', 'v', 'not a number')")).rejects.toThrow(/cannot store TEXT/);
+    await db.close();
+  });
+
+  it("remembers the sync position and handled events", async () => {
+    const db = await Database.open(":memory:");
+    await migrate(db);
+    const receipts = new ReceiptStore(db);
+    expect(await receipts.syncPosition()).toBeNull();
+    await receipts.saveSyncToken("s1", 1000);
+    await receipts.saveSyncToken("s2", 2000);
+    expect(await receipts.syncPosition()).toEqual({ token: "s2", savedAt: 2000 });
+    const event = { eventId: "$e", roomId: "!r", sender: "@u" };
+    expect(await receipts.isHandled("$e")).toBe(false);
+    await receipts.markHandled(event, "ok");
+    await receipts.markHandled(event, "error");
+    expect(await receipts.isHandled("$e")).toBe(true);
+    expect(await db.all("SELECT outcome FROM handled_events")).toEqual([{ outcome: "ok" }]);
+    await db.close();
+  });
+
+  it("never lets a query slip into another caller's transaction", async () => {
+    const db = await Database.open(":memory:");
+    await migrate(db);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tx = db
+      .transaction(async (t) => {
+        await t.run("INSERT INTO kv VALUES ('a', '1', 0)");
+        await gate;
+        throw new Error("rollback");
+      })
+      .catch(() => "rolled back");
+    // Issued while the transaction is open: must not be rolled back with it.
+    const outside = db.run("INSERT INTO kv VALUES ('b', '2', 0)");
+    release();
+    expect(await tx).toBe("rolled back");
+    await outside;
+    expect(await db.all("SELECT key FROM kv ORDER BY key")).toEqual([{ key: "b" }]);
+    await db.close();
+  });
+
+  it("backs up the live database and the copy restores", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "crossbot-"));
+    const db = await Database.open(join(dir, "live.sqlite"));
+    await migrate(db);
+    await new ReceiptStore(db).saveSyncToken("s9", 9);
+    await db.backupTo(join(dir, "backup.sqlite"));
+    await db.close();
+    const restored = await Database.open(join(dir, "backup.sqlite"));
+    expect(await new ReceiptStore(restored).syncPosition()).toEqual({ token: "s9", savedAt: 9 });
+    await restored.close();
+  });
+});
