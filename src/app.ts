@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -13,6 +14,7 @@ import type { Transport } from "./matrix/transport.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { Database } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
+import { PendingDecryptionStore } from "./store/pending-decryption.js";
 import { ReceiptStore } from "./store/receipts.js";
 import { startOpsServer } from "./web/server.js";
 
@@ -51,6 +53,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
 
   const token = config.secrets.matrixAccessToken;
   if (!token) throw new Error("MATRIX_ACCESS_TOKEN (or MATRIX_ACCESS_TOKEN_FILE) is not set");
+  const directory = new Directory(config);
+  const cryptoDir = join(config.storage.data_dir, "crypto");
   const transport =
     deps.transport?.(receipts, metrics) ??
     new BotSdkTransport({
@@ -58,11 +62,16 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       accessToken: token,
       userId: config.matrix.bot_user_id,
       receipts,
+      pending: new PendingDecryptionStore(db),
+      encryption: config.matrix.encryption
+        ? { storeDir: cryptoDir, passphrase: config.secrets.cryptoPassphrase ?? localPassphrase(cryptoDir) }
+        : null,
+      // Room keys go to the devices of configured people only, never to a stranger in the room.
+      keyRecipients: (members) => members.filter((userId) => directory.identify(userId) !== null),
       log,
       metrics,
     });
 
-  const directory = new Directory(config);
   const registry = buildRegistry();
   const rooms = await resolveRooms(config, transport, log);
   const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now() };
@@ -131,6 +140,17 @@ async function resolveRooms(config: Config, transport: Transport, log: Logger) {
     }
   }
   return { byId };
+}
+
+/**
+ * Without CROSS_CRYPTO_PASSPHRASE, the crypto store's passphrase is generated once and kept next to
+ * it (mode 600). Production should pass it from a secret instead (see README).
+ */
+function localPassphrase(dir: string): string {
+  const file = join(dir, "passphrase");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
+  return readFileSync(file, "utf8").trim();
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -8,7 +8,7 @@ z.config(z.locales.fr());
 
 /** A configuration ready to run: the file, checked, plus the secrets and overrides from the environment. */
 export interface Config extends ConfigFile {
-  secrets: { matrixAccessToken: string | null };
+  secrets: { matrixAccessToken: string | null; cryptoPassphrase: string | null };
 }
 
 export class ConfigError extends Error {
@@ -65,7 +65,7 @@ export function loadConfig(raw: unknown, env: Env, readFile: ReadFile = readUtf8
       host: env.CROSS_HTTP_HOST ?? file.http.host,
       port: env.CROSS_HTTP_PORT === undefined ? file.http.port : Number(env.CROSS_HTTP_PORT),
     },
-    secrets: { matrixAccessToken: secret("MATRIX_ACCESS_TOKEN") },
+    secrets: { matrixAccessToken: secret("MATRIX_ACCESS_TOKEN"), cryptoPassphrase: secret("CROSS_CRYPTO_PASSPHRASE") },
   };
   if (!Number.isInteger(merged.http.port) || merged.http.port < 0 || merged.http.port > 65535) {
     problems.push(`CROSS_HTTP_PORT : port invalide « ${env.CROSS_HTTP_PORT ?? ""} »`);

@@ -38,6 +38,8 @@ export const configFileSchema = z.strictObject({
   matrix: z.strictObject({
     homeserver_url: z.url({ protocol: /^https?$/ }),
     bot_user_id: userId,
+    /** End-to-end encryption (Rust crypto). On by default: Tchap's private rooms are encrypted. */
+    encryption: z.boolean().default(true),
   }),
   services: z.array(serviceSchema).min(1),
   referents: z.array(referentSchema).default([]),

@@ -31,11 +31,6 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (event.sender === deps.transport.userId) return;
     const room = deps.roomById(event.roomId);
     if (!room) return;
-    if (event.undecryptable) {
-      deps.metrics.undecryptable.inc();
-      deps.log.warn({ roomId: event.roomId, eventId: event.eventId }, "undecryptable event");
-      return;
-    }
     if (event.type !== "m.room.message" || event.content.msgtype !== "m.text") return;
     if (typeof event.content.body !== "string") return;
     const relation = event.content["m.relates_to"] as { rel_type?: unknown } | undefined;

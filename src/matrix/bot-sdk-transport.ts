@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
-import { MatrixClient, MatrixError, MemoryStorageProvider, LogService, LogLevel } from "matrix-bot-sdk";
+import { LogLevel, LogService, MatrixClient, MatrixError, MemoryStorageProvider } from "matrix-bot-sdk";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import type { PendingDecryptionStore } from "../store/pending-decryption.js";
 import type { ReceiptStore } from "../store/receipts.js";
 import type { MatrixContent } from "./content.js";
+import { BotCrypto, type MatrixRequest } from "./e2ee.js";
 import { backoffMs, sleep } from "./retry.js";
-import { readSyncResponse, SYNC_FILTER, toInboundEvent, type SyncBatch } from "./sync.js";
+import { RoomStates } from "./room-state.js";
+import { readSyncResponse, SYNC_FILTER, type SyncBatch, type SyncEvent, toInboundEvent } from "./sync.js";
 import type { InboundEvent, Transport, TransportHandlers } from "./transport.js";
 
 export interface BotSdkTransportOptions {
@@ -13,6 +16,11 @@ export interface BotSdkTransportOptions {
   accessToken: string;
   userId: string;
   receipts: Pick<ReceiptStore, "syncPosition" | "saveSyncToken">;
+  pending: PendingDecryptionStore;
+  /** End-to-end encryption: where the crypto store lives and its passphrase; null disables it. */
+  encryption: { storeDir: string; passphrase: string } | null;
+  /** Of a room's members, those whose devices may receive the room keys of the bot's messages. */
+  keyRecipients(members: string[]): string[];
   log: Logger;
   metrics: Metrics;
   /** Long-poll duration of /sync. */
@@ -25,17 +33,20 @@ const MAX_BACKFILL_PAGES = 10;
 const BACKFILL_MARGIN_MS = 5 * 60_000;
 
 /**
- * The Matrix transport on matrix-bot-sdk (clear rooms only; see docs/e2ee.md).
+ * The Matrix transport: matrix-bot-sdk's HTTP client, the bot's own /sync loop, and the Rust crypto
+ * (WASM) for encrypted rooms (see docs/e2ee.md).
  *
  * matrix-bot-sdk's own sync saves the position *before* handlers run and does not await them, so a
- * crash loses events. This transport runs its own /sync loop instead: events are handed over one by
- * one and awaited, and the position is saved only after the whole batch is handled. The SDK's
- * client is used for every other call.
+ * crash loses events. This transport runs its own loop: events are decrypted, handed over one by
+ * one and awaited, and the position is saved only after the whole batch is handled and the crypto
+ * state is written.
  */
 export class BotSdkTransport implements Transport {
   readonly userId: string;
   private readonly client: MatrixClient;
   private readonly abort = new AbortController();
+  private readonly rooms: RoomStates;
+  private crypto: BotCrypto | null = null;
   private loop: Promise<void> | null = null;
   private lastSync: number | null = null;
 
@@ -44,30 +55,42 @@ export class BotSdkTransport implements Transport {
     LogService.setLevel(LogLevel.ERROR);
     LogService.muteModule("MatrixHttpClient");
     this.client = new MatrixClient(options.homeserverUrl, options.accessToken, new MemoryStorageProvider());
+    this.rooms = new RoomStates(this.request);
   }
 
   async start(handlers: TransportHandlers): Promise<void> {
-    const whoami = (await this.client.getWhoAmI()) as { user_id: string };
+    const whoami = (await this.client.getWhoAmI()) as { user_id: string; device_id?: string };
     if (whoami.user_id !== this.userId) {
       throw new Error(`access token belongs to ${whoami.user_id}, configuration says ${this.userId}`);
+    }
+    if (this.options.encryption) {
+      if (!whoami.device_id) throw new Error("the access token has no device: encryption needs one");
+      this.crypto = await BotCrypto.open({
+        userId: this.userId,
+        deviceId: whoami.device_id,
+        storeDir: this.options.encryption.storeDir,
+        passphrase: this.options.encryption.passphrase,
+        request: this.request,
+        log: this.options.log,
+      });
     }
     this.loop = this.syncLoop(handlers);
   }
 
   async send(roomId: string, type: string, content: MatrixContent, txnKey: string): Promise<string> {
-    const txnId = `cb${createHash("sha256").update(txnKey).digest("hex").slice(0, 40)}`;
-    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${txnId}`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const response = (await this.client.doRequest("PUT", path, null, content)) as { event_id: string };
-        return response.event_id;
-      } catch (error) {
-        const wait = retryDelay(error, attempt);
-        if (wait === null || attempt + 1 >= MAX_SEND_ATTEMPTS || this.abort.signal.aborted) throw error;
-        this.options.log.warn({ roomId, attempt, waitMs: wait, err: describe(error) }, "send failed, retrying");
-        await sleep(wait, this.abort.signal);
-      }
+    const room = await this.rooms.get(roomId);
+    let eventType = type;
+    let body = content;
+    if (room.encrypted) {
+      // Never a clear event in an encrypted room: without crypto, refuse to send.
+      if (!this.crypto) throw new Error(`room ${roomId} is encrypted and encryption is disabled`);
+      body = await this.crypto.encrypt(roomId, type, content, this.options.keyRecipients([...room.members]));
+      eventType = "m.room.encrypted";
     }
+    const txnId = `cb${createHash("sha256").update(txnKey).digest("hex").slice(0, 40)}`;
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(eventType)}/${txnId}`;
+    const response = (await this.request("PUT", path, body)) as { event_id: string };
+    return response.event_id;
   }
 
   async joinRoom(roomIdOrAlias: string): Promise<string> {
@@ -95,10 +118,33 @@ export class BotSdkTransport implements Transport {
     return this.lastSync;
   }
 
+  /** The bot's device fingerprint (ed25519), for operators verifying it; null without encryption. */
+  deviceFingerprint(): string | null {
+    return this.crypto?.ed25519 ?? null;
+  }
+
   async close(): Promise<void> {
     this.abort.abort();
     await this.loop;
+    await this.crypto?.close();
   }
+
+  /**
+   * Every client-server call goes through here: 429 waits for the server's delay, 5xx and network
+   * errors back off and retry. Callers make retries safe (transaction ids).
+   */
+  private readonly request: MatrixRequest = async (method, path, body) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.client.doRequest(method, path, null, body)) as unknown;
+      } catch (error) {
+        const wait = retryDelay(error, attempt);
+        if (wait === null || attempt + 1 >= MAX_SEND_ATTEMPTS || this.abort.signal.aborted) throw error;
+        this.options.log.warn({ method, path: path.split("?")[0], attempt, waitMs: wait, err: describe(error) }, "request failed, retrying");
+        await sleep(wait, this.abort.signal);
+      }
+    }
+  };
 
   private async syncLoop(handlers: TransportHandlers): Promise<void> {
     const { log, metrics, receipts } = this.options;
@@ -107,9 +153,11 @@ export class BotSdkTransport implements Transport {
     while (!this.abort.signal.aborted) {
       const position = await receipts.syncPosition();
       const since = position?.token ?? null;
+      let raw: Record<string, unknown>;
       let batch: SyncBatch;
       try {
-        batch = await this.sync(since, catchingUp ? 0 : (this.options.syncTimeoutMs ?? 30_000));
+        raw = await this.sync(since, catchingUp ? 0 : (this.options.syncTimeoutMs ?? 30_000));
+        batch = readSyncResponse(raw, this.userId);
       } catch (error) {
         if (this.abort.signal.aborted) break;
         metrics.syncFailures.inc();
@@ -122,7 +170,11 @@ export class BotSdkTransport implements Transport {
       this.lastSync = Date.now() / 1000;
       metrics.lastSync.set(this.lastSync);
       try {
+        // Room keys arrive as to-device messages: take them in before decrypting the timeline.
+        const keys = this.crypto ? await this.crypto.receiveSync(raw) : { toDeviceCount: 0 };
+        for (const room of batch.rooms) this.rooms.update(room.roomId, room.stateChanges);
         for (const invite of batch.invites) await handlers.onInvite(invite);
+        if (keys.toDeviceCount > 0) await this.retryPending(handlers);
         // A brand-new bot (no saved position) starts from now: it does not answer the rooms' history.
         if (since !== null) {
           for (const room of batch.rooms) {
@@ -132,10 +184,12 @@ export class BotSdkTransport implements Transport {
                 : [];
             for (const event of [...earlier, ...room.events]) {
               if (this.abort.signal.aborted) return;
-              await handlers.onEvent(event);
+              const clear = await this.reveal(event);
+              if (clear) await handlers.onEvent(clear);
             }
           }
         }
+        await this.crypto?.flush();
       } catch (error) {
         // The position is not saved: the batch comes again and the ledger skips what was done.
         log.error({ err: error }, "handling a sync batch failed; it will be retried");
@@ -147,7 +201,46 @@ export class BotSdkTransport implements Transport {
     }
   }
 
-  private async sync(since: string | null, timeoutMs: number): Promise<SyncBatch> {
+  /** The event as handlers see it: decrypted when it was encrypted, or null when it cannot be yet. */
+  private async reveal(event: SyncEvent): Promise<InboundEvent | null> {
+    const { raw, ...inbound } = event;
+    if (event.type !== "m.room.encrypted" || event.sender === this.userId) return inbound;
+    if (!this.crypto) {
+      this.options.metrics.undecryptable.inc();
+      this.options.log.warn({ roomId: event.roomId, eventId: event.eventId }, "encrypted event but encryption is disabled");
+      return null;
+    }
+    const result = await this.crypto.decrypt(event.roomId, raw);
+    if (result.ok) return { ...inbound, type: result.type, content: result.content, encrypted: true };
+    const isNew = await this.options.pending.add(event.roomId, event.eventId, raw, result.reason);
+    if (isNew) this.options.metrics.undecryptable.inc();
+    this.options.log.warn(
+      { roomId: event.roomId, eventId: event.eventId, reason: result.reason, retryable: result.retryable },
+      "undecryptable event kept for retry",
+    );
+    return null;
+  }
+
+  /** Keys came in: try the events kept undecrypted again, oldest first. */
+  private async retryPending(handlers: TransportHandlers): Promise<void> {
+    if (!this.crypto) return;
+    for (const pending of await this.options.pending.list()) {
+      const result = await this.crypto.decrypt(pending.roomId, pending.event);
+      if (!result.ok) {
+        await this.options.pending.failedAgain(pending.eventId, result.reason);
+        continue;
+      }
+      const inbound = toInboundEvent(pending.roomId, pending.event);
+      if (inbound) {
+        const { raw: _raw, ...event } = inbound;
+        this.options.log.info({ roomId: pending.roomId, eventId: pending.eventId, attempts: pending.attempts }, "late decryption succeeded");
+        await handlers.onEvent({ ...event, type: result.type, content: result.content, encrypted: true });
+      }
+      await this.options.pending.remove(pending.eventId);
+    }
+  }
+
+  private async sync(since: string | null, timeoutMs: number): Promise<Record<string, unknown>> {
     const params = new URLSearchParams({ filter: SYNC_FILTER, timeout: String(since ? timeoutMs : 0) });
     if (since) params.set("since", since);
     const response = await fetch(`${this.options.homeserverUrl}/_matrix/client/v3/sync?${params}`, {
@@ -156,23 +249,20 @@ export class BotSdkTransport implements Transport {
       signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs + 30_000)]),
     });
     if (!response.ok) throw new Error(`/sync answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
-    return readSyncResponse(await response.json(), this.userId);
+    return (await response.json()) as Record<string, unknown>;
   }
 
   /**
    * A "limited" timeline means more happened while the bot was away than /sync returns: page
    * backwards so that no command typed during an outage is missed (the ledger drops repeats).
    */
-  private async backfill(roomId: string, from: string, notBefore: number): Promise<InboundEvent[]> {
-    const events: InboundEvent[] = [];
+  private async backfill(roomId: string, from: string, notBefore: number): Promise<SyncEvent[]> {
+    const events: SyncEvent[] = [];
     let token: string | undefined = from;
     for (let page = 0; page < MAX_BACKFILL_PAGES && token; page++) {
-      const response = (await this.client.doRequest(
-        "GET",
-        `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages`,
-        { from: token, dir: "b", limit: 100 },
-      )) as { chunk?: unknown[]; end?: string };
-      const chunk = (response.chunk ?? []).map((e) => toInboundEvent(roomId, e)).filter((e): e is InboundEvent => e !== null);
+      const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?${new URLSearchParams({ from: token, dir: "b", limit: "100" })}`;
+      const response = (await this.request("GET", path)) as { chunk?: unknown[]; end?: string };
+      const chunk = (response.chunk ?? []).map((e) => toInboundEvent(roomId, e)).filter((e): e is SyncEvent => e !== null);
       const recent = chunk.filter((e) => e.originServerTs >= notBefore);
       events.push(...recent);
       token = recent.length === chunk.length && chunk.length > 0 ? response.end : undefined;
@@ -182,13 +272,13 @@ export class BotSdkTransport implements Transport {
   }
 }
 
-/** How long to wait before retrying a failed send, or null when retrying cannot help. */
+/** How long to wait before retrying a failed request, or null when retrying cannot help. */
 function retryDelay(error: unknown, attempt: number): number | null {
   if (error instanceof MatrixError) {
     if (error.errcode === "M_LIMIT_EXCEEDED") return error.retryAfterMs ?? backoffMs(attempt);
     return error.statusCode >= 500 ? backoffMs(attempt) : null;
   }
-  return backoffMs(attempt); // network error: the server may have the event already; the txn id makes retrying safe
+  return backoffMs(attempt); // network error: the server may have the request already; callers made retrying safe
 }
 
 function describe(error: unknown): string {

@@ -1,11 +1,17 @@
 import { isRecord } from "./content.js";
+import type { StateChange } from "./room-state.js";
 import type { InboundEvent, InboundInvite } from "./transport.js";
+
+/** A timeline event, with its raw form kept for decryption. */
+export interface SyncEvent extends InboundEvent {
+  raw: Record<string, unknown>;
+}
 
 /** The parts of a /sync response the bot reads, already validated and flattened. */
 export interface SyncBatch {
   nextBatch: string;
   invites: InboundInvite[];
-  rooms: { roomId: string; events: InboundEvent[]; limited: boolean; prevBatch: string | null }[];
+  rooms: { roomId: string; events: SyncEvent[]; stateChanges: StateChange[]; limited: boolean; prevBatch: string | null }[];
 }
 
 /** Presence, typing, receipts and account data are of no use to the bot: do not download them. */
@@ -39,12 +45,16 @@ export function readSyncResponse(body: unknown, botUserId: string): SyncBatch {
   const joined: SyncBatch["rooms"] = [];
   for (const [roomId, room] of Object.entries(isRecord(rooms.join) ? rooms.join : {})) {
     const timeline = isRecord(room) && isRecord(room.timeline) ? room.timeline : {};
-    const events = (Array.isArray(timeline.events) ? timeline.events : [])
-      .map((e: unknown) => toInboundEvent(roomId, e))
-      .filter((e): e is InboundEvent => e !== null);
+    const state = isRecord(room) && isRecord(room.state) ? room.state : {};
+    const rawTimeline = Array.isArray(timeline.events) ? timeline.events : [];
+    const events = rawTimeline.map((e: unknown) => toInboundEvent(roomId, e)).filter((e): e is SyncEvent => e !== null);
+    const stateChanges = [...(Array.isArray(state.events) ? state.events : []), ...rawTimeline]
+      .map(toStateChange)
+      .filter((c): c is StateChange => c !== null);
     joined.push({
       roomId,
       events,
+      stateChanges,
       limited: timeline.limited === true,
       prevBatch: typeof timeline.prev_batch === "string" ? timeline.prev_batch : null,
     });
@@ -52,7 +62,7 @@ export function readSyncResponse(body: unknown, botUserId: string): SyncBatch {
   return { nextBatch: body.next_batch, invites, rooms: joined };
 }
 
-export function toInboundEvent(roomId: string, raw: unknown): InboundEvent | null {
+export function toInboundEvent(roomId: string, raw: unknown): SyncEvent | null {
   if (!isRecord(raw)) return null;
   const { event_id, type, sender, origin_server_ts, content } = raw;
   if (typeof event_id !== "string" || typeof type !== "string" || typeof sender !== "string") return null;
@@ -64,5 +74,11 @@ export function toInboundEvent(roomId: string, raw: unknown): InboundEvent | nul
     sender,
     originServerTs: typeof origin_server_ts === "number" ? origin_server_ts : 0,
     content: isRecord(content) ? content : {},
+    raw,
   };
+}
+
+function toStateChange(raw: unknown): StateChange | null {
+  if (!isRecord(raw) || typeof raw.type !== "string" || typeof raw.state_key !== "string") return null;
+  return { type: raw.type, stateKey: raw.state_key, content: isRecord(raw.content) ? raw.content : {} };
 }

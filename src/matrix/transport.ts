@@ -8,8 +8,8 @@ export interface InboundEvent {
   sender: string;
   originServerTs: number;
   content: Record<string, unknown>;
-  /** True when the event arrived encrypted and could not be decrypted. */
-  undecryptable?: boolean;
+  /** True when the event arrived encrypted (and was decrypted by the transport). */
+  encrypted?: boolean;
 }
 
 export interface InboundInvite {

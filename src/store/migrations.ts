@@ -23,6 +23,17 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX handled_events_by_time ON handled_events (handled_at);
   `,
+  // 2 — encrypted events waiting for their room key (ciphertext only).
+  `
+  CREATE TABLE undecryptable_events (
+    event_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    event_json TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_error TEXT
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {
