@@ -22,6 +22,11 @@ export function createMetrics() {
       help: "Encrypted events the bot could not decrypt",
       registers: [registry],
     }),
+    pendingDecryption: new Gauge({
+      name: "crossbot_undecryptable_pending",
+      help: "Encrypted events kept until their room key arrives",
+      registers: [registry],
+    }),
     invites: new Counter({
       name: "crossbot_invites_total",
       help: "Room invites, by decision",

@@ -65,6 +65,7 @@ export class BotSdkTransport implements Transport {
     }
     if (this.options.encryption) {
       if (!whoami.device_id) throw new Error("the access token has no device: encryption needs one");
+      this.options.metrics.pendingDecryption.set(await this.options.pending.count());
       this.crypto = await BotCrypto.open({
         userId: this.userId,
         deviceId: whoami.device_id,
@@ -214,6 +215,7 @@ export class BotSdkTransport implements Transport {
     if (result.ok) return { ...inbound, type: result.type, content: result.content, encrypted: true };
     const isNew = await this.options.pending.add(event.roomId, event.eventId, raw, result.reason);
     if (isNew) this.options.metrics.undecryptable.inc();
+    this.options.metrics.pendingDecryption.set(await this.options.pending.count());
     this.options.log.warn(
       { roomId: event.roomId, eventId: event.eventId, reason: result.reason, retryable: result.retryable },
       "undecryptable event kept for retry",
@@ -238,6 +240,7 @@ export class BotSdkTransport implements Transport {
       }
       await this.options.pending.remove(pending.eventId);
     }
+    this.options.metrics.pendingDecryption.set(await this.options.pending.count());
   }
 
   private async sync(since: string | null, timeoutMs: number): Promise<Record<string, unknown>> {
@@ -267,7 +270,7 @@ export class BotSdkTransport implements Transport {
       events.push(...recent);
       token = recent.length === chunk.length && chunk.length > 0 ? response.end : undefined;
     }
-    this.options.log.warn({ roomId, events: events.length }, "timeline was limited; backfilled");
+    if (events.length > 0) this.options.log.warn({ roomId, events: events.length }, "timeline was limited; backfilled");
     return events.reverse();
   }
 }

@@ -55,11 +55,8 @@ export class BotCrypto {
   static async open(options: BotCryptoOptions): Promise<BotCrypto> {
     await initAsync();
     const store = await openIndexedDb(options.storeDir);
-    const machine = await OlmMachine.initialize(
-      new UserId(options.userId),
-      new DeviceId(options.deviceId),
-      "cross-bot-crypto",
-      options.passphrase,
+    const machine = await withoutConsoleLog(() =>
+      OlmMachine.initialize(new UserId(options.userId), new DeviceId(options.deviceId), "cross-bot-crypto", options.passphrase),
     );
     const crypto = new BotCrypto(machine, store, options);
     options.log.info(
@@ -135,16 +132,17 @@ export class BotCrypto {
    * caller decides who they are — for the bot, the configured members present in the room.
    */
   async encrypt(roomId: string, type: string, content: Record<string, unknown>, recipients: string[]) {
-    const room = new RoomId(roomId);
-    const users = [...new Set([...recipients, this.options.userId])].map((id) => new UserId(id));
-    await this.machine.updateTrackedUsers(users);
+    const ids = [...new Set([...recipients, this.options.userId])];
+    // wasm-bindgen moves the objects of an array argument: each call needs fresh ones.
+    const users = () => ids.map((id) => new UserId(id));
+    await this.machine.updateTrackedUsers(users());
     await this.processOutgoingRequests(); // device lists of new users
-    const claim = await this.machine.getMissingSessions(users);
+    const claim = await this.machine.getMissingSessions(users());
     if (claim) await this.send(claim);
     const settings = new EncryptionSettings();
     settings.sharingStrategy = CollectStrategy.deviceBasedStrategy(false, false);
-    for (const request of await this.machine.shareRoomKey(room, users, settings)) await this.send(request);
-    const encrypted: unknown = JSON.parse(await this.machine.encryptRoomEvent(room, type, JSON.stringify(content)));
+    for (const request of await this.machine.shareRoomKey(new RoomId(roomId), users(), settings)) await this.send(request);
+    const encrypted: unknown = JSON.parse(await this.machine.encryptRoomEvent(new RoomId(roomId), type, JSON.stringify(content)));
     if (!isRecord(encrypted)) throw new Error("encryption produced no content");
     return encrypted;
   }
@@ -191,5 +189,16 @@ export class BotCrypto {
     if (request.id !== undefined) {
       await this.machine.markRequestAsSent(request.id, request.type, JSON.stringify(response ?? {}));
     }
+  }
+}
+
+/** node-indexeddb prints debugging lines with console.log when a database opens: keep stdout JSON-only. */
+async function withoutConsoleLog<T>(work: () => Promise<T>): Promise<T> {
+  const original = console.log;
+  console.log = () => undefined;
+  try {
+    return await work();
+  } finally {
+    console.log = original;
   }
 }

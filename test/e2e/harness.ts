@@ -13,12 +13,14 @@ import { parse, stringify } from "yaml";
 import { overrideRatelimit, registerUser } from "../../scripts/stack/admin.js";
 import { freeLoopbackPorts } from "../../scripts/stack/processes.js";
 import { type MatrixEvent, MatrixUser } from "../../tools/matrix-user.js";
+import { EncryptedUser } from "./encrypted-client.js";
 
 export const STACK_FILE = join(process.cwd(), ".stack", "stack.json");
 
 interface StackUser {
   key: string;
   user_id: string;
+  password: string;
   access_token: string;
   role: "officer" | "coordinator" | "referent" | "outsider";
   service: string | null;
@@ -44,12 +46,16 @@ export interface Cross {
   /** Room ids by configured room key (`ddsp`, `coordination`, …). */
   rooms: Record<string, string>;
   user(key: string): MatrixUser;
+  /** Logs a stack user in as a new device with a real encrypting client. */
+  encryptedUser(key: string): Promise<EncryptedUser>;
   startBot(options?: { env?: Record<string, string> }): Promise<BotProcess>;
 }
 
 interface CrossOptions {
   /** Extra users (stack keys) invited into a room key, e.g. `{ ddsp: ["outsider"] }`. */
   extraMembers?: Record<string, string[]>;
+  /** Room keys created end-to-end encrypted (Megolm), as Tchap creates private rooms. */
+  encrypted?: string[];
 }
 
 export async function createCross(options: CrossOptions = {}): Promise<Cross> {
@@ -87,6 +93,9 @@ export async function createCross(options: CrossOptions = {}): Promise<Cross> {
         preset: "private_chat",
         name: `e2e ${suffix} ${room.key}`,
         invite: [...invited, bot.user_id],
+        ...(options.encrypted?.includes(room.key)
+          ? { initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] }
+          : {}),
       });
       await Promise.all(invited.map((id) => [...users.values()].find((u) => u.userId === id)?.join(roomId)));
       room.room = roomId;
@@ -107,6 +116,11 @@ export async function createCross(options: CrossOptions = {}): Promise<Cross> {
     dataDir,
     rooms,
     user,
+    encryptedUser: (key) => {
+      const entry = stack.users.find((u) => u.key === key);
+      if (!entry) throw new Error(`no stack user "${key}"`);
+      return EncryptedUser.login(stack.homeserver, entry.user_id, entry.password);
+    },
     startBot: (startOptions = {}) =>
       BotProcess.start(configPath, {
         MATRIX_HOMESERVER_URL: stack.homeserver,
