@@ -3,11 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { buildCapture } from "./capture/build.js";
 import { buildRegistry, type CommandDeps } from "./commands/index.js";
 import type { Config } from "./config/load.js";
 import { Directory } from "./core/directory.js";
 import { createInviteHandler } from "./handlers/invite.js";
 import { createMessageHandler } from "./handlers/message.js";
+import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
 import type { Transport } from "./matrix/transport.js";
@@ -74,7 +76,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
 
   const registry = buildRegistry();
   const rooms = await resolveRooms(config, transport, log);
-  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now() };
+  const capture = buildCapture(config, db, directory);
+  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture };
   const displayName = await transport.displayName();
 
   const ops = await startOpsServer({
@@ -113,6 +116,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       metrics,
     }),
   });
+  const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
   log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
 
   return {
@@ -121,6 +125,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     async close() {
       log.info("shutting down");
       await transport.close();
+      await expiry.stop();
       await closeServer(ops.server);
       redis.disconnect();
       await db.close();

@@ -50,6 +50,19 @@ export const configFileSchema = z.strictObject({
     host: z.string().default("127.0.0.1"),
     port: z.number().int().min(0).max(65535),
   }),
+  capture: z
+    .strictObject({
+      /** Types of facts; replaces the default list (point de deal, livraison / go-fast, …). */
+      types: z
+        .array(z.strictObject({ key, label: z.string().min(1), aliases: z.array(z.string()).default([]) }))
+        .min(1)
+        .optional(),
+      /** A guided report with no answer for this long is closed with a message. */
+      dialogue_timeout_minutes: z.number().positive().default(30),
+      /** Observation dates older than this are refused. */
+      max_age_days: z.number().int().positive().default(365),
+    })
+    .default({ dialogue_timeout_minutes: 30, max_age_days: 365 }),
   sync: z
     .strictObject({ max_age_seconds: z.number().int().positive().default(90) })
     .default({ max_age_seconds: 90 }),

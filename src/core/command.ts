@@ -16,6 +16,13 @@ export interface Invocation<A> {
   args: A;
   sender: Identity;
   roomKey: string;
+  roomId: string;
+  /** The command's Matrix event: the key that makes anything it creates idempotent. */
+  eventId: string;
+  /** The thread the answer goes to (the command itself, or the thread it was typed in). */
+  threadRoot: string;
+  /** The argument text as typed, quotes included, for commands with their own syntax. */
+  rawArgs: string;
   /** When the homeserver received the command (ms since the epoch). */
   sentAt: number;
 }
@@ -36,6 +43,8 @@ export interface Command<A, R, D> {
   schema: z.ZodType<A>;
   execute(invocation: Invocation<A>, deps: D): Promise<R> | R;
   render(result: R): Message;
+  /** ✅ or ❌ on the command; ✅ when absent. */
+  verdict?(result: R): "ok" | "ko";
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds commands of any argument/result type

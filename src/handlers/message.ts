@@ -1,14 +1,17 @@
 import type { CommandDeps } from "../commands/index.js";
 import { bindArguments, type CommandRegistry } from "../commands/registry.js";
 import type { RoomConfig } from "../config/schema.js";
-import { type BotNames, parseCommandLine } from "../core/command-line.js";
-import type { Directory } from "../core/directory.js";
+import { type BotNames, type CommandLine, parseCommandLine } from "../core/command-line.js";
+import type { Directory, Identity } from "../core/directory.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
+import { isRecord, threadOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
+import { handleEdit } from "./edit.js";
 import { respond } from "./respond.js";
+import { handleThreadMessage } from "./thread.js";
 
 export interface MessageHandlerDeps {
   directory: Directory;
@@ -22,100 +25,133 @@ export interface MessageHandlerDeps {
   metrics: Metrics;
 }
 
+/** What one event led to, for the ledger and the metrics. */
+interface Handled {
+  outcome: Outcome;
+  label: string;
+}
+
 /**
- * Turns a room message into a command run: recognise, identify the sender, check the arguments,
- * execute, answer. Every path ends with an answer in the room and a line in the ledger.
+ * The router for room messages: commands, edits of reports, and thread replies (guided reports,
+ * photos, locations, complements). Every event is handled once (ledger), and every failure ends
+ * with a short French answer and a reference — the stack goes to the log only.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
   return async function handleEvent(event: InboundEvent): Promise<void> {
     if (event.sender === deps.transport.userId) return;
     const room = deps.roomById(event.roomId);
-    if (!room) return;
-    if (event.type !== "m.room.message" || event.content.msgtype !== "m.text") return;
-    if (typeof event.content.body !== "string") return;
-    const relation = event.content["m.relates_to"] as { rel_type?: unknown } | undefined;
-    if (relation?.rel_type === "m.replace") return; // edits: handled with reports (capture issue)
-
-    const commandLine = parseCommandLine(event.content.body, deps.botNames());
-    if (!commandLine) return;
+    if (!room || event.type !== "m.room.message") return;
+    const relation = isRecord(event.content["m.relates_to"]) ? event.content["m.relates_to"] : {};
+    const isEdit = relation.rel_type === "m.replace";
+    const commandLine =
+      !isEdit && event.content.msgtype === "m.text" && typeof event.content.body === "string"
+        ? parseCommandLine(event.content.body, deps.botNames())
+        : null;
+    const inThread = relation.rel_type === "m.thread";
+    if (!commandLine && !isEdit && !inThread) return;
     if (await deps.receipts.isHandled(event.eventId)) {
       deps.metrics.duplicateEvents.inc();
       return;
     }
 
-    const context = { eventId: event.eventId, roomId: event.roomId, room: room.key, sender: event.sender };
-    const finish = async (outcome: Outcome, commandName: string, verdict: "ok" | "ko", answer: Message, detail?: string) => {
-      await respond(deps.transport, event, verdict, answer);
-      await deps.receipts.markHandled(event, outcome, detail ?? null);
-      deps.metrics.commands.inc({ command: commandName, outcome });
-      deps.log.info({ ...context, command: commandName, outcome, via: commandLine.via }, "command handled");
-    };
-
     const sender = deps.directory.identify(event.sender);
-    if (!sender) {
-      deps.log.warn({ ...context, command: commandLine.name }, "command from a user outside the CROSS");
-      return finish(
-        "refused",
-        "unknown-user",
-        "ko",
-        message(
-          line("Désolé, vous ne faites pas partie des membres de la CROSS connus du bot : je ne peux pas traiter cette commande."),
-          line("Si vous devriez y avoir accès, adressez-vous au coordinateur de la cellule."),
-        ),
-      );
-    }
-
-    const command = deps.registry.find(commandLine.name);
-    if (!command) {
-      const guess = deps.registry.suggest(commandLine.name, sender.kind);
-      return finish(
-        "invalid",
-        "unknown-command",
-        "ko",
-        message(
-          line("Commande inconnue : ", code(`!${commandLine.name}`), "."),
-          guess ? line("Vouliez-vous dire ", code(`!${guess}`), " ?") : line("Tapez ", code("!aide"), " pour la liste."),
-        ),
-      );
-    }
-    if (!command.roles.includes(sender.kind)) {
-      return finish(
-        "refused",
-        command.name,
-        "ko",
-        message(line("La commande ", code(`!${command.name}`), " n'est pas ouverte à votre rôle. Tapez ", code("!aide"), " pour les vôtres.")),
-      );
-    }
-    const bound = bindArguments(command, commandLine.args);
-    if (!bound.ok) {
-      return finish(
-        "invalid",
-        command.name,
-        "ko",
-        message(line("Je n'ai pas compris ", code(`!${command.name}`), " :"), ...bound.problems.map((p) => line("• ", p))),
-      );
-    }
-
+    const context = { eventId: event.eventId, roomId: event.roomId, room: room.key, sender: event.sender };
+    let handled: Handled | null;
     try {
-      const result: unknown = await command.execute(
-        { args: bound.args, sender, roomKey: room.key, sentAt: event.originServerTs },
-        deps.commandDeps,
-      );
-      return await finish("ok", command.name, "ok", command.render(result));
+      if (commandLine) handled = await runCommand(event, room, sender, commandLine, deps);
+      else if (isEdit) handled = (await handleEdit(event, room.key, sender, { ...deps, capture: deps.commandDeps.capture })) ? { outcome: "ok", label: "edit" } : null;
+      else handled = (await handleThreadMessage(event, room, sender, { ...deps, capture: deps.commandDeps.capture })) ? { outcome: "ok", label: "thread-reply" } : null;
     } catch (error) {
       const reference = errorReference();
-      deps.log.error({ ...context, command: command.name, reference, err: error }, "command failed");
-      return finish(
-        "error",
-        command.name,
+      const label = commandLine?.name ?? (isEdit ? "edit" : "thread-reply");
+      deps.log.error({ ...context, command: label, reference, err: error }, "handling failed");
+      await respond(
+        deps.transport,
+        event,
         "ko",
         message(
-          line("Une erreur inattendue m'a empêché de traiter ", code(`!${command.name}`), " (réf. ", code(reference), ")."),
+          line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
           line("Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur."),
         ),
-        reference,
+        isEdit && typeof relation.event_id === "string" ? { eventId: relation.event_id, threadRootId: relation.event_id } : undefined,
       );
+      await deps.receipts.markHandled(event, "error", reference);
+      deps.metrics.commands.inc({ command: label, outcome: "error" });
+      return;
     }
+    if (!handled) return;
+    await deps.receipts.markHandled(event, handled.outcome);
+    deps.metrics.commands.inc({ command: handled.label, outcome: handled.outcome });
+    deps.log.info({ ...context, command: handled.label, outcome: handled.outcome, via: commandLine?.via }, "message handled");
   };
 }
 
+async function runCommand(
+  event: InboundEvent,
+  room: RoomConfig,
+  sender: Identity | null,
+  commandLine: CommandLine,
+  deps: MessageHandlerDeps,
+): Promise<Handled> {
+  const answer = async (outcome: Outcome, label: string, verdict: "ok" | "ko", details: Message): Promise<Handled> => {
+    await respond(deps.transport, event, verdict, details);
+    return { outcome, label };
+  };
+  if (!sender) {
+    deps.log.warn({ eventId: event.eventId, roomId: event.roomId, command: commandLine.name }, "command from a user outside the CROSS");
+    return answer(
+      "refused",
+      "unknown-user",
+      "ko",
+      message(
+        line("Désolé, vous ne faites pas partie des membres de la CROSS connus du bot : je ne peux pas traiter cette commande."),
+        line("Si vous devriez y avoir accès, adressez-vous au coordinateur de la cellule."),
+      ),
+    );
+  }
+  const command = deps.registry.find(commandLine.name);
+  if (!command) {
+    const guess = deps.registry.suggest(commandLine.name, sender.kind);
+    return answer(
+      "invalid",
+      "unknown-command",
+      "ko",
+      message(
+        line("Commande inconnue : ", code(`!${commandLine.name}`), "."),
+        guess ? line("Vouliez-vous dire ", code(`!${guess}`), " ?") : line("Tapez ", code("!aide"), " pour la liste."),
+      ),
+    );
+  }
+  if (!command.roles.includes(sender.kind)) {
+    return answer(
+      "refused",
+      command.name,
+      "ko",
+      message(line("La commande ", code(`!${command.name}`), " n'est pas ouverte à votre rôle. Tapez ", code("!aide"), " pour les vôtres.")),
+    );
+  }
+  const bound = bindArguments(command, commandLine.args);
+  if (!bound.ok) {
+    return answer(
+      "invalid",
+      command.name,
+      "ko",
+      message(line("Je n'ai pas compris ", code(`!${command.name}`), " :"), ...bound.problems.map((p) => line("• ", p))),
+    );
+  }
+  const result: unknown = await command.execute(
+    {
+      args: bound.args,
+      sender,
+      roomKey: room.key,
+      roomId: event.roomId,
+      eventId: event.eventId,
+      threadRoot: threadOf(event.eventId, event.content).threadRootId,
+      rawArgs: commandLine.args,
+      sentAt: event.originServerTs,
+    },
+    deps.commandDeps,
+  );
+  const verdict = command.verdict?.(result) ?? "ok";
+  return answer(verdict === "ok" ? "ok" : "invalid", command.name, verdict, command.render(result));
+}

@@ -1,5 +1,5 @@
 import type { Message } from "../core/message.js";
-import { noticeContent, reactionContent, threadOf } from "../matrix/content.js";
+import { noticeContent, reactionContent, type ThreadTarget, threadOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 
 export type Verdict = "ok" | "ko";
@@ -12,11 +12,12 @@ export type Verdict = "ok" | "ko";
 export async function respond(
   transport: Pick<Transport, "send">,
   command: Pick<InboundEvent, "roomId" | "eventId" | "content">,
-  verdict: Verdict,
+  verdict: Verdict | null,
   details: Message,
+  thread: ThreadTarget = threadOf(command.eventId, command.content),
 ): Promise<void> {
-  const thread = threadOf(command.eventId, command.content);
   await transport.send(command.roomId, "m.room.message", noticeContent(details, thread), `reply:${command.eventId}`);
+  if (verdict === null) return;
   await transport.send(
     command.roomId,
     "m.reaction",

@@ -34,6 +34,76 @@ export const MIGRATIONS: readonly string[] = [
     last_error TEXT
   ) STRICT;
   `,
+  // 3 — reports: one row per report, every change a new version, entities of the current version,
+  // attachments, the guided dialogues in progress, and the département-wide sequence.
+  `
+  CREATE TABLE report_sequences (
+    year INTEGER PRIMARY KEY,
+    last INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL UNIQUE,
+    source_event_id TEXT NOT NULL UNIQUE,
+    room_id TEXT NOT NULL,
+    room_key TEXT NOT NULL,
+    service TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'cancelled')),
+    version INTEGER NOT NULL,
+    fields_json TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE report_versions (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    version INTEGER NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('create', 'update', 'edit', 'complement', 'attachment', 'cancel')),
+    changed_by TEXT NOT NULL,
+    changed_at INTEGER NOT NULL,
+    source_event_id TEXT UNIQUE,
+    note TEXT,
+    fields_json TEXT NOT NULL,
+    PRIMARY KEY (report_id, version)
+  ) STRICT;
+
+  CREATE TABLE report_entities (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    display TEXT NOT NULL,
+    PRIMARY KEY (report_id, kind, value)
+  ) STRICT;
+  CREATE INDEX report_entities_by_value ON report_entities (kind, value);
+
+  CREATE TABLE report_attachments (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('image', 'location')),
+    event_id TEXT NOT NULL UNIQUE,
+    mxc_url TEXT,
+    geo_uri TEXT,
+    latitude REAL,
+    longitude REAL,
+    description TEXT,
+    added_by TEXT NOT NULL,
+    added_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE dialogues (
+    thread_root TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    draft_json TEXT NOT NULL,
+    original_text TEXT,
+    updated_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX dialogues_by_expiry ON dialogues (expires_at);
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -64,6 +64,8 @@ describe("bindArguments", () => {
   });
 });
 
+const invocationBase = { roomKey: "ddsp", roomId: "!r", eventId: "$e", threadRoot: "$e", rawArgs: "", sentAt: 0 };
+
 describe("!aide", () => {
   const registry = buildRegistry();
   const directory = new Directory({
@@ -77,7 +79,7 @@ describe("!aide", () => {
   const help = async (userId: string, commande?: string) => {
     const sender = directory.identify(userId);
     if (!sender) throw new Error("unknown");
-    const result = await aide.execute({ args: { commande }, sender, roomKey: "ddsp", sentAt: 0 }, { catalog: registry });
+    const result = await aide.execute({ ...invocationBase, args: { commande }, sender }, { catalog: registry });
     return toPlain(aide.render(result));
   };
 
@@ -93,7 +95,7 @@ describe("!aide", () => {
     const coordinator = directory.identify("@c:x");
     if (!officer || !coordinator) throw new Error("unknown");
     const list = async (sender: typeof officer) =>
-      toPlain(aide.render(await aide.execute({ args: {}, sender, roomKey: "x", sentAt: 0 }, { catalog: withSecret })));
+      toPlain(aide.render(await aide.execute({ ...invocationBase, args: {}, sender }, { catalog: withSecret })));
     expect(await list(officer)).not.toContain("!audit");
     expect(await list(coordinator)).toContain("!audit <ref> [motif…]");
   });

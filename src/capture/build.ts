@@ -1,0 +1,37 @@
+import type { Config } from "../config/load.js";
+import { CommuneIndex } from "../core/capture/communes.js";
+import type { Directory } from "../core/directory.js";
+import { roomMaySee } from "../core/policy.js";
+import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
+import type { Database } from "../store/db.js";
+import { DialogueStore } from "../store/dialogues.js";
+import { ReportStore } from "../store/reports.js";
+import type { CaptureDeps } from "./deps.js";
+
+/** Builds the capture services from the configuration: the stores, the vocabulary, the policy. */
+export function buildCapture(config: Config, db: Database, directory: Directory): CaptureDeps {
+  const communes = CommuneIndex.vosges();
+  const types = config.capture.types ?? DEFAULT_FACT_TYPES;
+  const services = config.services.map((s) => s.key);
+  const serviceNames = new Map(config.services.map((s) => [s.key, s.name]));
+  const coordinator = directory.coordinatorService.key;
+  return {
+    reports: new ReportStore(db, config.cross.departement),
+    dialogues: new DialogueStore(db),
+    captureContext: (now) => ({
+      now,
+      timeZone: config.cross.timezone,
+      maxAgeDays: config.capture.max_age_days,
+      communes,
+      types,
+      services,
+    }),
+    vocabulary: { timeZone: config.cross.timezone, types, serviceName: (key) => serviceNames.get(key) ?? key },
+    dialogueTimeoutMs: config.capture.dialogue_timeout_minutes * 60_000,
+    roomMaySee: (report, roomKey) => {
+      const room = directory.room(roomKey);
+      return room !== undefined && roomMaySee(report, room, coordinator);
+    },
+    isCoordinator: (userId) => directory.isCoordinatorMember(userId),
+  };
+}

@@ -1,0 +1,25 @@
+import { code, line, message, type Message, strong } from "../core/message.js";
+import { renderConfirmation } from "../core/report/render.js";
+import type { StoredReport } from "../store/reports.js";
+import type { CaptureDeps } from "./deps.js";
+
+/**
+ * The confirmation of a stored report, as the room it goes to may see it: the full detail when the
+ * diffusion policy lets that room see the report, otherwise the reference alone (an officer who
+ * reports `diffusion=service` from the coordination room must not expose it there).
+ */
+export function confirmationFor(
+  report: StoredReport,
+  notes: readonly string[],
+  roomKey: string,
+  capture: Pick<CaptureDeps, "roomMaySee" | "vocabulary">,
+  heading?: string,
+): Message {
+  if (capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, roomKey)) {
+    return renderConfirmation(report.ref, report.fields, notes, capture.vocabulary, heading);
+  }
+  return message(
+    line(strong(`${heading ?? "Renseignement enregistré"} : `), code(report.ref)),
+    line("Sa diffusion ne permet pas de l'afficher dans ce salon : consultez-le dans le salon de votre service."),
+  );
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import type { CaptureDeps } from "../capture/deps.js";
+import { defineCommand, MEMBER_ROLES } from "../core/command.js";
+import { em, line, message, type Message } from "../core/message.js";
+import { question, startFix, startGuided } from "../core/report/dialogue.js";
+import { parseReportLine } from "../core/report/parse-line.js";
+import { isComplete } from "../core/report/report.js";
+import { renderProblems } from "../core/report/render.js";
+import { confirmationFor } from "../capture/confirm.js";
+
+type ReportResult =
+  | { kind: "stored"; message: Message }
+  | { kind: "guided"; question: Message }
+  | { kind: "problems"; message: Message };
+
+export const report = defineCommand({
+  name: "report",
+  aliases: ["rens", "renseignement", "signalement", "signaler", "rapport"],
+  summary: "Enregistre un renseignement en une ligne, ou en mode guidé si vous tapez !report seul.",
+  details: [
+    "Champs (dans n'importe quel ordre) : type=deal commune=epinal quand=\"hier 22h\" lieu=\"rue de la Gare\" cotation=B2 diffusion=cross|service|restreint:douane,gir plaque=AB-123-CD tel=0612345678 personne=\"X dit Le Gitan\" substances=cannabis personnes=3 ; le reste de la ligne est le texte libre.",
+    "Cotation : fiabilité de la source A (complètement fiable) à E (peu fiable), F (ne peut être jugée) ; crédibilité 1 (confirmée) à 5 (improbable), 6 (ne peut être jugée). Sans cotation : F6.",
+    "Diffusion : cross (défaut, tous les services), service (votre service et le coordinateur), restreint:<services>.",
+    "Dans le fil de la confirmation : une photo ou une position s'ajoute au renseignement ; un texte ajoute un complément.",
+  ],
+  roles: MEMBER_ROLES,
+  params: [{ name: "champs", description: "type=… commune=… quand=… puis texte libre", optional: true, rest: true }],
+  schema: z.object({ champs: z.string().optional() }),
+  async execute(invocation, deps: { capture: CaptureDeps }): Promise<ReportResult> {
+    const { capture } = deps;
+    const sender = invocation.sender;
+    if (sender.kind === "referent") throw new Error("referents cannot report"); // excluded by roles
+    const text = invocation.rawArgs.trim();
+    const dialogue = { threadRoot: invocation.threadRoot, roomId: invocation.roomId, userId: sender.userId };
+    const expiresAt = invocation.sentAt + capture.dialogueTimeoutMs;
+
+    const existing = await capture.reports.bySourceEvent(invocation.eventId);
+    if (existing) return { kind: "stored", message: confirmationFor(existing, [], invocation.roomKey, capture) };
+
+    if (text === "") {
+      const state = startGuided();
+      await capture.dialogues.save({ ...dialogue, state, expiresAt });
+      const first = question(state.queue[0] ?? "type", capture.captureContext(new Date(invocation.sentAt)));
+      return { kind: "guided", question: message(line("📝 ", em("Mode guidé : répondez dans ce fil ; « annuler » pour arrêter.")), ...first.blocks) };
+    }
+
+    const ctx = capture.captureContext(new Date(invocation.sentAt));
+    const parsed = parseReportLine(text, ctx);
+    if (parsed.problems.length > 0 || !isComplete(parsed.draft)) {
+      const state = startFix(parsed.draft, parsed.problems.map((p) => p.field), text);
+      await capture.dialogues.save({ ...dialogue, state, expiresAt });
+      const next = state.queue[0]
+        ? message(line(em("Ou répondez dans ce fil, je complète :")), ...question(state.queue[0], ctx).blocks)
+        : null;
+      return { kind: "problems", message: renderProblems(parsed.problems, text, next) };
+    }
+    const { report: stored } = await capture.reports.create({
+      sourceEventId: invocation.eventId,
+      roomId: invocation.roomId,
+      roomKey: invocation.roomKey,
+      service: sender.service.key,
+      author: sender.userId,
+      fields: parsed.draft,
+      at: invocation.sentAt,
+    });
+    return { kind: "stored", message: confirmationFor(stored, parsed.notes, invocation.roomKey, capture) };
+  },
+  render: (result: ReportResult) => (result.kind === "guided" ? result.question : result.message),
+  verdict: (result: ReportResult) => (result.kind === "problems" ? "ko" : "ok"),
+});
+

@@ -1,0 +1,212 @@
+import type { CommuneIndex } from "../capture/communes.js";
+import {
+  type Entity,
+  normaliseAddress,
+  normalisePerson,
+  normalisePhone,
+  normalisePlate,
+} from "../capture/entities.js";
+import { parseWhen } from "../capture/when.js";
+import { parseDiffusion } from "./diffusion.js";
+import { type FactType, matchFactType } from "./fact-types.js";
+import { parseGrade } from "./grading.js";
+import type { ReportDraft } from "./report.js";
+
+/** The fields an officer can give, by the name used in messages and in the guided dialogue. */
+export type FieldName =
+  | "type"
+  | "commune"
+  | "place"
+  | "when"
+  | "grade"
+  | "diffusion"
+  | "substances"
+  | "people"
+  | "plate"
+  | "phone"
+  | "person"
+  | "text";
+
+/** Keys officers type (accent-free, lower case), per field. The first one is taught in help texts. */
+export const FIELD_KEYS: Record<FieldName, string[]> = {
+  type: ["type", "t", "nature", "fait"],
+  commune: ["commune", "c", "ville", "com", "cne", "localite"],
+  place: ["lieu", "l", "quartier", "rue", "adresse", "adr", "endroit", "secteur"],
+  when: ["quand", "q", "date", "heure", "le", "when"],
+  grade: ["cotation", "cot", "cote", "grade"],
+  diffusion: ["diffusion", "diff", "dif", "d"],
+  substances: ["substances", "substance", "produit", "produits", "drogue", "drogues", "stup", "stups"],
+  people: ["personnes", "pers", "nb", "nombre", "individus", "effectif"],
+  plate: ["plaque", "plaques", "immat", "immatriculation", "vehicule", "vehicules", "veh", "vl"],
+  phone: ["tel", "tels", "telephone", "telephones", "portable", "num", "numero", "gsm"],
+  person: ["personne", "individu", "nom", "suspect", "surnom", "alias"],
+  text: ["texte", "txt", "obs", "observations", "commentaire"],
+};
+
+export const FIELD_LABELS: Record<FieldName, string> = {
+  type: "type",
+  commune: "commune",
+  place: "lieu",
+  when: "date d'observation",
+  grade: "cotation",
+  diffusion: "diffusion",
+  substances: "substances",
+  people: "nombre de personnes",
+  plate: "immatriculation",
+  phone: "téléphone",
+  person: "personne",
+  text: "texte",
+};
+
+export const FIELD_EXAMPLES: Record<FieldName, string> = {
+  type: "type=deal",
+  commune: "commune=epinal",
+  place: 'lieu="rue de la Gare"',
+  when: "quand=\"hier 22h\"",
+  grade: "cotation=B2",
+  diffusion: "diffusion=restreint:douane,gir",
+  substances: "substances=cannabis,cocaine",
+  people: "personnes=3",
+  plate: "plaque=AB-123-CD",
+  phone: "tel=0612345678",
+  person: 'personne="X dit Le Gitan"',
+  text: 'texte="3 guetteurs"',
+};
+
+const KEY_TO_FIELD = new Map<string, FieldName>(
+  (Object.entries(FIELD_KEYS) as [FieldName, string[]][]).flatMap(([field, keys]) => keys.map((k) => [k, field] as const)),
+);
+
+export function fieldForKey(key: string): FieldName | undefined {
+  return KEY_TO_FIELD.get(key.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase());
+}
+
+export const ALL_KEYS = [...KEY_TO_FIELD.keys()];
+
+/** What the capture needs to know besides the text: the clock, the cell's lists. */
+export interface CaptureContext {
+  now: Date;
+  timeZone: string;
+  maxAgeDays: number;
+  communes: Pick<CommuneIndex, "resolve">;
+  types: readonly FactType[];
+  services: readonly string[];
+}
+
+export type FieldResult = { ok: true; draft: ReportDraft; note?: string } | { ok: false; error: string };
+
+/**
+ * Interprets one field value into the draft. Pure; used by the one-line report, the guided dialogue
+ * and `!update`, so all three understand officers the same way.
+ */
+export function applyField(field: FieldName, value: string, draft: ReportDraft, ctx: CaptureContext): FieldResult {
+  const text = value.trim();
+  if (text === "" && field !== "text") return { ok: false, error: `${capitalise(FIELD_LABELS[field])} vide (ex. ${FIELD_EXAMPLES[field]}).` };
+  switch (field) {
+    case "type": {
+      const match = matchFactType(text, ctx.types);
+      if (!match.ok) return match;
+      return { ok: true, draft: { ...draft, type: match.type.key }, note: match.guessed ? `type compris : ${match.type.label}` : undefined };
+    }
+    case "commune": {
+      const match = ctx.communes.resolve(text);
+      if (!match.ok) return { ok: false, error: match.error };
+      const commune = { code: match.commune.code, nom: match.commune.nom };
+      return { ok: true, draft: { ...draft, commune }, note: match.exact ? undefined : `commune comprise : ${commune.nom} (${commune.code})` };
+    }
+    case "place":
+      return { ok: true, draft: { ...draft, place: text } };
+    case "when": {
+      const when = parseWhen(text, ctx.now, { timeZone: ctx.timeZone, maxAgeDays: ctx.maxAgeDays });
+      if (!when.ok) return when;
+      return { ok: true, draft: { ...draft, observedAt: when.at.toISOString(), observedPrecision: when.precision } };
+    }
+    case "grade": {
+      const grade = parseGrade(text);
+      return grade.ok ? { ok: true, draft: { ...draft, grade: grade.grade } } : grade;
+    }
+    case "diffusion": {
+      const diffusion = parseDiffusion(text, ctx.services);
+      return diffusion.ok ? { ok: true, draft: { ...draft, diffusion: diffusion.diffusion } } : diffusion;
+    }
+    case "substances":
+      return { ok: true, draft: { ...draft, substances: unique([...(draft.substances ?? []), ...splitList(text).map(substanceName)]) } };
+    case "people": {
+      const count = parseCount(text);
+      if (count === null) return { ok: false, error: `Nombre de personnes non compris : « ${text} » (ex. personnes=3).` };
+      return { ok: true, draft: { ...draft, peopleCount: count } };
+    }
+    case "plate":
+    case "phone":
+    case "person": {
+      const normalise = { plate: normalisePlate, phone: normalisePhone, person: normalisePerson }[field];
+      const items = field === "person" ? [text] : splitList(text);
+      const entities: Entity[] = [];
+      for (const item of items) {
+        const result = normalise(item);
+        if (!result.ok) return { ok: false, error: result.error };
+        entities.push(result.entity);
+      }
+      return { ok: true, draft: { ...draft, entities: mergeEntities(draft.entities ?? [], entities) } };
+    }
+    case "text":
+      return { ok: true, draft: { ...draft, text: [draft.text, text].filter(Boolean).join(" ") } };
+  }
+}
+
+/** The place as an address entity, scoped to its commune so that two "rue de la Gare" do not match. */
+export function placeEntity(place: string, communeCode: string): Entity | null {
+  const result = normaliseAddress(place);
+  if (!result.ok) return null;
+  return { ...result.entity, value: `${communeCode}:${result.entity.value}` };
+}
+
+export function mergeEntities(existing: Entity[], added: Entity[]): Entity[] {
+  const seen = new Set(existing.map((e) => `${e.kind}:${e.value}`));
+  const merged = [...existing];
+  for (const entity of added) {
+    if (!seen.has(`${entity.kind}:${entity.value}`)) merged.push(entity);
+    seen.add(`${entity.kind}:${entity.value}`);
+  }
+  return merged;
+}
+
+const SUBSTANCES: [RegExp, string][] = [
+  [/^(cannabis|shit|resine|herbe|beuh|weed|marijuana|haschich|hasch|hash|chichon|teuch)$/, "cannabis"],
+  [/^(cocaine|coke|cc|c|blanche)$/, "cocaïne"],
+  [/^(heroine|hero|brown|came)$/, "héroïne"],
+  [/^(crack|caillou)$/, "crack"],
+  [/^(mdma|ecstasy|xtc|ecsta|extasy)$/, "MDMA / ecstasy"],
+  [/^(amphetamine|amphetamines|speed)$/, "amphétamines"],
+  [/^(protoxyde|proto|n2o|gaz hilarant)$/, "protoxyde d'azote"],
+  [/^(ketamine|keta)$/, "kétamine"],
+];
+
+function substanceName(text: string): string {
+  const key = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
+  return SUBSTANCES.find(([pattern]) => pattern.test(key))?.[1] ?? text.trim();
+}
+
+const NUMBER_WORDS = ["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"];
+
+function parseCount(text: string): number | null {
+  const value = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
+  const fromWord = NUMBER_WORDS.indexOf(value.replace(/^une$/, "un"));
+  const count = fromWord >= 0 ? fromWord : /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(count) && count >= 0 && count <= 999 ? count : null;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(/\s*(?:[,;+]|\bet\b|\/)\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

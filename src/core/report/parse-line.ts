@@ -1,0 +1,192 @@
+import { closest, distance } from "fastest-levenshtein";
+import { extractEntities } from "../capture/entities.js";
+import { UNGRADED } from "./grading.js";
+import {
+  ALL_KEYS,
+  applyField,
+  type CaptureContext,
+  FIELD_EXAMPLES,
+  FIELD_LABELS,
+  type FieldName,
+  fieldForKey,
+  mergeEntities,
+  placeEntity,
+} from "./fields.js";
+import { DEFAULT_DIFFUSION } from "./diffusion.js";
+import { REQUIRED_FIELDS, type ReportDraft } from "./report.js";
+
+export interface FieldProblem {
+  field: FieldName | "inconnu";
+  message: string;
+}
+
+export interface ParsedLine {
+  draft: ReportDraft;
+  problems: FieldProblem[];
+  notes: string[];
+}
+
+type Segment = { kind: "field"; key: string; value: string; quoted: boolean } | { kind: "word"; text: string };
+
+/** Fields whose unquoted value may span several words: the longest run that makes sense wins. */
+const GREEDY: ReadonlySet<FieldName> = new Set(["commune", "when"]);
+const LIST_FIELDS: ReadonlySet<FieldName> = new Set(["substances", "plate", "phone", "person", "text"]);
+const GENERIC_PLACES = /^(rue|avenue|av|bd|boulevard|place|chemin|route|quartier|cite|allee|impasse|parking)$/i;
+
+/**
+ * Reads a one-line report: `key=value` fields in any order (values quoted when they contain
+ * spaces: "…", “…”, « … »), the rest is free text. Never throws; every problem is reported with the
+ * field it concerns and, when one can be guessed, the correction.
+ */
+export function parseReportLine(line: string, ctx: CaptureContext): ParsedLine {
+  const read = readFields(line, {}, ctx);
+  let draft = read.draft;
+  const { problems, notes } = read;
+  if (read.freeText) draft = { ...draft, text: [read.freeText, draft.text].filter(Boolean).join(" — ") };
+  draft = withDefaultsAndEntities(draft, read.given, notes);
+  for (const field of REQUIRED_FIELDS) {
+    const name = field === "observedAt" ? "when" : field;
+    if (draft[field] === undefined && !problems.some((p) => p.field === name)) {
+      problems.push({ field: name, message: `Il manque ${article(name)} (ex. ${FIELD_EXAMPLES[name]}).` });
+    }
+  }
+  return { draft, problems, notes };
+}
+
+/**
+ * `!update 88-2026-0042 commune=golbey lieu="rue X"`: applies the fields given onto a draft (a
+ * report's current fields). Free text, if any, is appended as a complement.
+ */
+export function parseFieldsOnto(line: string, base: ReportDraft, ctx: CaptureContext): ParsedLine & { given: Set<FieldName> } {
+  const read = readFields(line, base, ctx, true);
+  let draft = read.draft;
+  if (read.freeText) draft = { ...draft, text: [draft.text, read.freeText].filter(Boolean).join(" — ") };
+  const place = draft.place && draft.commune ? placeEntity(draft.place, draft.commune.code) : null;
+  const found = extractEntities(read.freeText);
+  draft = { ...draft, entities: mergeEntities(draft.entities ?? [], [...found, ...(place ? [place] : [])]) };
+  return { draft, problems: read.problems, notes: read.notes, given: read.given };
+}
+
+/** The shared reading loop: fields applied in order onto `base`, words kept as free text. */
+function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replacing = false) {
+  const segments = segment(line);
+  let draft: ReportDraft = base;
+  const problems: FieldProblem[] = [];
+  const notes: string[] = [];
+  const words: string[] = [];
+  const given = new Set<FieldName>();
+
+  for (let i = 0; i < segments.length; i++) {
+    const current = segments[i];
+    if (!current) continue;
+    if (current.kind === "word") {
+      words.push(current.text);
+      continue;
+    }
+    const field = fieldForKey(current.key);
+    if (!field) {
+      const guess = closest(current.key.toLowerCase(), ALL_KEYS);
+      if (distance(current.key.toLowerCase(), guess) <= (guess.length > 4 ? 2 : 1)) {
+        problems.push({ field: "inconnu", message: `Champ inconnu « ${current.key} » : vouliez-vous dire « ${guess} » ? (${FIELD_EXAMPLES[fieldForKey(guess) ?? "text"]})` });
+      } else {
+        words.push(`${current.key}=${current.value}`); // free text that happens to contain "="
+      }
+      continue;
+    }
+    if (given.has(field) && !LIST_FIELDS.has(field)) {
+      problems.push({ field, message: `${capitalise(FIELD_LABELS[field])} donné(e) deux fois : gardez-en un seul.` });
+      continue;
+    }
+    if (replacing && !given.has(field) && LIST_FIELDS.has(field) && field !== "text") {
+      draft = clearListField(draft, field);
+    }
+    given.add(field);
+    let value = current.value;
+    if (GREEDY.has(field) && !current.quoted) {
+      const extended = longestValid(field, value, takeWords(segments, i + 1), draft, ctx);
+      value = extended.value;
+      i += extended.consumed;
+    }
+    const result = applyField(field, current.key.toLowerCase() === "rue" && !/^rue\b/i.test(value) ? `rue ${value}` : value, draft, ctx);
+    if (!result.ok) {
+      problems.push({ field, message: result.error });
+      continue;
+    }
+    draft = result.draft;
+    if (result.note) notes.push(result.note);
+    if (field === "place" && !current.quoted && GENERIC_PLACES.test(value)) {
+      notes.push(`lieu « ${value} » : mettez un lieu de plusieurs mots entre guillemets, ex. ${FIELD_EXAMPLES.place}`);
+    }
+  }
+  return { draft, problems, notes, given, freeText: words.join(" ").trim() };
+}
+
+/** `!update … plaque=…` replaces the plates rather than adding to them. */
+function clearListField(draft: ReportDraft, field: FieldName): ReportDraft {
+  if (field === "substances") return { ...draft, substances: [] };
+  const kind = ({ plate: "plate", phone: "phone", person: "person" } as const)[field as "plate"];
+  return kind ? { ...draft, entities: (draft.entities ?? []).filter((e) => e.kind !== kind) } : draft;
+}
+
+/** Defaults the officer may omit (cotation F6 with a warning, diffusion CROSS) and entities found in the text. */
+export function withDefaultsAndEntities(draft: ReportDraft, given: ReadonlySet<FieldName>, notes: string[]): ReportDraft {
+  let result: ReportDraft = { substances: [], entities: [], text: "", place: null, peopleCount: null, ...draft };
+  if (!result.grade) {
+    result = { ...result, grade: UNGRADED };
+    if (!given.has("grade")) notes.push("cotation non précisée : F6 par défaut (ex. cotation=B2)");
+  }
+  if (!result.diffusion) result = { ...result, diffusion: DEFAULT_DIFFUSION };
+  const found = extractEntities(result.text ?? "");
+  const place = result.place && result.commune ? placeEntity(result.place, result.commune.code) : null;
+  return { ...result, entities: mergeEntities(result.entities ?? [], [...found, ...(place ? [place] : [])]) };
+}
+
+/** Splits the line into `key=value` fields and plain words, honouring the quotes phones produce. */
+function segment(line: string): Segment[] {
+  const text = line.replace(/[\u00a0\u202f\u2009\u200b\ufeff]/g, " ");
+  const pattern =
+    /([\p{L}_][\p{L}\p{N}_]*)\s*=\s*(?:"([^"]*)"?|“([^”]*)”?|«\s*([^»]*?)\s*»?|‘([^’]*)’?|(\S*))|(\S+)/gu;
+  const segments: Segment[] = [];
+  for (const match of text.matchAll(pattern)) {
+    if (match[7] !== undefined) {
+      segments.push({ kind: "word", text: match[7] });
+      continue;
+    }
+    const quotedValue = [match[2], match[3], match[4], match[5]].find((v) => v !== undefined);
+    segments.push({
+      kind: "field",
+      key: match[1] ?? "",
+      value: (quotedValue ?? match[6] ?? "").trim(),
+      quoted: quotedValue !== undefined,
+    });
+  }
+  return segments;
+}
+
+function takeWords(segments: Segment[], from: number): string[] {
+  const words: string[] = [];
+  for (let i = from; i < segments.length && words.length < 5; i++) {
+    const next = segments[i];
+    if (next?.kind !== "word") break;
+    words.push(next.text);
+  }
+  return words;
+}
+
+/** `commune=st die des vosges …`: the longest run of words that resolves (or parses) wins. */
+function longestValid(field: FieldName, first: string, following: string[], draft: ReportDraft, ctx: CaptureContext) {
+  for (let n = following.length; n > 0; n--) {
+    const candidate = [first, ...following.slice(0, n)].join(" ");
+    const result = applyField(field, candidate, draft, ctx);
+    if (result.ok && !(field === "commune" && result.note)) return { value: candidate, consumed: n };
+  }
+  return { value: first, consumed: 0 };
+}
+
+function article(field: FieldName): string {
+  return { type: "le type de fait", commune: "la commune", when: "la date d'observation" }[field as "type"] ?? FIELD_LABELS[field];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,246 @@
+import { formatReference, type ReportFields } from "../core/report/report.js";
+import type { Database, Queries } from "./db.js";
+
+export type Change = "create" | "update" | "edit" | "complement" | "attachment" | "cancel";
+
+export interface StoredReport {
+  id: number;
+  ref: string;
+  sourceEventId: string;
+  roomId: string;
+  roomKey: string;
+  service: string;
+  author: string;
+  createdAt: number;
+  status: "active" | "cancelled";
+  version: number;
+  fields: ReportFields;
+}
+
+export interface ReportVersion {
+  version: number;
+  change: Change;
+  changedBy: string;
+  changedAt: number;
+  note: string | null;
+  fields: ReportFields;
+}
+
+export interface Attachment {
+  kind: "image" | "location";
+  version: number;
+  mxcUrl: string | null;
+  geoUri: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  description: string | null;
+  addedBy: string;
+  addedAt: number;
+}
+
+export interface NewAttachment {
+  kind: "image" | "location";
+  mxcUrl?: string | null;
+  geoUri?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  description?: string | null;
+}
+
+interface ReportRow {
+  id: number;
+  ref: string;
+  source_event_id: string;
+  room_id: string;
+  room_key: string;
+  service: string;
+  author: string;
+  created_at: number;
+  status: "active" | "cancelled";
+  version: number;
+  fields_json: string;
+}
+
+/**
+ * Reports and their history. Every write is one transaction (report, version, entities,
+ * attachment together: nothing half-stored), and every write is keyed by the Matrix event that
+ * caused it, so a re-delivered event changes nothing.
+ */
+export class ReportStore {
+  constructor(
+    private readonly db: Database,
+    private readonly departement: string,
+  ) {}
+
+  /** Creates the report of `sourceEventId`, or returns the one it already created. */
+  async create(input: {
+    sourceEventId: string;
+    roomId: string;
+    roomKey: string;
+    service: string;
+    author: string;
+    fields: ReportFields;
+    at: number;
+  }): Promise<{ report: StoredReport; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const existing = await selectReport(tx, "source_event_id", input.sourceEventId);
+      if (existing) return { report: existing, created: false };
+      const year = new Date(input.at).getUTCFullYear();
+      await tx.run(
+        `INSERT INTO report_sequences (year, last) VALUES (?, 1)
+         ON CONFLICT (year) DO UPDATE SET last = last + 1`,
+        [year],
+      );
+      const sequence = (await tx.get<{ last: number }>("SELECT last FROM report_sequences WHERE year = ?", [year]))?.last ?? 1;
+      const ref = formatReference(this.departement, year, sequence);
+      const fieldsJson = JSON.stringify(input.fields);
+      const { lastID } = await tx.run(
+        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+        [ref, input.sourceEventId, input.roomId, input.roomKey, input.service, input.author, input.at, fieldsJson],
+      );
+      await tx.run(
+        `INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, fields_json)
+         VALUES (?, 1, 'create', ?, ?, ?, ?)`,
+        [lastID, input.author, input.at, input.sourceEventId, fieldsJson],
+      );
+      await replaceEntities(tx, lastID, input.fields);
+      const report = await selectReport(tx, "id", lastID);
+      if (!report) throw new Error("report vanished inside its transaction");
+      return { report, created: true };
+    });
+  }
+
+  /** A new version of the report; a re-delivered `sourceEventId` returns the report unchanged. */
+  async amend(
+    reportId: number,
+    change: Exclude<Change, "create">,
+    fields: ReportFields,
+    by: string,
+    at: number,
+    sourceEventId: string,
+    note: string | null = null,
+    attachment?: NewAttachment,
+  ): Promise<{ report: StoredReport; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const done = await tx.get<{ report_id: number }>("SELECT report_id FROM report_versions WHERE source_event_id = ?", [sourceEventId]);
+      const current = await selectReport(tx, "id", reportId);
+      if (!current) throw new Error(`no report ${reportId}`);
+      if (done) return { report: current, created: false };
+      const version = current.version + 1;
+      const fieldsJson = JSON.stringify(fields);
+      await tx.run(
+        `INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, note, fields_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [reportId, version, change, by, at, sourceEventId, note, fieldsJson],
+      );
+      await tx.run("UPDATE reports SET version = ?, fields_json = ?, status = ? WHERE id = ?", [
+        version,
+        fieldsJson,
+        change === "cancel" ? "cancelled" : current.status,
+        reportId,
+      ]);
+      if (attachment) {
+        await tx.run(
+          `INSERT INTO report_attachments (report_id, version, kind, event_id, mxc_url, geo_uri, latitude, longitude, description, added_by, added_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            reportId,
+            version,
+            attachment.kind,
+            sourceEventId,
+            attachment.mxcUrl ?? null,
+            attachment.geoUri ?? null,
+            attachment.latitude ?? null,
+            attachment.longitude ?? null,
+            attachment.description ?? null,
+            by,
+            at,
+          ],
+        );
+      }
+      await replaceEntities(tx, reportId, fields);
+      const report = await selectReport(tx, "id", reportId);
+      if (!report) throw new Error("report vanished inside its transaction");
+      return { report, created: true };
+    });
+  }
+
+  byRef(ref: string): Promise<StoredReport | undefined> {
+    return selectReport(this.db, "ref", ref.toUpperCase());
+  }
+
+  bySourceEvent(eventId: string): Promise<StoredReport | undefined> {
+    return selectReport(this.db, "source_event_id", eventId);
+  }
+
+  async history(reportId: number): Promise<ReportVersion[]> {
+    const rows = await this.db.all<{ version: number; change: Change; changed_by: string; changed_at: number; note: string | null; fields_json: string }>(
+      "SELECT version, change, changed_by, changed_at, note, fields_json FROM report_versions WHERE report_id = ? ORDER BY version",
+      [reportId],
+    );
+    return rows.map((r) => ({
+      version: r.version,
+      change: r.change,
+      changedBy: r.changed_by,
+      changedAt: r.changed_at,
+      note: r.note,
+      fields: JSON.parse(r.fields_json) as ReportFields,
+    }));
+  }
+
+  async attachments(reportId: number): Promise<Attachment[]> {
+    const rows = await this.db.all<{
+      kind: "image" | "location";
+      version: number;
+      mxc_url: string | null;
+      geo_uri: string | null;
+      latitude: number | null;
+      longitude: number | null;
+      description: string | null;
+      added_by: string;
+      added_at: number;
+    }>("SELECT * FROM report_attachments WHERE report_id = ? ORDER BY id", [reportId]);
+    return rows.map((r) => ({
+      kind: r.kind,
+      version: r.version,
+      mxcUrl: r.mxc_url,
+      geoUri: r.geo_uri,
+      latitude: r.latitude,
+      longitude: r.longitude,
+      description: r.description,
+      addedBy: r.added_by,
+      addedAt: r.added_at,
+    }));
+  }
+}
+
+async function replaceEntities(tx: Queries, reportId: number, fields: ReportFields): Promise<void> {
+  await tx.run("DELETE FROM report_entities WHERE report_id = ?", [reportId]);
+  for (const entity of fields.entities) {
+    await tx.run("INSERT OR IGNORE INTO report_entities (report_id, kind, value, display) VALUES (?, ?, ?, ?)", [
+      reportId,
+      entity.kind,
+      entity.value,
+      entity.display,
+    ]);
+  }
+}
+
+async function selectReport(db: Queries, column: "id" | "ref" | "source_event_id", value: string | number) {
+  const row = await db.get<ReportRow>(`SELECT * FROM reports WHERE ${column} = ?`, [value]);
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    ref: row.ref,
+    sourceEventId: row.source_event_id,
+    roomId: row.room_id,
+    roomKey: row.room_key,
+    service: row.service,
+    author: row.author,
+    createdAt: row.created_at,
+    status: row.status,
+    version: row.version,
+    fields: JSON.parse(row.fields_json) as ReportFields,
+  } satisfies StoredReport;
+}
