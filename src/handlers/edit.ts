@@ -6,7 +6,9 @@ import type { Identity } from "../core/directory.js";
 import { bullets, code, line, message } from "../core/message.js";
 import { startFix } from "../core/report/dialogue.js";
 import { parseReportLine } from "../core/report/parse-line.js";
-import { isComplete } from "../core/report/report.js";
+import { isComplete, type ReportFields } from "../core/report/report.js";
+import { extractEntities } from "../core/capture/entities.js";
+import { mergeEntities } from "../core/report/fields.js";
 import { renderProblems } from "../core/report/render.js";
 import type { Logger } from "../log.js";
 import { isRecord } from "../matrix/content.js";
@@ -57,7 +59,8 @@ export async function handleEdit(event: InboundEvent, roomKey: string, sender: I
     return true;
   }
   if (report) {
-    const { report: amended } = await capture.reports.amend(report.id, "edit", parsed.draft, event.sender, event.originServerTs, event.eventId, "message modifié");
+    const fields = keepComplements(parsed.draft, report.fields);
+    const { report: amended } = await capture.reports.amend(report.id, "edit", fields, event.sender, event.originServerTs, event.eventId, "message modifié");
     await respond(deps.transport, event, null, confirmationFor(amended, parsed.notes, roomKey, capture, `Renseignement modifié (v${amended.version})`), thread);
     return true;
   }
@@ -73,4 +76,15 @@ export async function handleEdit(event: InboundEvent, roomKey: string, sender: I
   await capture.dialogues.remove(original);
   await respond(deps.transport, event, null, confirmationFor(created, parsed.notes, roomKey, capture), thread);
   return true;
+}
+
+/** The edited line replaces what the line said; complements added in the thread since are kept. */
+function keepComplements(edited: ReportFields, previous: ReportFields): ReportFields {
+  const complements = previous.text.split(" — ").filter((part) => part.startsWith("[complément]"));
+  if (complements.length === 0) return edited;
+  return {
+    ...edited,
+    text: [edited.text, ...complements].filter(Boolean).join(" — "),
+    entities: mergeEntities(edited.entities, extractEntities(complements.join(" "))),
+  };
 }

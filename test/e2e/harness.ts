@@ -56,6 +56,8 @@ interface CrossOptions {
   extraMembers?: Record<string, string[]>;
   /** Room keys created end-to-end encrypted (Megolm), as Tchap creates private rooms. */
   encrypted?: string[];
+  /** Changes to the configuration file, e.g. `{ capture: { dialogue_timeout_minutes: 0.05 } }`. */
+  config?: Record<string, unknown>;
 }
 
 export async function createCross(options: CrossOptions = {}): Promise<Cross> {
@@ -103,6 +105,7 @@ export async function createCross(options: CrossOptions = {}): Promise<Cross> {
     }),
   );
   raw.matrix.bot_user_id = bot.user_id;
+  Object.assign(raw, options.config ?? {});
 
   const dir = mkdtempSync(join(tmpdir(), `crossbot-e2e-${suffix}-`));
   const configPath = join(dir, "cross.yaml");
@@ -231,4 +234,35 @@ export async function answersTo(user: MatrixUser, roomId: string, commandId: str
     answers: events.filter(isAnswerTo(commandId, botUserId)),
     reactions: events.filter(isReactionTo(commandId, botUserId)),
   };
+}
+
+/** Sends a message in the thread of `root` (as clients do: a thread relation with a reply fallback). */
+export function sendInThread(user: MatrixUser, roomId: string, root: string, content: Record<string, unknown>): Promise<string> {
+  return user.sendEvent(roomId, "m.room.message", {
+    ...content,
+    "m.relates_to": { rel_type: "m.thread", event_id: root, is_falling_back: true, "m.in_reply_to": { event_id: root } },
+  });
+}
+
+/** Sends a command and waits for the bot's threaded answer. */
+export async function ask(cross: Cross, userKey: string, roomKey: string, body: string) {
+  const roomId = cross.rooms[roomKey] ?? "";
+  const user = cross.user(userKey);
+  const eventId = await user.sendText(roomId, body);
+  const answer = await user.waitForEvent(roomId, isAnswerTo(eventId, cross.botUserId));
+  return { roomId, user, eventId, answer, body: String(answer.content.body ?? "") };
+}
+
+/** The bot's answer to an event sent in a thread: a notice in the same thread replying to it. */
+export function isThreadAnswerTo(eventId: string, botUserId: string) {
+  return (event: MatrixEvent) => {
+    const relation = event.content["m.relates_to"] as { "m.in_reply_to"?: { event_id?: string } } | undefined;
+    return event.sender === botUserId && event.type === "m.room.message" && relation?.["m.in_reply_to"]?.event_id === eventId;
+  };
+}
+
+export function referenceIn(text: string): string {
+  const match = /\b88-\d{4}-\d{4}\b/.exec(text);
+  if (!match) throw new Error(`no report reference in: ${text}`);
+  return match[0];
 }

@@ -29,7 +29,7 @@ export interface ParsedLine {
 type Segment = { kind: "field"; key: string; value: string; quoted: boolean } | { kind: "word"; text: string };
 
 /** Fields whose unquoted value may span several words: the longest run that makes sense wins. */
-const GREEDY: ReadonlySet<FieldName> = new Set(["commune", "when"]);
+const GREEDY: ReadonlySet<FieldName> = new Set(["commune", "when", "plate", "phone"]);
 const LIST_FIELDS: ReadonlySet<FieldName> = new Set(["substances", "plate", "phone", "person", "text"]);
 const GENERIC_PLACES = /^(rue|avenue|av|bd|boulevard|place|chemin|route|quartier|cite|allee|impasse|parking)$/i;
 
@@ -173,14 +173,22 @@ function takeWords(segments: Segment[], from: number): string[] {
   return words;
 }
 
-/** `commune=st die des vosges …`: the longest run of words that resolves (or parses) wins. */
+/**
+ * `commune=st die des vosges …`, `quand=hier 22h …`: the longest run of following words that still
+ * makes a valid value wins. Commune names never contain digits, so a run for a commune stops at
+ * the first word with one ("epinal 3 guetteurs" is Épinal and free text).
+ */
 function longestValid(field: FieldName, first: string, following: string[], draft: ReportDraft, ctx: CaptureContext) {
-  for (let n = following.length; n > 0; n--) {
-    const candidate = [first, ...following.slice(0, n)].join(" ");
-    const result = applyField(field, candidate, draft, ctx);
-    if (result.ok && !(field === "commune" && result.note)) return { value: candidate, consumed: n };
+  const usable = field === "commune" ? following.slice(0, indexOrLength(following.findIndex((w) => /\d/.test(w)), following)) : following;
+  for (let n = usable.length; n > 0; n--) {
+    const candidate = [first, ...usable.slice(0, n)].join(" ");
+    if (applyField(field, candidate, draft, ctx).ok) return { value: candidate, consumed: n };
   }
   return { value: first, consumed: 0 };
+}
+
+function indexOrLength(index: number, list: readonly unknown[]): number {
+  return index === -1 ? list.length : index;
 }
 
 function article(field: FieldName): string {
