@@ -48,7 +48,7 @@ export interface Cross {
   user(key: string): MatrixUser;
   /** Logs a stack user in as a new device with a real encrypting client. */
   encryptedUser(key: string): Promise<EncryptedUser>;
-  startBot(options?: { env?: Record<string, string> }): Promise<BotProcess>;
+  startBot(options?: { env?: Record<string, string>; waitHealthy?: boolean }): Promise<BotProcess>;
 }
 
 interface CrossOptions {
@@ -125,13 +125,17 @@ export async function createCross(options: CrossOptions = {}): Promise<Cross> {
       return EncryptedUser.login(stack.homeserver, entry.user_id, entry.password);
     },
     startBot: (startOptions = {}) =>
-      BotProcess.start(configPath, {
-        MATRIX_HOMESERVER_URL: stack.homeserver,
-        MATRIX_ACCESS_TOKEN: bot.access_token,
-        REDIS_URL: stack.redis.url,
-        CROSS_DATA_DIR: dataDir,
-        ...startOptions.env,
-      }),
+      BotProcess.start(
+        configPath,
+        {
+          MATRIX_HOMESERVER_URL: stack.homeserver,
+          MATRIX_ACCESS_TOKEN: bot.access_token,
+          REDIS_URL: stack.redis.url,
+          CROSS_DATA_DIR: dataDir,
+          ...startOptions.env,
+        },
+        startOptions.waitHealthy ?? true,
+      ),
   };
 }
 
@@ -149,14 +153,14 @@ export class BotProcess {
     this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
   }
 
-  static async start(configPath: string, env: Record<string, string>): Promise<BotProcess> {
+  static async start(configPath: string, env: Record<string, string>, waitHealthy = true): Promise<BotProcess> {
     const [port] = await freeLoopbackPorts(1);
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--config", configPath], {
       env: { ...process.env, ...env, CROSS_HTTP_PORT: String(port), LOG_LEVEL: "debug" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const bot = new BotProcess(child, port ?? 0);
-    await bot.waitHealthy();
+    if (waitHealthy) await bot.waitHealthy();
     return bot;
   }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freeLoopbackPorts } from "../../scripts/stack/processes.js";
 import { answersTo, type BotProcess, type Cross, createCross, isAnswerTo, isReactionTo, reactionKey } from "./harness.js";
 
 let cross: Cross;
@@ -74,7 +75,7 @@ describe("walking skeleton on the real Synapse", () => {
 describe("restarts", () => {
   it("answers each command exactly once when restarted between two commands", async () => {
     const first = await command("sr", "sr", "!ping");
-    await bot!.stop();
+    expect(await bot!.stop()).toBe(0); // graceful: SIGTERM drains and exits cleanly
     bot = await cross.startBot();
     const second = await command("sr", "sr", "!aide ping");
     for (const { user, roomId, eventId } of [first, second]) {
@@ -106,5 +107,15 @@ describe("restarts", () => {
     const { answers, reactions } = await answersTo(user, roomId, eventId, cross.botUserId);
     expect(answers).toHaveLength(1);
     expect(reactions).toHaveLength(1);
+  });
+
+  it("turns /healthz red, naming Redis, when Redis cannot be reached", async () => {
+    await bot!.stop();
+    const [closedPort] = await freeLoopbackPorts(1);
+    bot = await cross.startBot({ env: { REDIS_URL: `redis://127.0.0.1:${closedPort}` }, waitHealthy: false });
+    await expect
+      .poll(async () => (await bot!.health().catch(() => null))?.body, { timeout: 20_000 })
+      .toMatchObject({ status: "failing", checks: { sync: { ok: true }, redis: { ok: false }, sqlite: { ok: true } } });
+    expect((await bot!.health()).status).toBe(503);
   });
 });
