@@ -10,12 +10,16 @@ import { Directory } from "./core/directory.js";
 import { createInviteHandler } from "./handlers/invite.js";
 import { createMessageHandler } from "./handlers/message.js";
 import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
+import { startAuditRetention } from "./jobs/audit-retention.js";
+import { type Diffusion, startDiffusion } from "./jobs/diffusion-queue.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
 import type { Transport } from "./matrix/transport.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { Database } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
+import { AuditJournal, type NewAuditEntry } from "./store/audit.js";
+import { OutboxStore } from "./store/outbox.js";
 import { PendingDecryptionStore } from "./store/pending-decryption.js";
 import { ReceiptStore } from "./store/receipts.js";
 import { startOpsServer } from "./web/server.js";
@@ -76,8 +80,18 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
 
   const registry = buildRegistry();
   const rooms = await resolveRooms(config, transport, log);
-  const capture = buildCapture(config, db, directory);
-  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture };
+  const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"));
+  const journal = async (entry: NewAuditEntry) => {
+    await audit.append(entry);
+  };
+  const outbox = new OutboxStore(db);
+  let diffusion: Diffusion | null = null;
+  const capture = buildCapture(config, db, directory, async (reportId, version) => {
+    const relayed = diffusion ? await diffusion.relay() : false;
+    const rooms = await outbox.roomsForVersion(reportId, version);
+    return { rooms, pending: !relayed || (await outbox.pendingForReport(reportId)) > 0 };
+  }, journal);
+  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit };
   const displayName = await transport.displayName();
 
   const ops = await startOpsServer({
@@ -116,6 +130,27 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       metrics,
     }),
   });
+  const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
+  diffusion = startDiffusion(
+    {
+      redisUrl: config.redis.url,
+      rateLimit: { max: config.diffusion.rate_limit.max, durationMs: config.diffusion.rate_limit.per_seconds * 1000 },
+    },
+    {
+      outbox,
+      reports: capture.reports,
+      roomIdOf: (key) => roomIdByKey.get(key),
+      roomMaySee: capture.roomMaySee,
+      roomService: (key) => directory.room(key)?.service,
+      vocabulary: capture.vocabulary,
+      transport,
+      communicated: (ref, roomKey, what) =>
+        journal({ at: Date.now(), actor: "bot", action: what.startsWith("rapprochement") ? "match" : "communicate", ref, room: roomKey, detail: what }),
+      log,
+      metrics,
+    },
+  );
+  const retention = startAuditRetention(audit, config.audit.retention_days, log);
   const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
   log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
 
@@ -124,11 +159,14 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     metrics,
     async close() {
       log.info("shutting down");
+      await diffusion?.close(); // the worker finishes its current send first
       await transport.close();
       await expiry.stop();
+      retention.stop();
       await closeServer(ops.server);
       redis.disconnect();
       await db.close();
+      await audit.close();
       log.info("stopped");
     },
   };

@@ -33,6 +33,17 @@ export function createMetrics() {
       labelNames: ["decision"] as const,
       registers: [registry],
     }),
+    diffusions: new Counter({
+      name: "crossbot_diffusions_total",
+      help: "Outbox rows processed by the diffusion worker, by outcome",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    relayFailures: new Counter({
+      name: "crossbot_diffusion_relay_failures_total",
+      help: "Times the outbox relay could not reach the queue (Redis down)",
+      registers: [registry],
+    }),
     syncFailures: new Counter({
       name: "crossbot_sync_failures_total",
       help: "Failed /sync requests",

@@ -1,22 +1,38 @@
 import type { Config } from "../config/load.js";
 import { CommuneIndex } from "../core/capture/communes.js";
 import type { Directory } from "../core/directory.js";
-import { roomMaySee } from "../core/policy.js";
+import { type Classified, entitledRooms, roomMaySee } from "../core/policy.js";
 import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
 import type { Database } from "../store/db.js";
 import { DialogueStore } from "../store/dialogues.js";
+import type { DiffusionPlanner } from "../store/outbox.js";
 import { ReportStore } from "../store/reports.js";
 import type { CaptureDeps } from "./deps.js";
 
 /** Builds the capture services from the configuration: the stores, the vocabulary, the policy. */
-export function buildCapture(config: Config, db: Database, directory: Directory): CaptureDeps {
+export function buildCapture(
+  config: Config,
+  db: Database,
+  directory: Directory,
+  announceDiffusion: CaptureDeps["announceDiffusion"],
+  journal: CaptureDeps["journal"],
+): CaptureDeps {
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;
   const services = config.services.map((s) => s.key);
   const serviceNames = new Map(config.services.map((s) => [s.key, s.name]));
   const coordinator = directory.coordinatorService.key;
   return {
-    reports: new ReportStore(db, config.cross.departement),
+    reports: new ReportStore(db, config.cross.departement, diffusionPlanner(config, coordinator), (report, change, by, at, note) =>
+      journal({
+        at,
+        actor: by,
+        action: change === "create" ? "collect" : change === "cancel" ? "cancel" : "modify",
+        ref: report.ref,
+        room: report.roomKey,
+        detail: `${change} v${report.version}${note ? ` (${note.slice(0, 200)})` : ""}`,
+      }),
+    ),
     dialogues: new DialogueStore(db),
     captureContext: (now) => ({
       now,
@@ -33,5 +49,16 @@ export function buildCapture(config: Config, db: Database, directory: Directory)
       return room !== undefined && roomMaySee(report, room, coordinator);
     },
     isCoordinator: (userId) => directory.isCoordinatorMember(userId),
+    announceDiffusion,
+    journal,
+  };
+}
+
+/** The policy, applied to the configured rooms: who a report or a match must reach. */
+export function diffusionPlanner(config: Pick<Config, "rooms">, coordinator: string): DiffusionPlanner {
+  const keysFor = (report: Classified) => entitledRooms(report, config.rooms, coordinator).map((room) => room.key);
+  return {
+    roomsFor: (report, origin) => keysFor(report).filter((key) => key !== origin),
+    roomsForMatch: (a, b) => [...new Set([...keysFor(a), ...keysFor(b)])],
   };
 }

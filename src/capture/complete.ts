@@ -2,7 +2,7 @@ import { answer, question } from "../core/report/dialogue.js";
 import { em, line, message, type Message } from "../core/message.js";
 import type { StoredDialogue } from "../store/dialogues.js";
 import type { CaptureDeps } from "./deps.js";
-import { confirmationFor } from "./confirm.js";
+import { confirmationFor, diffusionLine } from "./confirm.js";
 
 export interface DialogueTurn {
   verdict: "ok" | "ko";
@@ -46,7 +46,9 @@ export async function takeDialogueAnswer(
     at,
   });
   await capture.dialogues.remove(dialogue.threadRoot);
-  return { verdict: "ok", message: confirmationFor(report, outcome.notes, author.roomKey, capture) };
+  const status = await capture.announceDiffusion(report.id, report.version);
+  const confirmation = confirmationFor(report, outcome.notes, author.roomKey, capture);
+  return { verdict: "ok", message: message(...confirmation.blocks, ...diffusionLine(status).blocks) };
 }
 
 export function expiryNotice(dialogue: StoredDialogue, minutes: number): Message {

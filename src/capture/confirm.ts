@@ -8,6 +8,15 @@ import type { CaptureDeps } from "./deps.js";
  * diffusion policy lets that room see the report, otherwise the reference alone (an officer who
  * reports `diffusion=service` from the coordination room must not expose it there).
  */
+/** One line on where the report is going, or that it waits for the diffusion queue. */
+export function diffusionLine(status: { rooms: number; pending: boolean }): Message {
+  if (status.rooms === 0) return message(line("Diffusion : aucun autre salon."));
+  if (status.pending) {
+    return message(line("⏳ Enregistré ; diffusion en attente (file de diffusion indisponible) : elle partira automatiquement."));
+  }
+  return message(line(`📤 Diffusion vers ${status.rooms} salon${status.rooms > 1 ? "s" : ""}.`));
+}
+
 export function confirmationFor(
   report: StoredReport,
   notes: readonly string[],

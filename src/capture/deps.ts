@@ -1,6 +1,7 @@
 import type { Classified } from "../core/policy.js";
 import type { CaptureContext } from "../core/report/fields.js";
 import type { Vocabulary } from "../core/report/render.js";
+import type { NewAuditEntry } from "../store/audit.js";
 import type { DialogueStore } from "../store/dialogues.js";
 import type { ReportStore } from "../store/reports.js";
 
@@ -14,4 +15,8 @@ export interface CaptureDeps {
   /** The diffusion policy, bound to the configuration (src/core/policy.ts). */
   roomMaySee(report: Classified, roomKey: string): boolean;
   isCoordinator(userId: string): boolean;
+  /** The audit journal (consultations; writes are journaled by the report store itself). */
+  journal(entry: NewAuditEntry): Promise<void>;
+  /** Kicks the diffusion of a report's latest version; says whether it waits for the queue. */
+  announceDiffusion(reportId: number, version: number): Promise<{ rooms: number; pending: boolean }>;
 }

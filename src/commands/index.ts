@@ -1,4 +1,8 @@
 import type { CaptureDeps } from "../capture/deps.js";
+import type { AuditJournal } from "../store/audit.js";
+import { audit } from "./audit.js";
+import { cherche } from "./cherche.js";
+import { fiche } from "./fiche.js";
 import { aide, type HelpDeps } from "./aide.js";
 import { ping, type PingDeps } from "./ping.js";
 import { CommandRegistry } from "./registry.js";
@@ -8,9 +12,9 @@ import { update } from "./update.js";
 import { voir } from "./voir.js";
 
 /** Everything any command may ask for; each command declares the narrow part it uses. */
-export type CommandDeps = HelpDeps & PingDeps & { capture: CaptureDeps };
+export type CommandDeps = HelpDeps & PingDeps & { capture: CaptureDeps; audit: Pick<AuditJournal, "forRef" | "verify"> };
 
 /** The command table, in the order `!aide` lists it. */
 export function buildRegistry(): CommandRegistry {
-  return new CommandRegistry([report, voir, update, retirer, aide, ping]);
+  return new CommandRegistry([report, voir, cherche, fiche, update, retirer, audit, aide, ping]);
 }

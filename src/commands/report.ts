@@ -6,7 +6,7 @@ import { question, startFix, startGuided } from "../core/report/dialogue.js";
 import { parseReportLine } from "../core/report/parse-line.js";
 import { isComplete } from "../core/report/report.js";
 import { renderProblems } from "../core/report/render.js";
-import { confirmationFor } from "../capture/confirm.js";
+import { confirmationFor, diffusionLine } from "../capture/confirm.js";
 
 type ReportResult =
   | { kind: "stored"; message: Message }
@@ -63,7 +63,9 @@ export const report = defineCommand({
       fields: parsed.draft,
       at: invocation.sentAt,
     });
-    return { kind: "stored", message: confirmationFor(stored, parsed.notes, invocation.roomKey, capture) };
+    const status = await capture.announceDiffusion(stored.id, stored.version);
+    const confirmation = confirmationFor(stored, parsed.notes, invocation.roomKey, capture);
+    return { kind: "stored", message: message(...confirmation.blocks, ...diffusionLine(status).blocks) };
   },
   render: (result: ReportResult) => (result.kind === "guided" ? result.question : result.message),
   verdict: (result: ReportResult) => (result.kind === "problems" ? "ko" : "ok"),

@@ -25,7 +25,7 @@ export const retirer = defineCommand({
       return { ok: false, error: `Seul l'auteur de ${report.ref} ou le coordinateur peut le retirer.` };
     }
     if (report.status === "cancelled") return { ok: true, ref: report.ref, reason: invocation.args.motif, already: true };
-    await capture.reports.amend(
+    const { report: cancelled } = await capture.reports.amend(
       report.id,
       "cancel",
       report.fields,
@@ -34,6 +34,7 @@ export const retirer = defineCommand({
       invocation.eventId,
       invocation.args.motif,
     );
+    await capture.announceDiffusion(cancelled.id, cancelled.version);
     return { ok: true, ref: report.ref, reason: invocation.args.motif, already: false };
   },
   render: (result: CancelResult) =>

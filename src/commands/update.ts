@@ -43,6 +43,7 @@ export const update = defineCommand({
       invocation.eventId,
       [...parsed.given].join(", "),
     );
+    await capture.announceDiffusion(updated.id, updated.version);
     return { ok: true, message: confirmationFor(updated, parsed.notes, invocation.roomKey, capture, `Renseignement mis à jour (v${updated.version})`) };
   },
   render: (result: UpdateResult) => result.message,

@@ -30,6 +30,7 @@ export const voir = defineCommand({
     const found = await findVisibleReport(invocation.args.référence, invocation.roomKey, capture);
     if (!found.ok) return found;
     const { report } = found;
+    await capture.journal({ at: invocation.sentAt, actor: invocation.sender.userId, action: "consult", ref: report.ref, room: invocation.roomKey, detail: "!voir" });
     const tz = capture.vocabulary.timeZone;
     const [history, attachments] = await Promise.all([capture.reports.history(report.id), capture.reports.attachments(report.id)]);
     const status = report.status === "cancelled" ? " — RETIRÉ" : "";

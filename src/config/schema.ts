@@ -63,6 +63,20 @@ export const configFileSchema = z.strictObject({
       max_age_days: z.number().int().positive().default(365),
     })
     .default({ dialogue_timeout_minutes: 30, max_age_days: 365 }),
+  diffusion: z
+    .strictObject({
+      /** Messages per `per_seconds` for the whole bot (Tchap asks about one call per second). */
+      rate_limit: z
+        .strictObject({ max: z.number().int().positive(), per_seconds: z.number().positive() })
+        .default({ max: 5, per_seconds: 1 }),
+    })
+    .default({ rate_limit: { max: 5, per_seconds: 1 } }),
+  audit: z
+    .strictObject({
+      /** How long the journal keeps entries (CNIL: 6 months to 1 year for access logs, up to 3 years if justified). */
+      retention_days: z.number().int().min(30).max(3 * 366).default(365),
+    })
+    .default({ retention_days: 365 }),
   sync: z
     .strictObject({ max_age_seconds: z.number().int().positive().default(90) })
     .default({ max_age_seconds: 90 }),

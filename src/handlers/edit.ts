@@ -61,6 +61,7 @@ export async function handleEdit(event: InboundEvent, roomKey: string, sender: I
   if (report) {
     const fields = keepComplements(parsed.draft, report.fields);
     const { report: amended } = await capture.reports.amend(report.id, "edit", fields, event.sender, event.originServerTs, event.eventId, "message modifié");
+    await capture.announceDiffusion(amended.id, amended.version);
     await respond(deps.transport, event, null, confirmationFor(amended, parsed.notes, roomKey, capture, `Renseignement modifié (v${amended.version})`), thread);
     return true;
   }

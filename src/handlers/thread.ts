@@ -61,6 +61,7 @@ export async function handleThreadMessage(event: InboundEvent, room: RoomConfig,
     addition.note,
     addition.attachment,
   );
+  await capture.announceDiffusion(updated.id, updated.version);
   await respond(deps.transport, event, "ok", message(line(addition.label, " ajouté(e) à ", code(updated.ref), ` (version ${updated.version}).`)));
   return true;
 }

@@ -94,6 +94,11 @@ export class BotSdkTransport implements Transport {
     return response.event_id;
   }
 
+  async redact(roomId: string, eventId: string, reason: string, txnKey: string): Promise<void> {
+    const txnId = `cb${createHash("sha256").update(txnKey).digest("hex").slice(0, 40)}`;
+    await this.request("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(eventId)}/${txnId}`, { reason });
+  }
+
   async joinRoom(roomIdOrAlias: string): Promise<string> {
     return this.client.joinRoom(roomIdOrAlias);
   }

@@ -104,6 +104,50 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX dialogues_by_expiry ON dialogues (expires_at);
   `,
+  // 4 — diffusion: the outbox (written with the report, in the same transaction), the card each
+  // room received per report (updates go in its thread), cross-references between reports, and a
+  // normalised text for search.
+  `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('report', 'match')),
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    version INTEGER NOT NULL,
+    match_id INTEGER NOT NULL DEFAULT 0,
+    room_key TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'queued', 'sent', 'dropped')),
+    created_at INTEGER NOT NULL,
+    queued_at INTEGER,
+    sent_at INTEGER,
+    event_id TEXT,
+    last_error TEXT,
+    UNIQUE (kind, report_id, version, match_id, room_key)
+  ) STRICT;
+  CREATE INDEX outbox_by_status ON outbox (status, id);
+
+  CREATE TABLE report_cards (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    room_key TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (report_id, room_key)
+  ) STRICT;
+
+  CREATE TABLE matches (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    other_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    display TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (report_id, other_id, kind, value)
+  ) STRICT;
+  CREATE INDEX matches_by_other ON matches (other_id);
+
+  ALTER TABLE reports ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,7 +1,18 @@
 import { formatReference, type ReportFields } from "../core/report/report.js";
 import type { Database, Queries } from "./db.js";
+import { type DiffusionPlanner, planDiffusion } from "./outbox.js";
 
 export type Change = "create" | "update" | "edit" | "complement" | "attachment" | "cancel";
+
+export interface SearchQuery {
+  terms: string[];
+  entities: { kind: string; value: string }[];
+  communeCode?: string;
+  type?: string;
+  service?: string;
+  /** Observed at or after (ms). */
+  since?: number;
+}
 
 export interface StoredReport {
   id: number;
@@ -70,6 +81,9 @@ export class ReportStore {
   constructor(
     private readonly db: Database,
     private readonly departement: string,
+    private readonly planner: DiffusionPlanner,
+    /** Told after each committed write (the audit journal lives in its own database). */
+    private readonly onWrite: (report: StoredReport, change: Change, by: string, at: number, note: string | null) => Promise<void> = async () => undefined,
   ) {}
 
   /** Creates the report of `sourceEventId`, or returns the one it already created. */
@@ -82,7 +96,7 @@ export class ReportStore {
     fields: ReportFields;
     at: number;
   }): Promise<{ report: StoredReport; created: boolean }> {
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx) => {
       const existing = await selectReport(tx, "source_event_id", input.sourceEventId);
       if (existing) return { report: existing, created: false };
       const year = new Date(input.at).getUTCFullYear();
@@ -107,8 +121,11 @@ export class ReportStore {
       await replaceEntities(tx, lastID, input.fields);
       const report = await selectReport(tx, "id", lastID);
       if (!report) throw new Error("report vanished inside its transaction");
+      await this.afterWrite(tx, report, input.at);
       return { report, created: true };
     });
+    if (result.created) await this.onWrite(result.report, "create", input.author, input.at, null);
+    return result;
   }
 
   /** A new version of the report; a re-delivered `sourceEventId` returns the report unchanged. */
@@ -122,7 +139,7 @@ export class ReportStore {
     note: string | null = null,
     attachment?: NewAttachment,
   ): Promise<{ report: StoredReport; created: boolean }> {
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx) => {
       const done = await tx.get<{ report_id: number }>("SELECT report_id FROM report_versions WHERE source_event_id = ?", [sourceEventId]);
       const current = await selectReport(tx, "id", reportId);
       if (!current) throw new Error(`no report ${reportId}`);
@@ -162,8 +179,89 @@ export class ReportStore {
       await replaceEntities(tx, reportId, fields);
       const report = await selectReport(tx, "id", reportId);
       if (!report) throw new Error("report vanished inside its transaction");
+      await this.afterWrite(tx, report, at);
       return { report, created: true };
     });
+    if (result.created) await this.onWrite(result.report, change, by, at, note);
+    return result;
+  }
+
+  /** Inside the write's transaction: search text, then the diffusions and matches it owes. */
+  private async afterWrite(tx: Queries, report: StoredReport, at: number): Promise<void> {
+    await tx.run("UPDATE reports SET search_text = ? WHERE id = ?", [searchText(report), report.id]);
+    await planDiffusion(
+      tx,
+      {
+        id: report.id,
+        version: report.version,
+        roomKey: report.roomKey,
+        status: report.status,
+        service: report.service,
+        diffusion: report.fields.diffusion,
+        entities: report.fields.entities,
+      },
+      this.planner,
+      at,
+    );
+  }
+
+  /** Reports carrying one normalised entity (addresses: any commune when `value` has no commune prefix). */
+  async withEntity(kind: string, value: string): Promise<StoredReport[]> {
+    const rows = await this.db.all<{ id: number }>(
+      kind === "address" && !value.includes(":")
+        ? "SELECT DISTINCT report_id AS id FROM report_entities WHERE kind = ? AND value LIKE ?"
+        : "SELECT DISTINCT report_id AS id FROM report_entities WHERE kind = ? AND value = ?",
+      [kind, kind === "address" && !value.includes(":") ? `%:${value}` : value],
+    );
+    return this.loadAll(rows.map((r) => r.id));
+  }
+
+  /** Newest first; every condition optional. The caller filters by the diffusion policy. */
+  async search(query: SearchQuery, limit = 300): Promise<StoredReport[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    for (const term of query.terms) {
+      where.push("search_text LIKE ?");
+      params.push(`%${normaliseForSearch(term).replace(/[%_]/g, "")}%`);
+    }
+    if (query.entities.length > 0) {
+      where.push(`id IN (SELECT report_id FROM report_entities WHERE ${query.entities.map(() => "(kind = ? AND value = ?)").join(" OR ")})`);
+      for (const e of query.entities) params.push(e.kind, e.value);
+    }
+    if (query.communeCode) {
+      where.push("json_extract(fields_json, '$.commune.code') = ?");
+      params.push(query.communeCode);
+    }
+    if (query.type) {
+      where.push("json_extract(fields_json, '$.type') = ?");
+      params.push(query.type);
+    }
+    if (query.service) {
+      where.push("service = ?");
+      params.push(query.service);
+    }
+    if (query.since !== undefined) {
+      where.push("json_extract(fields_json, '$.observedAt') >= ?");
+      params.push(new Date(query.since).toISOString());
+    }
+    const rows = await this.db.all<{ id: number }>(
+      `SELECT id FROM reports ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...params, limit],
+    );
+    return this.loadAll(rows.map((r) => r.id));
+  }
+
+  private async loadAll(ids: number[]): Promise<StoredReport[]> {
+    const reports: StoredReport[] = [];
+    for (const id of ids) {
+      const report = await selectReport(this.db, "id", id);
+      if (report) reports.push(report);
+    }
+    return reports;
+  }
+
+  byId(id: number): Promise<StoredReport | undefined> {
+    return selectReport(this.db, "id", id);
   }
 
   byRef(ref: string): Promise<StoredReport | undefined> {
@@ -243,4 +341,16 @@ async function selectReport(db: Queries, column: "id" | "ref" | "source_event_id
     version: row.version,
     fields: JSON.parse(row.fields_json) as ReportFields,
   } satisfies StoredReport;
+}
+
+/** Lower-case, accent-free text of everything searchable in a report. */
+export function searchText(report: Pick<StoredReport, "ref" | "fields">): string {
+  const f = report.fields;
+  return normaliseForSearch(
+    [report.ref, f.type, f.commune.nom, f.commune.code, f.place ?? "", f.text, ...f.substances, ...f.entities.flatMap((e) => [e.value, e.display])].join(" "),
+  );
+}
+
+export function normaliseForSearch(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
 }

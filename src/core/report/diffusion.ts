@@ -24,9 +24,18 @@ export function parseDiffusion(
   const value = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
   if (["cross", "tous", "toutes", "all", "large"].includes(value)) return { ok: true, diffusion: { level: "cross" } };
   if (["service", "serv", "interne", "moi"].includes(value)) return { ok: true, diffusion: { level: "service" } };
-  const restricted = /^(restreint|restreinte|restr|r)\s*[:=]?\s*(.*)$/.exec(value);
+  // Longest spelling first: "restreinte:sr" is not "restreint" + "e:sr". Only services ("diff=douane,gir") is restricted too.
+  const servicesOf = (text: string) =>
+    text
+      .split(/[\s,;+/()]+/)
+      .filter((s) => s !== "" && s !== "et")
+      .map((s) => (!knownServices.includes(s) && knownServices.includes(s.replace(/s$/, "")) ? s.replace(/s$/, "") : s));
+  const onlyServices = servicesOf(value);
+  const restricted =
+    /^(restreinte|restreint|restr|r)\s*[:=]?\s*(.*)$/.exec(value) ??
+    (onlyServices.length > 0 && onlyServices.every((s) => knownServices.includes(s)) ? ["", "", value] : null);
   if (restricted) {
-    const services = (restricted[2] ?? "").split(/[\s,;+/]+/).filter(Boolean);
+    const services = servicesOf(restricted[2] ?? "");
     if (services.length === 0) {
       return { ok: false, error: `Diffusion restreinte : précisez les services, ex. diffusion=restreint:douane,gir.` };
     }

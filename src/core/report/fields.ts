@@ -140,7 +140,13 @@ export function applyField(field: FieldName, value: string, draft: ReportDraft, 
     case "phone":
     case "person": {
       const normalise = { plate: normalisePlate, phone: normalisePhone, person: normalisePerson }[field];
-      const items = field === "person" ? [text] : splitList(text);
+      // `personne=3` (singular key) is a head count, not somebody called "3".
+      const count = field === "person" ? parseCount(text) : null;
+      if (count !== null) {
+        return { ok: true, draft: { ...draft, peopleCount: count }, note: `« ${text} » compris comme ${count} personne(s) ; pour désigner quelqu'un : ${FIELD_EXAMPLES.person}` };
+      }
+      // A "+" separates substances ("shit+coke") but starts an international number ("+32 470…").
+      const items = field === "person" ? [text] : splitList(text, field === "phone" ? LIST_SEPARATORS_PHONE : LIST_SEPARATORS);
       const entities: Entity[] = [];
       for (const item of items) {
         const result = normalise(item);
@@ -187,18 +193,42 @@ function substanceName(text: string): string {
   return SUBSTANCES.find(([pattern]) => pattern.test(key))?.[1] ?? text.trim();
 }
 
-const NUMBER_WORDS = ["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"];
+/** A word the substance list knows ("shit", "Coke", "résine"): lets `substances=shit et coke` span words. */
+export function isKnownSubstance(text: string): boolean {
+  const key = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
+  return SUBSTANCES.some(([pattern]) => pattern.test(key));
+}
+
+const NUMBER_WORDS = [
+  "zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+  "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix sept", "dix huit", "dix neuf", "vingt",
+]; // prettier-ignore
+/** "une dizaine", "une quinzaine": the round number. */
+const ROUND_WORDS: Record<string, number> = { dizaine: 10, douzaine: 12, quinzaine: 15, vingtaine: 20, trentaine: 30, cinquantaine: 50, centaine: 100 };
 
 function parseCount(text: string): number | null {
-  const value = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
+  const value = text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/-/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    // "environ 5", "~5", "une dizaine": an estimate is still a count.
+    .replace(/^(?:~|environ|env\.?|approx\.?|a peu pres|au moins|plus de|pres de) ?/, "")
+    .replace(/^une? (?=[a-z]+aine$)/, "");
   const fromWord = NUMBER_WORDS.indexOf(value.replace(/^une$/, "un"));
-  const count = fromWord >= 0 ? fromWord : /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  const count = fromWord >= 0 ? fromWord : (ROUND_WORDS[value] ?? (/^\d{1,3}$/.test(value) ? Number(value) : NaN));
   return Number.isInteger(count) && count >= 0 && count <= 999 ? count : null;
 }
 
-function splitList(text: string): string[] {
+// "et" only between spaces: "et-123-ab" and "ab-123-et" are plates, not two halves of a list.
+const LIST_SEPARATORS = /\s*[,;+/]\s*|\s+et\s+/i;
+const LIST_SEPARATORS_PHONE = /\s*[,;/]\s*|\s+et\s+/i;
+
+function splitList(text: string, separators: RegExp = LIST_SEPARATORS): string[] {
   return text
-    .split(/\s*(?:[,;+]|\bet\b|\/)\s*/)
+    .split(separators)
     .map((s) => s.trim())
     .filter(Boolean);
 }

@@ -9,6 +9,7 @@ import {
   FIELD_LABELS,
   type FieldName,
   fieldForKey,
+  isKnownSubstance,
   mergeEntities,
   placeEntity,
 } from "./fields.js";
@@ -29,7 +30,7 @@ export interface ParsedLine {
 type Segment = { kind: "field"; key: string; value: string; quoted: boolean } | { kind: "word"; text: string };
 
 /** Fields whose unquoted value may span several words: the longest run that makes sense wins. */
-const GREEDY: ReadonlySet<FieldName> = new Set(["commune", "when", "plate", "phone"]);
+const GREEDY: ReadonlySet<FieldName> = new Set(["commune", "when", "plate", "phone", "type", "grade", "diffusion", "people", "substances"]);
 const LIST_FIELDS: ReadonlySet<FieldName> = new Set(["substances", "plate", "phone", "person", "text"]);
 const GENERIC_PLACES = /^(rue|avenue|av|bd|boulevard|place|chemin|route|quartier|cite|allee|impasse|parking)$/i;
 
@@ -75,6 +76,7 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
   const notes: string[] = [];
   const words: string[] = [];
   const given = new Set<FieldName>();
+  let whenText: string | undefined;
 
   for (let i = 0; i < segments.length; i++) {
     const current = segments[i];
@@ -85,15 +87,28 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
     }
     const field = fieldForKey(current.key);
     if (!field) {
-      const guess = closest(current.key.toLowerCase(), ALL_KEYS);
-      if (distance(current.key.toLowerCase(), guess) <= (guess.length > 4 ? 2 : 1)) {
-        problems.push({ field: "inconnu", message: `Champ inconnu « ${current.key} » : vouliez-vous dire « ${guess} » ? (${FIELD_EXAMPLES[fieldForKey(guess) ?? "text"]})` });
+      // One- and two-letter words ("x=3", "h=22") are one edit from a short key: free text, not a typo.
+      // Near a short key, the value must fit that field: "cout=20€" is a price, not a cotation.
+      const typed = current.key.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      const guess = closest(typed, ALL_KEYS);
+      const guessed = fieldForKey(guess) ?? "text";
+      const close = typed.length >= 3 && distance(typed, guess) <= (guess.length > 4 ? 2 : 1);
+      if (close && (guess.length > 4 || applyField(guessed, current.value, draft, ctx).ok)) {
+        problems.push({ field: "inconnu", message: `Champ inconnu « ${current.key} » : vouliez-vous dire « ${guess} » ? (${FIELD_EXAMPLES[guessed]})` });
       } else {
         words.push(`${current.key}=${current.value}`); // free text that happens to contain "="
       }
       continue;
     }
     if (given.has(field) && !LIST_FIELDS.has(field)) {
+      // `date=25/11 heure=22h`: two halves of one date, not the same field twice.
+      const halves = field === "when" && whenText !== undefined ? joinWhen(whenText, current, segments, i, draft, ctx) : null;
+      if (halves) {
+        draft = halves.draft;
+        whenText = halves.value;
+        i += halves.consumed;
+        continue;
+      }
       problems.push({ field, message: `${capitalise(FIELD_LABELS[field])} donné(e) deux fois : gardez-en un seul.` });
       continue;
     }
@@ -106,6 +121,11 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
       const extended = longestValid(field, value, takeWords(segments, i + 1), draft, ctx);
       value = extended.value;
       i += extended.consumed;
+    } else if (field === "text" && !current.quoted) {
+      // `texte=3 guetteurs devant la gare`: the text runs up to the next field.
+      const following = takeWords(segments, i + 1, Infinity);
+      value = [value, ...following].join(" ");
+      i += following.length;
     }
     const result = applyField(field, current.key.toLowerCase() === "rue" && !/^rue\b/i.test(value) ? `rue ${value}` : value, draft, ctx);
     if (!result.ok) {
@@ -113,6 +133,7 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
       continue;
     }
     draft = result.draft;
+    if (field === "when") whenText = value;
     if (result.note) notes.push(result.note);
     if (field === "place" && !current.quoted && GENERIC_PLACES.test(value)) {
       notes.push(`lieu « ${value} » : mettez un lieu de plusieurs mots entre guillemets, ex. ${FIELD_EXAMPLES.place}`);
@@ -141,31 +162,64 @@ export function withDefaultsAndEntities(draft: ReportDraft, given: ReadonlySet<F
   return { ...result, entities: mergeEntities(result.entities ?? [], [...found, ...(place ? [place] : [])]) };
 }
 
+/**
+ * `key=value` with the quotes phones produce: "…", “…” (or ”…” when the keyboard picks the closing
+ * one after "="), « … », ‘…’ and '…' (an apostrophe inside, as in ‘rue de l’Église’, does not close).
+ */
+const SEGMENT =
+  /([\p{L}_][\p{L}\p{N}_]*)\s*=\s*(?:"([^"]*)"?|[“”„]([^“”]*)[“”]?|«([^»]*)»?|‘((?:[^’]|’(?!\s|$))*)’?|'((?:[^']|'(?!\s|$))*)'?|(\S*))|(\S+)/gu;
+/** A field glued to the previous value: `commune= quand=hier`, `type=deal,commune=epinal`. */
+const NEXT_KEY = /(^|[,;])([\p{L}_][\p{L}\p{N}_]*)\s*=/gu;
+/** A field after a quote left open: `lieu="rue de la Gare cotation=B2`. */
+const NEXT_KEY_AFTER_SPACE = /(\s)([\p{L}_][\p{L}\p{N}_]*)\s*=/gu;
+/** Punctuation typed between fields or at the end of the sentence: `type=deal, commune=epinal.` */
+const TRAILING_PUNCTUATION = /[,;.!?…]+$/u;
+
 /** Splits the line into `key=value` fields and plain words, honouring the quotes phones produce. */
 function segment(line: string): Segment[] {
-  const text = line.replace(/[\u00a0\u202f\u2009\u200b\ufeff]/g, " ");
-  const pattern =
-    /([\p{L}_][\p{L}\p{N}_]*)\s*=\s*(?:"([^"]*)"?|“([^”]*)”?|«\s*([^»]*?)\s*»?|‘([^’]*)’?|(\S*))|(\S+)/gu;
+  const text = line.replace(/[\u00a0\u202f\u2007\u2009\u200b\ufeff]/g, " ");
+  const pattern = new RegExp(SEGMENT);
   const segments: Segment[] = [];
-  for (const match of text.matchAll(pattern)) {
-    if (match[7] !== undefined) {
-      segments.push({ kind: "word", text: match[7] });
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(text)) !== null) {
+    if (match[8] !== undefined) {
+      segments.push({ kind: "word", text: match[8] });
       continue;
     }
-    const quotedValue = [match[2], match[3], match[4], match[5]].find((v) => v !== undefined);
-    segments.push({
-      kind: "field",
-      key: match[1] ?? "",
-      value: (quotedValue ?? match[6] ?? "").trim(),
-      quoted: quotedValue !== undefined,
-    });
+    const quotedValue = [match[2], match[3], match[4], match[5], match[6]].find((v) => v !== undefined);
+    let value = quotedValue ?? match[7] ?? "";
+    if (quotedValue === undefined) {
+      const cut = nextKeyAt(value, NEXT_KEY);
+      if (cut) {
+        pattern.lastIndex = match.index + match[0].length - value.length + cut.resume;
+        value = value.slice(0, cut.end);
+      }
+      value = value.replace(TRAILING_PUNCTUATION, "");
+    } else {
+      const afterEquals = match[0].indexOf("=") + 1;
+      const contentStart = afterEquals + match[0].slice(afterEquals).search(/\S/) + 1;
+      const cut = contentStart + value.length === match[0].length ? nextKeyAt(value, NEXT_KEY_AFTER_SPACE) : null;
+      if (cut) {
+        pattern.lastIndex = match.index + contentStart + cut.resume;
+        value = value.slice(0, cut.end);
+      }
+    }
+    segments.push({ kind: "field", key: match[1] ?? "", value: value.trim(), quoted: quotedValue !== undefined });
   }
   return segments;
 }
 
-function takeWords(segments: Segment[], from: number): string[] {
+/** Where a known `key=` starts inside an unquoted value: the value ends there, reading resumes there. */
+function nextKeyAt(value: string, pattern: RegExp): { end: number; resume: number } | null {
+  for (const m of value.matchAll(pattern)) {
+    if (fieldForKey(m[2] ?? "")) return { end: m.index, resume: m.index + (m[1] ?? "").length };
+  }
+  return null;
+}
+
+function takeWords(segments: Segment[], from: number, max = 5): string[] {
   const words: string[] = [];
-  for (let i = from; i < segments.length && words.length < 5; i++) {
+  for (let i = from; i < segments.length && words.length < max; i++) {
     const next = segments[i];
     if (next?.kind !== "word") break;
     words.push(next.text);
@@ -179,12 +233,46 @@ function takeWords(segments: Segment[], from: number): string[] {
  * the first word with one ("epinal 3 guetteurs" is Épinal and free text).
  */
 function longestValid(field: FieldName, first: string, following: string[], draft: ReportDraft, ctx: CaptureContext) {
-  const usable = field === "commune" ? following.slice(0, indexOrLength(following.findIndex((w) => /\d/.test(w)), following)) : following;
+  const usable =
+    field === "commune"
+      ? following.slice(0, indexOrLength(following.findIndex((w) => /\d/.test(w)), following))
+      : field === "substances"
+        ? substanceWords(following)
+        : following;
+  // A run understood exactly wins; one only guessed ("type=stock 3" ≈ stockage) loses to the first
+  // word understood on its own, so that free text is not swallowed by a fuzzy match.
+  let guessed: { value: string; consumed: number } | undefined;
   for (let n = usable.length; n > 0; n--) {
-    const candidate = [first, ...usable.slice(0, n)].join(" ");
-    if (applyField(field, candidate, draft, ctx).ok) return { value: candidate, consumed: n };
+    const candidate = [first, ...usable.slice(0, n)].join(" ").replace(TRAILING_PUNCTUATION, "");
+    const result = applyField(field, candidate, draft, ctx);
+    if (result.ok && !result.note) return { value: candidate, consumed: n };
+    if (result.ok) guessed ??= { value: candidate, consumed: n };
+    // `quand=hier 25h`: a time that is read but impossible is reported, not dropped into the text.
+    if (!result.ok && field === "when" && !result.error.startsWith("Date non comprise")) return { value: candidate, consumed: n };
   }
+  if (guessed && !applyField(field, first, draft, ctx).ok) return guessed;
   return { value: first, consumed: 0 };
+}
+
+/** `substances=shit et coke 3 guetteurs`: the words that name substances, and the "et" between them. */
+function substanceWords(following: string[]): string[] {
+  let count = 0;
+  for (const [i, word] of following.entries()) {
+    const parts = word.split(/[,;+/]+/).filter(Boolean);
+    if (!parts.every((p) => p.toLowerCase() === "et" || isKnownSubstance(p))) break;
+    if (parts.some((p) => p.toLowerCase() !== "et")) count = i + 1;
+  }
+  return following.slice(0, count);
+}
+
+/** `date=25/11 heure=22h` (either order): the second half joined to the first, when together they read. */
+function joinWhen(first: string, current: Segment & { kind: "field" }, segments: Segment[], i: number, draft: ReportDraft, ctx: CaptureContext) {
+  const second = current.quoted ? { value: current.value, consumed: 0 } : longestValid("when", current.value, takeWords(segments, i + 1), draft, ctx);
+  for (const value of [`${first} ${second.value}`, `${second.value} ${first}`]) {
+    const result = applyField("when", value, draft, ctx);
+    if (result.ok) return { draft: result.draft, value, consumed: second.consumed };
+  }
+  return null;
 }
 
 function indexOrLength(index: number, list: readonly unknown[]): number {

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import type { CaptureDeps } from "../capture/deps.js";
+import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
+import { formatLocal } from "../core/capture/when.js";
+import { bullets, code, line, message, type Message, strong } from "../core/message.js";
+import type { AuditAction, AuditJournal } from "../store/audit.js";
+
+const ACTIONS: Record<AuditAction, string> = {
+  collect: "collecte",
+  modify: "modification",
+  cancel: "retrait",
+  consult: "consultation",
+  communicate: "communication",
+  match: "rapprochement",
+};
+
+type AuditResult = { ok: false; error: string } | { ok: true; message: Message };
+
+export const audit = defineCommand({
+  name: "audit",
+  aliases: ["journal", "tracabilite"],
+  summary: "Journal d'un renseignement : collecte, modifications, consultations, communications (coordinateur).",
+  roles: COORDINATOR_ONLY,
+  params: [{ name: "référence", description: "ex. 88-2026-0042" }],
+  schema: z.object({ référence: z.string() }),
+  async execute(invocation, deps: { audit: Pick<AuditJournal, "forRef" | "verify">; capture: CaptureDeps }): Promise<AuditResult> {
+    const ref = invocation.args.référence.trim().toUpperCase();
+    const report = await deps.capture.reports.byRef(ref);
+    if (!report) return { ok: false, error: `Aucun renseignement ${ref}.` };
+    await deps.capture.journal({ at: invocation.sentAt, actor: invocation.sender.userId, action: "consult", ref, room: invocation.roomKey, detail: "!audit" });
+    const [entries, chain] = await Promise.all([deps.audit.forRef(ref, 60), deps.audit.verify()]);
+    const tz = deps.capture.vocabulary.timeZone;
+    return {
+      ok: true,
+      message: message(
+        line(strong("Journal de "), code(ref), ` — ${entries.length} entrée${entries.length > 1 ? "s" : ""}`),
+        bullets(
+          entries.map((e) => [
+            `${formatLocal(new Date(e.at), tz)} · ${ACTIONS[e.action]} · ${e.actor}${e.room ? ` · salon ${e.room}` : ""} · ${e.detail}`,
+          ]),
+        ),
+        chain.ok
+          ? line("🔒 Chaîne d'intégrité vérifiée (", String(chain.entries), " entrées).")
+          : line("⚠️ ", strong("Chaîne d'intégrité rompue"), ` à l'entrée ${chain.brokenAt} : ${chain.reason}. Prévenez l'administrateur.`),
+      ),
+    };
+  },
+  render: (result: AuditResult) => (result.ok ? result.message : message(line(result.error))),
+  verdict: (result: AuditResult) => (result.ok ? "ok" : "ko"),
+});

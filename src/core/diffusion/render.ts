@@ -1,0 +1,97 @@
+import type { Entity } from "../capture/entities.js";
+import { formatObserved } from "../capture/when.js";
+import { code, em, line, message, type Message, strong } from "../message.js";
+import { describeDiffusion } from "../report/diffusion.js";
+import { gradeCode } from "../report/grading.js";
+import type { ReportFields } from "../report/report.js";
+import type { Vocabulary } from "../report/render.js";
+
+export interface CardReport {
+  ref: string;
+  service: string;
+  status: "active" | "cancelled";
+  fields: ReportFields;
+}
+
+const ICONS: Record<Entity["kind"], string> = { plate: "🚗", phone: "📞", address: "📍", person: "👤" };
+const SUMMARY_LENGTH = 160;
+
+/** The compact card a room receives: one glance on a phone, the detail with !voir. */
+export function renderCard(report: CardReport, vocabulary: Vocabulary): Message {
+  const f = report.fields;
+  const type = vocabulary.types.find((t) => t.key === f.type)?.label ?? f.type;
+  const entities = f.entities.filter((e) => e.kind !== "address");
+  const summary = f.text.length > SUMMARY_LENGTH ? `${f.text.slice(0, SUMMARY_LENGTH - 1)}…` : f.text;
+  return message(
+    line("📌 ", code(report.ref), " ", strong(type), ` — ${f.commune.nom}${f.place ? `, ${f.place}` : ""}`),
+    line(
+      `${formatObserved(new Date(f.observedAt), f.observedPrecision, vocabulary.timeZone)} · cotation ${gradeCode(f.grade)} · ${vocabulary.serviceName(report.service)}`,
+    ),
+    ...(summary ? [line(summary)] : []),
+    ...(entities.length > 0 ? [line(entities.map((e) => `${ICONS[e.kind]} ${e.display}`).join(" · "))] : []),
+    line(em(`Diffusion ${describeDiffusion(f.diffusion, vocabulary.serviceName)} · détail : `), code(`!voir ${report.ref}`)),
+  );
+}
+
+/** What changed between two versions, in a line or two, for the card's thread. */
+export function renderUpdate(
+  ref: string,
+  version: number,
+  change: string,
+  note: string | null,
+  before: ReportFields,
+  after: ReportFields,
+  vocabulary: Vocabulary,
+): Message {
+  const changes: string[] = [];
+  const label = (key: string) => vocabulary.types.find((t) => t.key === key)?.label ?? key;
+  if (before.type !== after.type) changes.push(`type : ${label(before.type)} → ${label(after.type)}`);
+  if (before.commune.code !== after.commune.code) changes.push(`commune : ${before.commune.nom} → ${after.commune.nom}`);
+  if ((before.place ?? "") !== (after.place ?? "")) changes.push(`lieu : ${after.place ?? "—"}`);
+  if (before.observedAt !== after.observedAt) {
+    changes.push(`observé : ${formatObserved(new Date(after.observedAt), after.observedPrecision, vocabulary.timeZone)}`);
+  }
+  if (gradeCode(before.grade) !== gradeCode(after.grade)) changes.push(`cotation : ${gradeCode(before.grade)} → ${gradeCode(after.grade)}`);
+  const added = after.entities.filter((e) => e.kind !== "address" && !before.entities.some((b) => b.kind === e.kind && b.value === e.value));
+  if (added.length > 0) changes.push(`entités ajoutées : ${added.map((e) => `${ICONS[e.kind]} ${e.display}`).join(", ")}`);
+  if (after.text !== before.text && after.text.startsWith(before.text)) changes.push(`complément : ${after.text.slice(before.text.length).replace(/^ — /, "")}`);
+  else if (after.text !== before.text) changes.push(`texte : ${after.text}`);
+  const headline: Record<string, string> = {
+    update: "mis à jour",
+    edit: "modifié par son auteur",
+    complement: "complété",
+    attachment: note?.startsWith("position") ? "position ajoutée" : "photo ajoutée",
+    cancel: "RETIRÉ",
+  };
+  return message(
+    line("🔄 ", code(ref), ` v${version} — ${headline[change] ?? change}`, change === "cancel" && note ? ` (motif : ${note})` : ""),
+    ...changes.map((c) => line("• ", c)),
+  );
+}
+
+export function renderWithdrawn(ref: string): Message {
+  return message(line("🚫 ", code(ref), " n'est plus diffusé à ce salon (diffusion restreinte par son auteur ou le coordinateur)."));
+}
+
+/** A cross-reference, for a room entitled to both reports. */
+export function renderMatch(mine: CardReport, other: CardReport, entity: { kind: string; display: string }, vocabulary: Vocabulary): Message {
+  const crossService = mine.service !== other.service;
+  return message(
+    line("🔗 ", strong("Rapprochement"), " : ", code(mine.ref), " ↔ ", code(other.ref)),
+    line(`${ICONS[entity.kind as Entity["kind"]] ?? "•"} ${entity.display} — ${vocabulary.serviceName(mine.service)} / ${vocabulary.serviceName(other.service)}`),
+    ...(crossService
+      ? [line(em("Corroboration entre services : l'auteur ou le coordinateur peut relever la crédibilité (ex. "), code(`!maj ${mine.ref} cotation=…`), em(")."))]
+      : []),
+  );
+}
+
+/**
+ * Blind deconfliction: the room may see its own report but not the other one. It learns that a
+ * match exists and that the coordinator knows — nothing of the other report.
+ */
+export function renderBlindMatch(mine: CardReport, entity: { kind: string; display: string }): Message {
+  return message(
+    line("🔗 ", strong("Rapprochement"), " : votre renseignement ", code(mine.ref), " partage une entité avec un renseignement détenu par un autre service."),
+    line(`${ICONS[entity.kind as Entity["kind"]] ?? "•"} ${entity.display} (de votre renseignement). Le coordinateur est informé et peut vous mettre en relation.`),
+  );
+}

@@ -1,0 +1,265 @@
+import { createHash } from "node:crypto";
+import { Database, type Queries } from "./db.js";
+
+export type AuditAction = "collect" | "modify" | "cancel" | "consult" | "communicate" | "match";
+
+export interface AuditEntry {
+  id: number;
+  at: number; // ms
+  actor: string; // Matrix user id or "bot"
+  action: AuditAction;
+  ref: string | null; // report reference, e.g. 88-2026-0042
+  room: string | null; // room key
+  detail: string; // short, never report text
+  prevHash: string;
+  hash: string;
+}
+
+export interface NewAuditEntry {
+  at: number;
+  actor: string;
+  action: AuditAction;
+  ref?: string | null;
+  room?: string | null;
+  detail: string;
+}
+
+type Broken = { ok: false; brokenAt: number /* entry id */; reason: string };
+export type VerifyResult = { ok: true; entries: number } | Broken;
+
+/** prevHash of the very first entry, before any purge has left an anchor. */
+export const GENESIS_HASH = "0".repeat(64);
+/** The journal records that something happened, not what was said: long details smell of report text. */
+export const MAX_DETAIL_LENGTH = 500;
+const PAGE = 1000;
+
+/**
+ * Own schema, own `user_version`: the journal lives in its own file, apart from the reports, so it
+ * cannot share their migration list. Never edit a released migration: append a new one.
+ */
+export const AUDIT_MIGRATIONS: readonly string[] = [
+  // 1 — the chained journal, purge anchors, and triggers that keep both append-only.
+  `
+  CREATE TABLE journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- AUTOINCREMENT: ids are never reused, even after a purge
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('collect', 'modify', 'cancel', 'consult', 'communicate', 'match')),
+    ref TEXT,
+    room TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL UNIQUE, -- UNIQUE: a hash can have one successor only, so the chain cannot fork
+    hash TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX journal_by_ref ON journal (ref, id);
+
+  CREATE TABLE anchor (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    through_id INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    cutoff INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    purged_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE purge_in_progress (flag INTEGER PRIMARY KEY CHECK (flag = 1)) STRICT;
+
+  CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+  BEGIN SELECT RAISE(ABORT, 'audit journal is append-only'); END;
+  CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal WHEN NOT EXISTS (SELECT 1 FROM purge_in_progress)
+  BEGIN SELECT RAISE(ABORT, 'audit journal is append-only (only the retention purge deletes)'); END;
+  CREATE TRIGGER anchor_no_update BEFORE UPDATE ON anchor
+  BEGIN SELECT RAISE(ABORT, 'audit anchors are append-only'); END;
+  CREATE TRIGGER anchor_no_delete BEFORE DELETE ON anchor
+  BEGIN SELECT RAISE(ABORT, 'audit anchors are append-only'); END;
+  `,
+];
+
+type Content = Pick<AuditEntry, "at" | "actor" | "action" | "ref" | "room" | "detail">;
+const ENTRY = "id, at, actor, action, ref, room, detail, prev_hash AS prevHash, hash";
+
+/**
+ * CNIL journal of collection, modification, consultation and communication of intelligence:
+ * append-only, hash-chained (each entry commits to its predecessor), with a retention purge that
+ * leaves an anchor so what remains still verifies.
+ */
+export class AuditJournal {
+  private constructor(private readonly db: Database) {}
+
+  static async open(path: string): Promise<AuditJournal> {
+    const db = await Database.open(path); // WAL, synchronous=FULL, busy_timeout
+    try {
+      await migrateAudit(db);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    return new AuditJournal(db);
+  }
+
+  /** Read the head and insert in one BEGIN IMMEDIATE transaction, so concurrent appends never fork. */
+  async append(entry: NewAuditEntry): Promise<AuditEntry> {
+    const content = normalise(entry);
+    return this.db.transaction((tx) => insertEntry(tx, content));
+  }
+
+  async appendMany(entries: NewAuditEntry[]): Promise<void> {
+    const contents = entries.map(normalise); // validate all before writing any
+    if (contents.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const content of contents) await insertEntry(tx, content);
+    });
+  }
+
+  /** The latest `limit` entries about a report (all by default), oldest first: its history. */
+  async forRef(ref: string, limit = -1): Promise<AuditEntry[]> {
+    return this.db.all<AuditEntry>(
+      `SELECT * FROM (SELECT ${ENTRY} FROM journal WHERE ref = ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
+      [ref, limit],
+    );
+  }
+
+  /** The latest `limit` entries, newest first. */
+  async recent(limit: number): Promise<AuditEntry[]> {
+    return this.db.all<AuditEntry>(`SELECT ${ENTRY} FROM journal ORDER BY id DESC LIMIT ?`, [limit]);
+  }
+
+  /** Recomputes the chain from the latest anchor (or genesis). A transaction: a purge cannot move it underfoot. */
+  verify(): Promise<VerifyResult> {
+    return this.db.transaction(async (tx) => {
+      const walk = await walkChain(tx, Number.MAX_SAFE_INTEGER);
+      if (!walk.ok) return walk;
+      // The chain alone cannot see entries cut off its end; SQLite's AUTOINCREMENT counter can.
+      const issued = (await tx.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'journal'"))?.seq ?? 0;
+      if (issued > walk.lastId) {
+        return { ok: false, brokenAt: walk.lastId + 1, reason: `entries ${walk.lastId + 1}..${issued} are missing from the end` };
+      }
+      return { ok: true, entries: walk.entries };
+    });
+  }
+
+  /**
+   * Retention: deletes the entries older than `cutoffMs` and anchors the chain on the last one deleted.
+   * Only a prefix of the chain can go (a hole would break it), so an old entry appended after a newer
+   * one waits for the newer one. Refuses if the part to delete does not verify: retention must not
+   * launder tampering.
+   */
+  purgeOlderThan(cutoffMs: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const kept = await tx.get<{ id: number | null }>("SELECT MIN(id) AS id FROM journal WHERE at >= ?", [cutoffMs]);
+      const last = await tx.get<{ id: number; hash: string }>(
+        "SELECT id, hash FROM journal WHERE id < ? ORDER BY id DESC LIMIT 1",
+        [kept?.id ?? Number.MAX_SAFE_INTEGER],
+      );
+      if (!last) return 0;
+      const walk = await walkChain(tx, last.id);
+      if (!walk.ok) throw new Error(`refusing to purge: audit chain broken at entry ${walk.brokenAt}: ${walk.reason}`);
+      // The DELETE trigger lets rows go only while this flag exists; it never outlives the transaction.
+      await tx.run("INSERT INTO purge_in_progress (flag) VALUES (1)");
+      const { changes } = await tx.run("DELETE FROM journal WHERE id <= ?", [last.id]);
+      await tx.run("DELETE FROM purge_in_progress");
+      await tx.run(
+        "INSERT INTO anchor (through_id, hash, cutoff, deleted, purged_at) VALUES (?, ?, ?, ?, ?)",
+        [last.id, last.hash, cutoffMs, changes, Date.now()],
+      );
+      return changes;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+async function migrateAudit(db: Database): Promise<void> {
+  const current = (await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0;
+  if (current > AUDIT_MIGRATIONS.length) {
+    throw new Error(`audit schema version ${current} is newer than this bot (${AUDIT_MIGRATIONS.length}): refusing to run`);
+  }
+  for (let version = current; version < AUDIT_MIGRATIONS.length; version++) {
+    await db.transaction(async (tx) => {
+      await tx.exec(AUDIT_MIGRATIONS[version] ?? "");
+      await tx.exec(`PRAGMA user_version = ${version + 1}`);
+    });
+  }
+}
+
+async function insertEntry(tx: Queries, content: Content): Promise<AuditEntry> {
+  const prevHash = await headHash(tx);
+  const hash = chainHash(prevHash, content);
+  const { lastID } = await tx.run(
+    "INSERT INTO journal (at, actor, action, ref, room, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [content.at, content.actor, content.action, content.ref, content.room, content.detail, prevHash, hash],
+  );
+  return { id: lastID, ...content, prevHash, hash };
+}
+
+/** Hash the next entry must chain to: the last entry, else the last purge anchor, else genesis. */
+async function headHash(tx: Queries): Promise<string> {
+  const last = await tx.get<{ hash: string }>("SELECT hash FROM journal ORDER BY id DESC LIMIT 1");
+  return last?.hash ?? (await latestAnchor(tx)).hash;
+}
+
+/** Where the surviving chain starts: the last purge's anchor, or genesis if nothing was ever purged. */
+async function latestAnchor(tx: Queries): Promise<{ hash: string; throughId: number }> {
+  const anchor = await tx.get<{ hash: string; throughId: number }>(
+    "SELECT hash, through_id AS throughId FROM anchor ORDER BY id DESC LIMIT 1",
+  );
+  return anchor ?? { hash: GENESIS_HASH, throughId: 0 };
+}
+
+/** Walks entries with id <= upTo, in pages so a year of journal never sits in memory at once. */
+async function walkChain(tx: Queries, upTo: number): Promise<{ ok: true; entries: number; lastId: number } | Broken> {
+  const anchor = await latestAnchor(tx);
+  let [expected, lastId, entries] = [anchor.hash, anchor.throughId, 0];
+  let cursor = 0; // from 0, not from the anchor: a row re-inserted before the anchor must fail too
+  for (;;) {
+    const page = await tx.all<AuditEntry>(
+      `SELECT ${ENTRY} FROM journal WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+      [cursor, upTo, PAGE],
+    );
+    for (const row of page) {
+      const reason = linkProblem(row, expected);
+      if (reason) return { ok: false, brokenAt: row.id, reason };
+      expected = row.hash;
+      cursor = lastId = row.id;
+      entries++;
+    }
+    if (page.length < PAGE) return { ok: true, entries, lastId };
+  }
+}
+
+function linkProblem(row: AuditEntry, expectedPrev: string): string | null {
+  if (row.prevHash !== expectedPrev) {
+    return "prevHash does not match the preceding entry or anchor (entry removed, inserted or reordered)";
+  }
+  if (row.hash !== chainHash(row.prevHash, row)) return "hash does not match the entry's content (entry altered)";
+  return null;
+}
+
+/** sha256(prevHash + canonical JSON); canonical = fixed key order, absent ref/room as null. */
+export function chainHash(prevHash: string, c: Content): string {
+  const json = JSON.stringify({ at: c.at, actor: c.actor, action: c.action, ref: c.ref, room: c.room, detail: c.detail });
+  return createHash("sha256").update(prevHash + json, "utf8").digest("hex");
+}
+
+function normalise(entry: NewAuditEntry): Content {
+  if (!Number.isSafeInteger(entry.at)) throw new Error(`audit entry time must be integer ms, got ${entry.at}`);
+  if (entry.detail.length > MAX_DETAIL_LENGTH) throw new Error(`audit detail longer than ${MAX_DETAIL_LENGTH} characters`);
+  return {
+    at: entry.at,
+    actor: wellFormed(entry.actor),
+    action: entry.action,
+    ref: entry.ref == null ? null : wellFormed(entry.ref),
+    room: entry.room == null ? null : wellFormed(entry.room),
+    detail: wellFormed(entry.detail),
+  };
+}
+
+/**
+ * SQLite stores UTF-8, so a lone surrogate (e.g. an emoji cut in half by a truncation) comes back as
+ * U+FFFD. Hash what will be read back, or verify() would flag an honest entry.
+ */
+function wellFormed(text: string): string {
+  return Buffer.from(text, "utf8").toString("utf8");
+}

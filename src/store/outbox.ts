@@ -1,0 +1,163 @@
+import type { Classified } from "../core/policy.js";
+import type { Database, Queries } from "./db.js";
+
+/** Which rooms a report, or a match between two reports, must reach: the policy, bound to the configuration. */
+export interface DiffusionPlanner {
+  /** Rooms entitled to the report, its origin room excluded. */
+  roomsFor(report: Classified, originRoomKey: string): string[];
+  /** Rooms entitled to at least one of the two reports (the worker decides what each may learn). */
+  roomsForMatch(a: Classified, b: Classified): string[];
+}
+
+export interface PlannedReport extends Classified {
+  id: number;
+  version: number;
+  roomKey: string;
+  status: "active" | "cancelled";
+  entities: { kind: string; value: string; display: string }[];
+}
+
+/**
+ * Written inside the report's own transaction: the diffusions this version owes (one row per room)
+ * and the cross-references it creates. Nothing is sent here; the relay and the worker send.
+ */
+export async function planDiffusion(tx: Queries, report: PlannedReport, planner: DiffusionPlanner, at: number): Promise<void> {
+  const cardRooms = await tx.all<{ room_key: string }>("SELECT room_key FROM report_cards WHERE report_id = ?", [report.id]);
+  const rooms = new Set([...planner.roomsFor(report, report.roomKey), ...cardRooms.map((r) => r.room_key)]);
+  rooms.delete(report.roomKey);
+  for (const room of rooms) {
+    await tx.run(
+      `INSERT OR IGNORE INTO outbox (kind, report_id, version, room_key, created_at) VALUES ('report', ?, ?, ?, ?)`,
+      [report.id, report.version, room, at],
+    );
+  }
+  if (report.status !== "active") return;
+  for (const entity of report.entities) {
+    const others = await tx.all<{ id: number; service: string; fields_json: string }>(
+      `SELECT r.id, r.service, r.fields_json FROM report_entities e JOIN reports r ON r.id = e.report_id
+       WHERE e.kind = ? AND e.value = ? AND e.report_id <> ? AND r.status = 'active'`,
+      [entity.kind, entity.value, report.id],
+    );
+    for (const other of others) {
+      const known = await tx.get(
+        `SELECT 1 AS x FROM matches WHERE kind = ? AND value = ?
+         AND ((report_id = ? AND other_id = ?) OR (report_id = ? AND other_id = ?))`,
+        [entity.kind, entity.value, report.id, other.id, other.id, report.id],
+      );
+      if (known) continue;
+      const { lastID } = await tx.run(
+        "INSERT INTO matches (report_id, other_id, kind, value, display, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [report.id, other.id, entity.kind, entity.value, entity.display, at],
+      );
+      const otherClassified: Classified = { service: other.service, diffusion: (JSON.parse(other.fields_json) as Classified).diffusion };
+      for (const room of planner.roomsForMatch(report, otherClassified)) {
+        await tx.run(
+          `INSERT OR IGNORE INTO outbox (kind, report_id, version, match_id, room_key, created_at) VALUES ('match', ?, 0, ?, ?, ?)`,
+          [report.id, lastID, room, at],
+        );
+      }
+    }
+  }
+}
+
+export interface OutboxItem {
+  id: number;
+  kind: "report" | "match";
+  reportId: number;
+  version: number;
+  matchId: number;
+  roomKey: string;
+}
+
+export interface Card {
+  eventId: string;
+  version: number;
+  withdrawn: boolean;
+}
+
+export interface MatchRow {
+  id: number;
+  reportId: number;
+  otherId: number;
+  kind: string;
+  value: string;
+  display: string;
+}
+
+/** The relay's and the worker's view of the outbox. */
+export class OutboxStore {
+  constructor(private readonly db: Database) {}
+
+  /** Rows to hand to the queue: pending ones, and queued ones that never completed (lost by Redis). */
+  async dueForQueue(now: number, requeueAfterMs: number, limit = 500): Promise<OutboxItem[]> {
+    const rows = await this.db.all<{ id: number; kind: "report" | "match"; report_id: number; version: number; match_id: number; room_key: string }>(
+      `SELECT id, kind, report_id, version, match_id, room_key FROM outbox
+       WHERE status = 'pending' OR (status = 'queued' AND queued_at < ?) ORDER BY id LIMIT ?`,
+      [now - requeueAfterMs, limit],
+    );
+    return rows.map((r) => ({ id: r.id, kind: r.kind, reportId: r.report_id, version: r.version, matchId: r.match_id, roomKey: r.room_key }));
+  }
+
+  async markQueued(ids: number[], now: number): Promise<void> {
+    for (const id of ids) await this.db.run("UPDATE outbox SET status = 'queued', queued_at = ? WHERE id = ? AND status <> 'sent'", [now, id]);
+  }
+
+  async item(id: number): Promise<(OutboxItem & { status: string }) | undefined> {
+    const r = await this.db.get<{ id: number; kind: "report" | "match"; report_id: number; version: number; match_id: number; room_key: string; status: string }>(
+      "SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox WHERE id = ?",
+      [id],
+    );
+    return r && { id: r.id, kind: r.kind, reportId: r.report_id, version: r.version, matchId: r.match_id, roomKey: r.room_key, status: r.status };
+  }
+
+  async markDone(id: number, status: "sent" | "dropped", eventId: string | null, now: number, error: string | null = null): Promise<void> {
+    await this.db.run("UPDATE outbox SET status = ?, event_id = ?, sent_at = ?, last_error = ? WHERE id = ?", [status, eventId, now, error, id]);
+  }
+
+  /** Marks every report row of that room up to `version` sent (a card shows all of them at once). */
+  async markReportSentUpTo(reportId: number, roomKey: string, version: number, eventId: string, now: number): Promise<void> {
+    await this.db.run(
+      `UPDATE outbox SET status = 'sent', event_id = COALESCE(event_id, ?), sent_at = ?
+       WHERE kind = 'report' AND report_id = ? AND room_key = ? AND version <= ? AND status <> 'sent'`,
+      [eventId, now, reportId, roomKey, version],
+    );
+  }
+
+  async roomsForVersion(reportId: number, version: number): Promise<number> {
+    return (await this.db.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE kind = 'report' AND report_id = ? AND version = ?", [reportId, version]))?.n ?? 0;
+  }
+
+  async pendingForReport(reportId: number): Promise<number> {
+    return (await this.db.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE report_id = ? AND status = 'pending'", [reportId]))?.n ?? 0;
+  }
+
+  async card(reportId: number, roomKey: string): Promise<Card | undefined> {
+    const row = await this.db.get<{ event_id: string; version: number; withdrawn: number }>(
+      "SELECT event_id, version, withdrawn FROM report_cards WHERE report_id = ? AND room_key = ?",
+      [reportId, roomKey],
+    );
+    return row && { eventId: row.event_id, version: row.version, withdrawn: row.withdrawn === 1 };
+  }
+
+  async saveCard(reportId: number, roomKey: string, card: Card): Promise<void> {
+    await this.db.run(
+      `INSERT INTO report_cards (report_id, room_key, event_id, version, withdrawn) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (report_id, room_key) DO UPDATE SET event_id = excluded.event_id, version = excluded.version, withdrawn = excluded.withdrawn`,
+      [reportId, roomKey, card.eventId, card.version, card.withdrawn ? 1 : 0],
+    );
+  }
+
+  async match(id: number): Promise<MatchRow | undefined> {
+    const r = await this.db.get<{ id: number; report_id: number; other_id: number; kind: string; value: string; display: string }>(
+      "SELECT id, report_id, other_id, kind, value, display FROM matches WHERE id = ?",
+      [id],
+    );
+    return r && { id: r.id, reportId: r.report_id, otherId: r.other_id, kind: r.kind, value: r.value, display: r.display };
+  }
+
+  /** Counts by status, for metrics and tests. */
+  async counts(): Promise<Record<string, number>> {
+    const rows = await this.db.all<{ status: string; n: number }>("SELECT status, count(*) AS n FROM outbox GROUP BY status");
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+}
