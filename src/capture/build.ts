@@ -54,11 +54,21 @@ export function buildCapture(
   };
 }
 
-/** The policy, applied to the configured rooms: who a report or a match must reach. */
+/**
+ * The policy, applied to the configured rooms, for what the bot pushes. Cards go to the service
+ * rooms entitled to a report (the coordination and triage rooms can still search and consult).
+ * A match goes to every service room entitled to both reports, and to the room of each report's
+ * service (which may learn only that a match exists: blind deconfliction, decided at delivery).
+ */
 export function diffusionPlanner(config: Pick<Config, "rooms">, coordinator: string): DiffusionPlanner {
-  const keysFor = (report: Classified) => entitledRooms(report, config.rooms, coordinator).map((room) => room.key);
+  const serviceRooms = config.rooms.filter((room) => room.kind === "service");
+  const keysFor = (report: Classified) => entitledRooms(report, serviceRooms, coordinator).map((room) => room.key);
+  const originRoom = (report: Classified) => serviceRooms.find((room) => room.service === report.service)?.key;
   return {
     roomsFor: (report, origin) => keysFor(report).filter((key) => key !== origin),
-    roomsForMatch: (a, b) => [...new Set([...keysFor(a), ...keysFor(b)])],
+    roomsForMatch: (a, b) => {
+      const both = keysFor(a).filter((key) => keysFor(b).includes(key));
+      return [...new Set([...both, originRoom(a), originRoom(b)].filter((key): key is string => key !== undefined))];
+    },
   };
 }

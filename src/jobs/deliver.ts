@@ -98,12 +98,13 @@ async function deliverMatch(item: OutboxItem, report: StoredReport, roomId: stri
     const [mine, theirs] = other.service === roomService ? [other, report] : [report, other];
     content = renderMatch(mine, theirs, entity, deps.vocabulary);
     what = `rapprochement ${mine.ref} ↔ ${theirs.ref}`;
-  } else if (seesReport || seesOther) {
-    const mine = seesReport ? report : other;
+  } else if ((seesReport && roomService === report.service) || (seesOther && roomService === other.service)) {
+    // The room of a report's service, not entitled to the other report: it learns only that a match exists.
+    const mine = seesReport && roomService === report.service ? report : other;
     content = renderBlindMatch(mine, entity);
     what = `rapprochement aveugle (${mine.ref})`;
   } else {
-    await deps.outbox.markDone(item.id, "dropped", null, now, "room entitled to neither report");
+    await deps.outbox.markDone(item.id, "dropped", null, now, "room not entitled to this match");
     return "dropped";
   }
   const eventId = await send(deps, roomId, content, `match:${match.id}:${item.roomKey}`);

@@ -58,13 +58,15 @@ interface CrossOptions {
   encrypted?: string[];
   /** Changes to the configuration file, e.g. `{ capture: { dialogue_timeout_minutes: 0.05 } }`. */
   config?: Record<string, unknown>;
+  /** Leave the bot under Synapse's default message rate limit (no admin override). */
+  rateLimited?: boolean;
 }
 
 export async function createCross(options: CrossOptions = {}): Promise<Cross> {
   const stack = readStack();
   const suffix = randomBytes(4).toString("hex");
   const bot = await registerUser(stack.homeserver, stack.admin.registration_shared_secret, `crossbot-${suffix}`, randomBytes(12).toString("hex"), false);
-  await overrideRatelimit(stack.homeserver, stack.admin.access_token, bot.user_id);
+  if (!options.rateLimited) await overrideRatelimit(stack.homeserver, stack.admin.access_token, bot.user_id);
 
   const users = new Map(stack.users.map((u) => [u.key, new MatrixUser(stack.homeserver, u.user_id, u.access_token)]));
   const user = (key: string): MatrixUser => {
@@ -269,4 +271,9 @@ export function referenceIn(text: string): string {
   const match = /\b88-\d{4}-\d{4}\b/.exec(text);
   if (!match) throw new Error(`no report reference in: ${text}`);
   return match[0];
+}
+
+/** The bot's messages (not reactions) in a room, oldest first. */
+export async function botMessages(user: MatrixUser, roomId: string, botUserId: string, limit = 100): Promise<MatrixEvent[]> {
+  return (await user.roomEvents(roomId, limit)).filter((e) => e.sender === botUserId && e.type === "m.room.message").reverse();
 }

@@ -154,6 +154,10 @@ const good: Good[] = [
   { line: "type=deal commune=epinal heure=22h date=hier", ...dealAt22 },
   { line: "le=hier type=deal commune=epinal", ...deal },
   { line: "type=deal commune=epinal quand=hier 22h 3 guetteurs", ...dealAt22, text: "3 guetteurs" },
+  { line: "type=deal commune=epinal quand=il y a 1h30 sur place", ...deal, at: "2026-11-26T18:37:00.000Z", precision: "minute", text: "sur place" },
+  { line: "type=deal commune=epinal quand=ce matin vers 7h", ...deal, at: "2026-11-26T06:00:00.000Z", precision: "minute" },
+  { line: "type=deal commune=epinal quand=samedi soir", ...deal, at: "2026-11-21T19:00:00.000Z", precision: "minute" },
+  { line: "type=deal commune=epinal quand=hier a 14 heures", ...deal, at: "2026-11-25T13:00:00.000Z", precision: "minute" },
 
   // ---------------------------------------------------------------- quotes and places
   {
@@ -271,6 +275,8 @@ const good: Good[] = [
   { line: "type=deal commune=epinal quand=hier cote=a1", ...deal, grade: "A1" },
   { line: "type=deal commune=epinal quand=hier cotation=B 2", ...deal, grade: "B2" },
   { line: "type=deal commune=epinal quand=hier grade=c/3", ...deal, grade: "C3" },
+  { line: "type=deal commune=epinal quand=hier cot=A 1 recoupé", ...deal, grade: "A1", text: "recoupé" },
+  { line: "type=deal commune=epinal quand=hier cotation=B2 source fiable", ...deal, grade: "B2", text: "source fiable" },
   { line: "Type=Deal Commune=Epinal Quand=Hier Cotation=F6", ...deal, grade: "F6" },
 
   // ---------------------------------------------------------------- diffusion
@@ -285,6 +291,8 @@ const good: Good[] = [
   { line: "type=deal commune=epinal quand=hier diff=restreint:douanes", ...deal, diffusion: "restreint:douane" },
   { line: "type=deal commune=epinal quand=hier diff=restreint:douane et gir", ...deal, diffusion: "restreint:douane,gir" },
   { line: "type=deal commune=epinal quand=hier d=r:pref", ...deal, diffusion: "restreint:pref" },
+  { line: "type=deal commune=epinal quand=hier diff=restreint : douane, gir", ...deal, diffusion: "restreint:douane,gir" },
+  { line: "type=deal commune=epinal quand=hier diff=service vu par patrouille", ...deal, diffusion: "service", text: "vu par patrouille" },
 
   // ---------------------------------------------------------------- people
   { line: "type=deal commune=epinal quand=hier personnes=3", ...deal, people: 3 },
@@ -303,6 +311,8 @@ const good: Good[] = [
   { line: "type=deal commune=epinal quand=hier substances=shit et coke 3 guetteurs", ...deal, substances: ["cannabis", "cocaïne"], text: "3 guetteurs" },
   { line: "type=deal commune=epinal quand=hier stup=beuh+coke", ...deal, substances: ["cannabis", "cocaïne"] },
   { line: "type=deal commune=epinal quand=hier drogue=Ecsta", ...deal, substances: ["MDMA / ecstasy"] },
+  { line: "type=deal commune=epinal quand=hier substances=coke crack", ...deal, substances: ["cocaïne", "crack"] },
+  { line: "type=deal commune=epinal quand=hier substances=herbe en sachets", ...deal, substances: ["cannabis"], text: "en sachets" },
 
   // ---------------------------------------------------------------- plates
   { line: "type=deal commune=epinal quand=hier plaque=AB-123-CD", ...deal, entities: ["plate:AB-123-CD"] },
@@ -512,6 +522,21 @@ describe("parseFieldsOnto: !maj and the guided dialogue", () => {
     const { draft } = parseFieldsOnto("plaque=ef 456 gh revu ce soir", base, ctx);
     expect(entitiesOf(draft)).toEqual(["phone:+33612345678", "plate:EF-456-GH"]);
     expect(draft.text).toBe("revu ce soir");
+  });
+
+  it("reads personne=3 as a head count and keeps the persons already designated", () => {
+    const withPerson = parseFieldsOnto("personne=“LEBON Kevin”", base, ctx).draft;
+    const { draft, problems, notes } = parseFieldsOnto("personne=3", withPerson, ctx);
+    expect(problems).toEqual([]);
+    expect(draft.peopleCount).toBe(3);
+    expect(entitiesOf(draft)).toEqual(["person:lebon kevin", "phone:+33612345678", "plate:AB-123-CD"]);
+    expect(notes.join(" ")).toContain("3 personne");
+  });
+
+  it("joins a date and a time given as two fields", () => {
+    const { draft, problems } = parseFieldsOnto("date=24/11 heure=6h30", base, ctx);
+    expect(problems).toEqual([]);
+    expect(draft.observedAt).toBe("2026-11-24T05:30:00.000Z");
   });
 
   it("reports problems in French without losing the draft", () => {

@@ -129,8 +129,14 @@ export function applyField(field: FieldName, value: string, draft: ReportDraft, 
       const diffusion = parseDiffusion(text, ctx.services);
       return diffusion.ok ? { ok: true, draft: { ...draft, diffusion: diffusion.diffusion } } : diffusion;
     }
-    case "substances":
-      return { ok: true, draft: { ...draft, substances: unique([...(draft.substances ?? []), ...splitList(text).map(substanceName)]) } };
+    case "substances": {
+      // "coke crack": two known names separated by a space are two substances.
+      const items = splitList(text).flatMap((item) => {
+        const words = item.split(/\s+/);
+        return words.length > 1 && !isKnownSubstance(item) && words.every(isKnownSubstance) ? words : [item];
+      });
+      return { ok: true, draft: { ...draft, substances: unique([...(draft.substances ?? []), ...items.map(substanceName)]) } };
+    }
     case "people": {
       const count = parseCount(text);
       if (count === null) return { ok: false, error: `Nombre de personnes non compris : « ${text} » (ex. personnes=3).` };
@@ -205,6 +211,11 @@ const NUMBER_WORDS = [
 ]; // prettier-ignore
 /** "une dizaine", "une quinzaine": the round number. */
 const ROUND_WORDS: Record<string, number> = { dizaine: 10, douzaine: 12, quinzaine: 15, vingtaine: 20, trentaine: 30, cinquantaine: 50, centaine: 100 };
+
+/** `personne=3`: a head count typed with the singular key (read as such by applyField). */
+export function isHeadCount(text: string): boolean {
+  return parseCount(text) !== null;
+}
 
 function parseCount(text: string): number | null {
   const value = text

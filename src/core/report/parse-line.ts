@@ -9,6 +9,7 @@ import {
   FIELD_LABELS,
   type FieldName,
   fieldForKey,
+  isHeadCount,
   isKnownSubstance,
   mergeEntities,
   placeEntity,
@@ -112,7 +113,7 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
       problems.push({ field, message: `${capitalise(FIELD_LABELS[field])} donné(e) deux fois : gardez-en un seul.` });
       continue;
     }
-    if (replacing && !given.has(field) && LIST_FIELDS.has(field) && field !== "text") {
+    if (replacing && !given.has(field) && LIST_FIELDS.has(field) && field !== "text" && !(field === "person" && isHeadCount(current.value))) {
       draft = clearListField(draft, field);
     }
     given.add(field);

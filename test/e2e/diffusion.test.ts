@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { startRedis } from "../../scripts/stack/redis.js";
+import { stopPid } from "../../scripts/stack/processes.js";
+import { ask, type BotProcess, botMessages, type Cross, createCross, readStack, referenceIn } from "./harness.js";
+
+const SERVICE_ROOMS = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
+let bot: BotProcess | null = null;
+
+afterEach(async () => {
+  await bot?.stop();
+  bot = null;
+});
+
+/** Cards for `ref` in each room, once delivery has settled. */
+async function cardsFor(cross: Cross, ref: string, rooms = [...SERVICE_ROOMS, "coordination", "triage"]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const key of rooms) {
+    const messages = await botMessages(cross.user("ggd"), cross.rooms[key] ?? "", cross.botUserId);
+    counts[key] = messages.filter((e) => String(e.content.body).startsWith(`📌 ${ref}`)).length;
+  }
+  return counts;
+}
+
+async function waitForCards(cross: Cross, ref: string, expected: Record<string, number>, timeoutMs = 60_000) {
+  await expect.poll(() => cardsFor(cross, ref, Object.keys(expected)), { timeout: timeoutMs, interval: 1000 }).toEqual(expected);
+  await sleep(1500); // and nothing more arrives
+  expect(await cardsFor(cross, ref, Object.keys(expected))).toEqual(expected);
+}
+
+const entitled = (rooms: string[]) => Object.fromEntries([...SERVICE_ROOMS, "coordination", "triage"].map((k) => [k, rooms.includes(k) ? 1 : 0]));
+
+describe("fan-out to entitled rooms", () => {
+  it("sends a restreint:douane,gir report to exactly those rooms and the coordinator, and updates in each card's thread", async () => {
+    const cross = await createCross();
+    bot = await cross.startBot();
+    const { body } = await ask(cross, "ddsp", "ddsp", '!report type=deal commune=epinal quand="hier 22h" diffusion=restreint:douane,gir plaque=AB-321-CD guetteurs');
+    expect(body).toContain("📤 Diffusion vers 3 salons");
+    const ref = referenceIn(body);
+    await waitForCards(cross, ref, entitled(["douane", "gir", "ggd"]));
+
+    await ask(cross, "ddsp", "ddsp", `!maj ${ref} cotation=A1`);
+    for (const key of ["douane", "gir", "ggd"]) {
+      const user = cross.user("ggd");
+      const roomId = cross.rooms[key] ?? "";
+      const card = (await botMessages(user, roomId, cross.botUserId)).find((e) => String(e.content.body).startsWith(`📌 ${ref}`));
+      const update = await user.waitForEvent(roomId, (e) => e.sender === cross.botUserId && String(e.content.body ?? "").includes(`${ref} v2`));
+      expect(update.content["m.relates_to"]).toMatchObject({ rel_type: "m.thread", event_id: card?.event_id });
+      expect(String(update.content.body)).toContain("cotation : F6 → A1");
+    }
+    const elsewhere = await botMessages(cross.user("ggd"), cross.rooms.pref ?? "", cross.botUserId);
+    expect(elsewhere.some((e) => String(e.content.body).includes(ref))).toBe(false);
+  });
+
+  it("alerts the rooms entitled to both reports of a match, and tells the other service only that a match exists", async () => {
+    const cross = await createCross();
+    bot = await cross.startBot();
+    const secret = await ask(cross, "sr", "sr", '!report type=stockage commune=golbey quand=maintenant diffusion=service plaque=XY-777-ZZ nourrice "chez Kevin" au 3e étage');
+    const secretRef = referenceIn(secret.body);
+    const open = await ask(cross, "douane", "douane", "!report type=livraison commune=thaon quand=maintenant plaque=xy777zz go-fast vers le nord");
+    const openRef = referenceIn(open.body);
+
+    const alert = (key: string) =>
+      cross.user("ggd").waitForEvent(cross.rooms[key] ?? "", (e) => e.sender === cross.botUserId && String(e.content.body ?? "").includes("Rapprochement"));
+    const [inSr, inGgd, inDouane] = await Promise.all([alert("sr"), alert("ggd"), alert("douane")]);
+    for (const full of [inSr, inGgd]) {
+      expect(String(full.content.body)).toContain(secretRef);
+      expect(String(full.content.body)).toContain(openRef);
+      expect(String(full.content.body)).toContain("XY-777-ZZ");
+    }
+    const blind = String(inDouane.content.body);
+    expect(blind).toContain(openRef);
+    expect(blind).toContain("un autre service");
+    expect(blind).not.toContain(secretRef);
+    expect(blind).not.toContain("Section de recherches");
+    expect(blind).not.toContain("Kevin");
+    await sleep(1500);
+    for (const key of ["ddsp", "gir", "pref", "coordination"]) {
+      const messages = await botMessages(cross.user("ggd"), cross.rooms[key] ?? "", cross.botUserId);
+      expect(messages.some((e) => String(e.content.body).includes("Rapprochement"))).toBe(false);
+    }
+    // The blind room cannot open the other report either.
+    const peek = await ask(cross, "douane", "douane", `!voir ${secretRef}`);
+    expect(peek.body).toContain("Aucun renseignement");
+  });
+});
+
+describe("nothing lost, nothing twice", () => {
+  it("leaves exactly one card per entitled room when the bot is SIGKILLed mid-fan-out", async () => {
+    // One send per second: an eight-room fan-out takes long enough to be cut in the middle.
+    const cross = await createCross({ config: { diffusion: { rate_limit: { max: 1, per_seconds: 1 } } } });
+    bot = await cross.startBot();
+    const { body } = await ask(cross, "pfaf", "pfaf", "!report type=deal commune=vittel quand=maintenant tel=0611223344 fan-out coupé");
+    const ref = referenceIn(body);
+    await sleep(2500);
+    await bot.kill();
+    const partial = await cardsFor(cross, ref);
+    expect(Object.values(partial).reduce((a, b) => a + b, 0)).toBeLessThan(7);
+    bot = await cross.startBot();
+    await waitForCards(cross, ref, entitled(SERVICE_ROOMS.filter((k) => k !== "pfaf")), 90_000);
+  });
+
+  it("keeps the report and diffuses it once Redis is back, when Redis was down at report time", async () => {
+    const cross = await createCross();
+    bot = await cross.startBot();
+    const stack = readStack();
+    const port = Number(new URL(stack.redis.url).port);
+    const pid = Number((await import("node:fs")).readFileSync(".stack/redis.pid", "utf8").trim());
+    await stopPid(pid, "redis");
+    try {
+      const { body } = await ask(cross, "dipj", "dipj", "!report type=culture commune=remiremont quand=hier plaque=ZZ-999-AA serre");
+      expect(body).toMatch(/Renseignement enregistré : 88-2026-\d{4}/);
+      expect(body).toContain("diffusion en attente");
+      const ref = referenceIn(body);
+      await sleep(3000);
+      expect(Object.values(await cardsFor(cross, ref)).every((n) => n === 0)).toBe(true);
+      await startRedis(port);
+      await waitForCards(cross, ref, entitled(SERVICE_ROOMS.filter((k) => k !== "dipj")), 90_000);
+    } finally {
+      if (!(await pingable(port))) await startRedis(port);
+    }
+  });
+
+  it("delivers every card under Synapse's default rate limits (no override for the bot)", async () => {
+    const cross = await createCross({ rateLimited: true, config: { diffusion: { rate_limit: { max: 50, per_seconds: 1 } } } });
+    bot = await cross.startBot();
+    const refs: string[] = [];
+    for (const commune of ["epinal", "golbey"]) {
+      const { body } = await ask(cross, "gir", "gir", `!report type=consommation commune=${commune} quand=maintenant rassemblement`);
+      refs.push(referenceIn(body));
+    }
+    for (const ref of refs) await waitForCards(cross, ref, entitled(SERVICE_ROOMS.filter((k) => k !== "gir")), 150_000);
+    expect(bot.logs).toMatch(/M_LIMIT_EXCEEDED|request failed, retrying/);
+  });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+});
+
+async function pingable(port: number): Promise<boolean> {
+  const { pingRedis } = await import("../../scripts/stack/redis.js");
+  return pingRedis(port);
+}
