@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
@@ -134,6 +134,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   diffusion = startDiffusion(
     {
       redisUrl: config.redis.url,
+      namespace: createHash("sha256").update(config.matrix.bot_user_id).digest("hex").slice(0, 12),
+      instanceId: await receipts.instanceId(),
       rateLimit: { max: config.diffusion.rate_limit.max, durationMs: config.diffusion.rate_limit.per_seconds * 1000 },
     },
     {

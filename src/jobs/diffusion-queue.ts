@@ -13,6 +13,12 @@ const jobSchema = z.strictObject({ outboxId: z.number().int().positive() });
 
 export interface DiffusionOptions {
   redisUrl: string;
+  /**
+   * Keeps this bot's jobs apart in a shared Redis (key prefix), and ties job ids to this database:
+   * a job id from another bot, or from a database restored from backup, never shadows a new row.
+   */
+  namespace: string;
+  instanceId: string;
   /** Sends per window, for the whole homeserver (Tchap asks about one call per second). */
   rateLimit: { max: number; durationMs: number };
   /** A queued row not sent after this long is queued again (Redis may have lost it). */
@@ -38,7 +44,9 @@ export function startDiffusion(options: DiffusionOptions, deps: DeliveryDeps & {
   const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: retry });
   queueConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion queue: redis error"));
   workerConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion worker: redis error"));
+  const prefix = `crossbot:${options.namespace}`;
   const queue = new Queue(DIFFUSION_QUEUE, {
+    prefix,
     connection: queueConnection,
     defaultJobOptions: {
       attempts: 12,
@@ -58,7 +66,7 @@ export function startDiffusion(options: DiffusionOptions, deps: DeliveryDeps & {
       deps.metrics.diffusions.inc({ outcome });
       return outcome;
     },
-    { connection: workerConnection, concurrency: 1, limiter: { max: options.rateLimit.max, duration: options.rateLimit.durationMs } },
+    { prefix, connection: workerConnection, concurrency: 1, limiter: { max: options.rateLimit.max, duration: options.rateLimit.durationMs } },
   );
   worker.on("error", (error) => log.debug({ err: error.message }, "diffusion worker error"));
   worker.on("failed", (job, error) =>

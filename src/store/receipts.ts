@@ -26,6 +26,15 @@ export class ReceiptStore {
     );
   }
 
+  /** A random id made once per database: it keeps queue job ids unique across databases. */
+  async instanceId(): Promise<string> {
+    await this.db.run(
+      "INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('instance_id', lower(hex(randomblob(8))), ?)",
+      [Date.now()],
+    );
+    return (await this.db.get<{ value: string }>("SELECT value FROM kv WHERE key = 'instance_id'"))?.value ?? "unknown";
+  }
+
   async isHandled(eventId: string): Promise<boolean> {
     return (await this.db.get("SELECT 1 AS x FROM handled_events WHERE event_id = ?", [eventId])) !== undefined;
   }
