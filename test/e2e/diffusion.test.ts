@@ -126,12 +126,12 @@ describe("nothing lost, nothing twice", () => {
     bot = await cross.startBot();
     const refs: string[] = [];
     for (const commune of ["epinal", "golbey"]) {
-      const { body } = await ask(cross, "gir", "gir", `!report type=consommation commune=${commune} quand=maintenant rassemblement`);
+      const { body } = await ask(cross, "gir", "gir", `!report type=consommation commune=${commune} quand=maintenant rassemblement`, 120_000);
       refs.push(referenceIn(body));
     }
     for (const ref of refs) await waitForCards(cross, ref, entitled(SERVICE_ROOMS.filter((k) => k !== "gir")), 150_000);
     expect(bot.logs).toMatch(/M_LIMIT_EXCEEDED|request failed, retrying/);
-  });
+  }, 400_000);
 });
 
 afterAll(async () => {

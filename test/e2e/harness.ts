@@ -251,11 +251,11 @@ export function sendInThread(user: MatrixUser, roomId: string, root: string, con
 }
 
 /** Sends a command and waits for the bot's threaded answer. */
-export async function ask(cross: Cross, userKey: string, roomKey: string, body: string) {
+export async function ask(cross: Cross, userKey: string, roomKey: string, body: string, timeoutMs?: number) {
   const roomId = cross.rooms[roomKey] ?? "";
   const user = cross.user(userKey);
   const eventId = await user.sendText(roomId, body);
-  const answer = await user.waitForEvent(roomId, isAnswerTo(eventId, cross.botUserId));
+  const answer = await user.waitForEvent(roomId, isAnswerTo(eventId, cross.botUserId), timeoutMs);
   return { roomId, user, eventId, answer, body: String(answer.content.body ?? "") };
 }
 

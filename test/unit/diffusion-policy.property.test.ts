@@ -1,0 +1,180 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildCapture } from "../../src/capture/build.js";
+import { cherche } from "../../src/commands/cherche.js";
+import { fiche } from "../../src/commands/fiche.js";
+import { voir } from "../../src/commands/voir.js";
+import { loadConfig } from "../../src/config/load.js";
+import { Directory } from "../../src/core/directory.js";
+import type { Diffusion } from "../../src/core/report/diffusion.js";
+import type { ReportFields } from "../../src/core/report/report.js";
+import { deliver } from "../../src/jobs/deliver.js";
+import { Database } from "../../src/store/db.js";
+import { migrate } from "../../src/store/migrations.js";
+import { OutboxStore } from "../../src/store/outbox.js";
+
+/**
+ * The diffusion policy, end to end over every outbound path, on generated cells and reports:
+ * fan-out cards, updates, match alerts, !cherche, !fiche and !voir. No room ever receives or finds a
+ * report it is not entitled to; every entitled service room gets its card exactly once.
+ */
+const SERVICE_KEYS = ["ggd", "ddsp", "dipj", "douane", "gir", "sr"];
+const PLATES = ["AB-123-CD", "EF-456-GH", "JK-789-LM"];
+
+const cellArb = fc.integer({ min: 2, max: SERVICE_KEYS.length }).map((n) => SERVICE_KEYS.slice(0, n));
+const reportArb = (services: string[]) =>
+  fc.record({
+    origin: fc.constantFrom(...services),
+    diffusion: fc.oneof(
+      fc.constant<Diffusion>({ level: "cross" }),
+      fc.constant<Diffusion>({ level: "service" }),
+      fc.subarray(services, { minLength: 1 }).map((list): Diffusion => ({ level: "restreint", services: list })),
+    ),
+    plate: fc.constantFrom(...PLATES),
+    update: fc.boolean(),
+    narrow: fc.boolean(),
+  });
+
+/**
+ * The oracle, written from the rules rather than from the code: `service` → its service and the
+ * coordinator; `restreint` → those services and the coordinator; `cross` → every service and the
+ * coordination room; the triage room is the coordinator's.
+ */
+function roomMaySee(report: { service: string; diffusion: Diffusion }, room: { kind: string; service?: string }, coordinator: string): boolean {
+  if (room.kind === "triage") return true;
+  if (room.kind === "coordination") return report.diffusion.level === "cross";
+  const d = report.diffusion;
+  return (
+    room.service === coordinator ||
+    room.service === report.service ||
+    d.level === "cross" ||
+    (d.level === "restreint" && d.services.includes(room.service ?? ""))
+  );
+}
+
+function rawConfig(services: string[]) {
+  return {
+    cross: { name: "CROSS test", departement: "88", locale: "fr", timezone: "Europe/Paris" },
+    matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
+    services: services.map((key, i) => ({ key, name: key.toUpperCase(), role: i === 0 ? "coordinator" : "partner", members: [`@${key}:t`] })),
+    rooms: [
+      ...services.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
+      { key: "coordination", kind: "coordination", room: "!coordination" },
+      { key: "triage", kind: "triage", room: "!triage" },
+    ],
+    storage: { data_dir: "/tmp" },
+    redis: { url: "redis://127.0.0.1:1" },
+    http: { port: 0 },
+  };
+}
+
+const fields = (plate: string, diffusion: Diffusion, marker: string): ReportFields => ({
+  type: "point_de_deal",
+  commune: { code: "88160", nom: "Épinal" },
+  place: null,
+  observedAt: "2026-11-20T21:00:00.000Z",
+  observedPrecision: "minute",
+  grade: { reliability: "B", credibility: 2 },
+  diffusion,
+  substances: [],
+  peopleCount: null,
+  entities: [{ kind: "plate", value: plate, display: plate }],
+  text: `MARK ${marker}`,
+});
+
+describe("diffusion policy on every outbound path (property)", () => {
+  it("never shows a report to a room not entitled to it, and gives each entitled room its card once", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        cellArb.chain((services) => fc.tuple(fc.constant(services), fc.array(reportArb(services), { minLength: 1, maxLength: 7 }))),
+        fc.infiniteStream(fc.nat()),
+        async ([services, reports], shuffle) => {
+          const config = loadConfig(rawConfig(services), { MATRIX_ACCESS_TOKEN: "x" });
+          const directory = new Directory(config);
+          const db = await Database.open(":memory:");
+          await migrate(db);
+          const capture = buildCapture(config, db, directory, async () => ({ rooms: 0, pending: false }), async () => undefined);
+          const outbox = new OutboxStore(db);
+          const received = new Map<string, string[]>();
+          const transport = {
+            send: async (roomId: string, _type: string, content: Record<string, unknown>, txnKey: string) => {
+              const key = `${roomId}|${txnKey}`;
+              if (!received.has(key)) received.set(key, [roomId, String(content.body)]);
+              return `$${received.size}`;
+            },
+            redact: async () => undefined,
+          };
+          const deps = {
+            outbox,
+            reports: capture.reports,
+            roomIdOf: (key: string) => `!${key}`,
+            roomMaySee: capture.roomMaySee,
+            roomService: (key: string) => directory.room(key)?.service,
+            vocabulary: capture.vocabulary,
+            transport,
+            communicated: async () => undefined,
+          };
+          const stored = [];
+          for (const [i, r] of reports.entries()) {
+            const { report } = await capture.reports.create({
+              sourceEventId: `$src${i}`,
+              roomId: `!${r.origin}`,
+              roomKey: r.origin,
+              service: r.origin,
+              author: `@${r.origin}:t`,
+              fields: fields(r.plate, r.diffusion, `R${i}`),
+              at: 1_700_000_000_000 + i,
+            });
+            if (r.update) {
+              const narrowed: Diffusion = r.narrow ? { level: "service" } : r.diffusion;
+              await capture.reports.amend(report.id, "update", { ...report.fields, diffusion: narrowed, text: `${report.fields.text} suite` }, report.author, report.createdAt + 1, `$upd${i}`);
+            }
+            stored.push((await capture.reports.byId(report.id))!);
+          }
+          // Deliver every due row, in a generated order, twice (a retried job changes nothing).
+          const due = await outbox.dueForQueue(Date.now() + 1, 0);
+          const keys = [...shuffle.take(due.length)];
+          const order = due.map((row, i) => ({ row, key: keys[i] ?? 0 })).sort((a, b) => a.key - b.key);
+          for (const { row } of [...order, ...order]) await deliver(row.id, deps);
+
+          const rooms = config.rooms;
+          for (const room of rooms) {
+            const messages = [...received.values()].filter(([roomId]) => roomId === `!${room.key}`).map(([, body]) => body ?? "");
+            for (const report of stored) {
+              const entitled = roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room, config.services[0]!.key);
+              const marker = `MARK R${stored.indexOf(report)}`;
+              const cards = messages.filter((m) => m.startsWith(`📌 ${report.ref}`));
+              const pushed = room.kind === "service" && entitled && room.key !== report.roomKey;
+              expect(cards).toHaveLength(pushed ? 1 : 0);
+              if (!entitled) {
+                // Not its reference, not its text: nothing of it reaches the room (blind alerts name only the room's own report).
+                for (const m of messages) expect(m.includes(report.ref) || m.includes(marker)).toBe(false);
+              }
+              const invocation = {
+                sender: directory.identify(`@${services[0]}:t`)!,
+                roomKey: room.key,
+                roomId: `!${room.key}`,
+                eventId: "$q",
+                threadRoot: "$q",
+                sentAt: Date.now(),
+              };
+              const shown = await voir.execute({ ...invocation, args: { référence: report.ref }, rawArgs: report.ref }, { capture });
+              expect(shown.ok).toBe(entitled);
+            }
+            const invocation = { sender: directory.identify(`@${services[0]}:t`)!, roomKey: room.key, roomId: `!${room.key}`, eventId: "$q", threadRoot: "$q", sentAt: Date.now() };
+            const search = await cherche.execute({ ...invocation, args: { termes: "MARK" }, rawArgs: "MARK" }, { capture });
+            const expectedRefs = stored.filter((r) => roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, room, config.services[0]!.key)).map((r) => r.ref);
+            expect(search.ok && search.reports.map((r) => r.ref).sort()).toEqual(expectedRefs.slice(0, 10).sort());
+            for (const plate of PLATES) {
+              const card = await fiche.execute({ ...invocation, args: { entité: plate }, rawArgs: plate }, { capture });
+              if (!card.ok) throw new Error(card.error);
+              for (const r of card.reports) expect(roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, room, config.services[0]!.key)).toBe(true);
+            }
+          }
+          await db.close();
+        },
+      ),
+      { numRuns: 60, seed: 20261126 },
+    );
+  }, 120_000);
+});
