@@ -11,6 +11,11 @@ import { createInviteHandler } from "./handlers/invite.js";
 import { createMessageHandler } from "./handlers/message.js";
 import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
 import { startAuditRetention } from "./jobs/audit-retention.js";
+import { startRhythmJobs } from "./jobs/rhythm.js";
+import { CommuneIndex } from "./core/capture/communes.js";
+import type { RhythmDeps } from "./rhythm/deps.js";
+import { gatherer } from "./rhythm/gather.js";
+import { RhythmStore } from "./store/rhythm.js";
 import { type Diffusion, startDiffusion } from "./jobs/diffusion-queue.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
@@ -80,6 +85,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
 
   const registry = buildRegistry();
   const rooms = await resolveRooms(config, transport, log);
+  // Keeps this bot's queues apart from any other bot sharing the Redis.
+  const namespace = createHash("sha256").update(config.matrix.bot_user_id).digest("hex").slice(0, 12);
   const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"));
   const journal = async (entry: NewAuditEntry) => {
     await audit.append(entry);
@@ -91,7 +98,30 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     const rooms = await outbox.roomsForVersion(reportId, version);
     return { rooms, pending: !relayed || (await outbox.pendingForReport(reportId)) > 0 };
   }, journal);
-  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit };
+  const communes = CommuneIndex.vosges();
+  const rhythmStore = new RhythmStore(db);
+  const roomIdByKey = new Map<string, string>();
+  const rhythm: RhythmDeps = {
+    rhythm: rhythmStore,
+    gather: gatherer({ capture, rhythm: rhythmStore, communes, room: (key) => directory.room(key), coordinatorService: directory.coordinatorService.key }),
+    context: (now) => ({
+      now,
+      timeZone: config.cross.timezone,
+      vocabulary: capture.vocabulary,
+      arrondissementName: (code) => communes.arrondissementName(code),
+      cellName: config.cross.name,
+    }),
+    services: config.services.map((s) => s.key),
+    postFile: async (roomId, threadRoot, name, text, txnKey) => {
+      await transport.sendFile(
+        roomId,
+        { name, mimetype: "text/markdown", bytes: Buffer.from(text, "utf8") },
+        { "m.relates_to": { rel_type: "m.thread", event_id: threadRoot, is_falling_back: true, "m.in_reply_to": { event_id: threadRoot } } },
+        txnKey,
+      );
+    },
+  };
+  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit, rhythm };
   const displayName = await transport.displayName();
 
   const ops = await startOpsServer({
@@ -130,11 +160,11 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       metrics,
     }),
   });
-  const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
+  for (const [id, room] of rooms.byId) roomIdByKey.set(room.key, id);
   diffusion = startDiffusion(
     {
       redisUrl: config.redis.url,
-      namespace: createHash("sha256").update(config.matrix.bot_user_id).digest("hex").slice(0, 12),
+      namespace,
       instanceId: await receipts.instanceId(),
       rateLimit: { max: config.diffusion.rate_limit.max, durationMs: config.diffusion.rate_limit.per_seconds * 1000 },
     },
@@ -152,6 +182,15 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       metrics,
     },
   );
+  const rhythmJobs = await startRhythmJobs({
+    config,
+    directory,
+    rhythm,
+    transport,
+    roomIdOf: (key) => roomIdByKey.get(key),
+    namespace,
+    log,
+  });
   const retention = startAuditRetention(audit, config.audit.retention_days, log);
   const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
   log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
@@ -161,6 +200,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     metrics,
     async close() {
       log.info("shutting down");
+      await rhythmJobs.close();
       await diffusion?.close(); // the worker finishes its current send first
       await transport.close();
       await expiry.stop();

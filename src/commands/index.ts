@@ -1,7 +1,16 @@
 import type { CaptureDeps } from "../capture/deps.js";
+import type { RhythmDeps } from "../rhythm/deps.js";
 import type { AuditJournal } from "../store/audit.js";
 import { audit } from "./audit.js";
+import { action } from "./action.js";
+import { actions } from "./actions.js";
+import { agenda } from "./agenda.js";
 import { cherche } from "./cherche.js";
+import { cr } from "./cr.js";
+import { digest } from "./digest.js";
+import { fait } from "./fait.js";
+import { reunion } from "./reunion.js";
+import { reunions } from "./reunions.js";
 import { fiche } from "./fiche.js";
 import { aide, type HelpDeps } from "./aide.js";
 import { ping, type PingDeps } from "./ping.js";
@@ -12,9 +21,27 @@ import { update } from "./update.js";
 import { voir } from "./voir.js";
 
 /** Everything any command may ask for; each command declares the narrow part it uses. */
-export type CommandDeps = HelpDeps & PingDeps & { capture: CaptureDeps; audit: Pick<AuditJournal, "forRef" | "verify"> };
+export type CommandDeps = HelpDeps & PingDeps & { capture: CaptureDeps; audit: Pick<AuditJournal, "forRef" | "verify">; rhythm: RhythmDeps };
 
 /** The command table, in the order `!aide` lists it. */
 export function buildRegistry(): CommandRegistry {
-  return new CommandRegistry([report, voir, cherche, fiche, update, retirer, audit, aide, ping]);
+  return new CommandRegistry([
+    report,
+    voir,
+    cherche,
+    fiche,
+    update,
+    retirer,
+    digest,
+    agenda,
+    reunion,
+    reunions,
+    cr,
+    action,
+    actions,
+    fait,
+    audit,
+    aide,
+    ping,
+  ]);
 }

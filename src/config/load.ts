@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { nextRuns } from "../core/rhythm/schedule.js";
 import { configFileSchema, type ConfigFile } from "./schema.js";
 
 // Operators of a French cell read French: zod's own messages too.
@@ -123,6 +124,14 @@ function crossChecks(file: ConfigFile): string[] {
     const count = serviceRooms.get(service.key) ?? 0;
     if (count !== 1) problems.push(`rooms : le service « ${service.key} » doit avoir exactement un salon (trouvé ${count})`);
   }
+  file.rhythm.digests.forEach((digest, i) => {
+    if (!roomKeys.has(digest.room)) problems.push(`rhythm.digests.${i}.room : salon inconnu « ${digest.room} »`);
+    try {
+      nextRuns(digest.cron, file.cross.timezone, Date.now(), 1);
+    } catch (error) {
+      problems.push(`rhythm.digests.${i}.cron : expression cron invalide « ${digest.cron} » (${(error as Error).message})`);
+    }
+  });
   for (const kind of ["coordination", "triage"] as const) {
     const count = file.rooms.filter((r) => r.kind === kind).length;
     if (count !== 1) problems.push(`rooms : exactement un salon kind: ${kind} est requis (trouvé ${count})`);

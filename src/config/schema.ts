@@ -71,6 +71,20 @@ export const configFileSchema = z.strictObject({
         .default({ max: 5, per_seconds: 1 }),
     })
     .default({ rate_limit: { max: 5, per_seconds: 1 } }),
+  rhythm: z
+    .strictObject({
+      /** Scheduled digests: a room, a cron in the CROSS time zone (5 or 6 fields), the period covered. */
+      digests: z
+        .array(z.strictObject({ room: key, cron: z.string().min(9), period: z.string().default("24h") }))
+        .default([]),
+      /** The agenda is posted in the coordination room this many days before each meeting. */
+      agenda_days_before: z.number().min(0).max(30).default(2),
+      /** Owner services are reminded this many days before an action's due date, and once when overdue. */
+      reminder_days_before: z.number().min(0).max(30).default(2),
+      /** A scheduled digest posted this long after its time is marked late. */
+      late_after_seconds: z.number().int().positive().default(300),
+    })
+    .default({ digests: [], agenda_days_before: 2, reminder_days_before: 2, late_after_seconds: 300 }),
   audit: z
     .strictObject({
       /** How long the journal keeps entries (CNIL: 6 months to 1 year for access logs, up to 3 years if justified). */

@@ -45,6 +45,8 @@ export interface Command<A, R, D> {
   render(result: R): Message;
   /** ✅ or ❌ on the command; ✅ when absent. */
   verdict?(result: R): "ok" | "ko";
+  /** Further messages for the same thread (a digest's detail after its headline). */
+  renderMore?(result: R): Message[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds commands of any argument/result type

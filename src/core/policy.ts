@@ -35,3 +35,18 @@ export function entitledRooms<R extends Pick<RoomConfig, "kind" | "service">>(
 ): R[] {
   return rooms.filter((room) => roomMaySee(report, room, coordinatorService));
 }
+
+/**
+ * Follow-up actions belong to the cell: the owner service's room, the coordinator's rooms
+ * (coordinator service, coordination, triage) see them — and an action tied to a report is seen
+ * only where that report may be seen.
+ */
+export function roomMaySeeAction(
+  action: { service: string; report: Classified | null },
+  room: Pick<RoomConfig, "kind" | "service">,
+  coordinatorService: string,
+): boolean {
+  if (action.report && !roomMaySee(action.report, room, coordinatorService)) return false;
+  if (room.kind !== "service") return true;
+  return room.service === coordinatorService || room.service === action.service;
+}

@@ -5,7 +5,7 @@ import { type BotNames, type CommandLine, parseCommandLine } from "../core/comma
 import type { Directory, Identity } from "../core/directory.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
-import { isRecord, threadOf } from "../matrix/content.js";
+import { isRecord, noticeContent, threadOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
@@ -153,5 +153,10 @@ async function runCommand(
     deps.commandDeps,
   );
   const verdict = command.verdict?.(result) ?? "ok";
-  return answer(verdict === "ok" ? "ok" : "invalid", command.name, verdict, command.render(result));
+  const handled = await answer(verdict === "ok" ? "ok" : "invalid", command.name, verdict, command.render(result));
+  const thread = threadOf(event.eventId, event.content);
+  for (const [i, more] of (command.renderMore?.(result) ?? []).entries()) {
+    await deps.transport.send(event.roomId, "m.room.message", noticeContent(more, thread), `reply:${event.eventId}:${i + 2}`);
+  }
+  return handled;
 }

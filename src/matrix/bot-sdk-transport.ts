@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { encryptAttachment } from "./attachment.js";
 import { LogLevel, LogService, MatrixClient, MatrixError, MemoryStorageProvider } from "matrix-bot-sdk";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
@@ -92,6 +93,18 @@ export class BotSdkTransport implements Transport {
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(eventType)}/${txnId}`;
     const response = (await this.request("PUT", path, body)) as { event_id: string };
     return response.event_id;
+  }
+
+  async sendFile(roomId: string, file: { name: string; mimetype: string; bytes: Buffer }, extra: MatrixContent, txnKey: string): Promise<string> {
+    const room = await this.rooms.get(roomId);
+    const info = { mimetype: file.mimetype, size: file.bytes.length };
+    if (!room.encrypted) {
+      const url = await this.client.uploadContent(file.bytes, file.mimetype, file.name);
+      return this.send(roomId, "m.room.message", { ...extra, msgtype: "m.file", body: file.name, url, info }, txnKey);
+    }
+    const sealed = encryptAttachment(file.bytes);
+    const url = await this.client.uploadContent(sealed.data, "application/octet-stream", "attachment");
+    return this.send(roomId, "m.room.message", { ...extra, msgtype: "m.file", body: file.name, file: { ...sealed.file, url }, info }, txnKey);
   }
 
   async redact(roomId: string, eventId: string, reason: string, txnKey: string): Promise<void> {

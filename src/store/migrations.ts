@@ -148,6 +148,51 @@ export const MIGRATIONS: readonly string[] = [
 
   ALTER TABLE reports ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
   `,
+  // 5 — the cell's rhythm: meetings, agenda items, follow-up actions, and the keys of what was
+  // already posted on schedule (digests, agendas, reminders), so nothing goes out twice.
+  `
+  CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    place TEXT,
+    status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'cancelled')),
+    minutes TEXT,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    source_event_id TEXT UNIQUE
+  ) STRICT;
+
+  CREATE TABLE agenda_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    added_by TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    source_event_id TEXT UNIQUE
+  ) STRICT;
+
+  CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    service TEXT NOT NULL,
+    due INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+    report_ref TEXT,
+    meeting_id INTEGER REFERENCES meetings (id),
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    done_at INTEGER,
+    done_by TEXT,
+    done_comment TEXT,
+    source_event_id TEXT UNIQUE
+  ) STRICT;
+
+  CREATE TABLE posted (
+    key TEXT PRIMARY KEY,
+    posted_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

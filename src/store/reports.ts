@@ -260,6 +260,26 @@ export class ReportStore {
     return reports;
   }
 
+  /** Reports stored in [from, to). */
+  async createdBetween(from: number, to: number): Promise<StoredReport[]> {
+    const rows = await this.db.all<{ id: number }>("SELECT id FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY created_at", [from, to]);
+    return this.loadAll(rows.map((r) => r.id));
+  }
+
+  /** Cross-references made in [from, to), with both reports. */
+  async matchesBetween(from: number, to: number): Promise<{ a: StoredReport; b: StoredReport; kind: string; display: string; createdAt: number }[]> {
+    const rows = await this.db.all<{ report_id: number; other_id: number; kind: string; display: string; created_at: number }>(
+      "SELECT report_id, other_id, kind, display, created_at FROM matches WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+      [from, to],
+    );
+    const result = [];
+    for (const row of rows) {
+      const [a, b] = [await this.byId(row.report_id), await this.byId(row.other_id)];
+      if (a && b) result.push({ a, b, kind: row.kind, display: row.display, createdAt: row.created_at });
+    }
+    return result;
+  }
+
   byId(id: number): Promise<StoredReport | undefined> {
     return selectReport(this.db, "id", id);
   }

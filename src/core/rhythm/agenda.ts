@@ -1,0 +1,184 @@
+/**
+ * The agenda of the cell's next meeting, built from what happened since the previous one. Seven
+ * numbered sections, always in the same order and always present ("rien" when empty), so that
+ * "point 4" means the same thing to everyone around the table. Pure, and limited to its input,
+ * which is already filtered for the room.
+ */
+import { formatLocal } from "../capture/when.js";
+import { type Block, bullets, em, type Inline, line, message, type Message, numbered, strong } from "../message.js";
+import {
+  arrondissementLabel,
+  communeName,
+  countBy,
+  entityLabel,
+  groupBy,
+  groupByArrondissement,
+  matchLine,
+  plural,
+  rankGroups,
+  refs,
+  sortReports,
+  typeLabel,
+} from "./digest.js";
+import { classifyActions, describeAction } from "./reminders.js";
+import type { AgendaItem, Meeting, RhythmAction, RhythmContext, RhythmMatch, RhythmReport, TwoPart } from "./types.js";
+
+export interface AgendaInput {
+  meeting: Meeting;
+  /** End of the previous meeting, or start of data: reports and matches older than this are not new. */
+  since: number;
+  reports: RhythmReport[];
+  matches: RhythmMatch[];
+  /** Open actions visible to the room. */
+  actions: RhythmAction[];
+  /** Items carried over from the previous meeting. */
+  carried: AgendaItem[];
+  /** Items added by hand for this meeting. */
+  added: AgendaItem[];
+  /** Citizen tips waiting for a decision; null: not shown in this room. */
+  tipsToDecide: number | null;
+  /** The period of the same length before `since`, for trends. */
+  previousPeriodReports: RhythmReport[];
+}
+
+/** One numbered section: its title, the count shown in the headline, and its detail. */
+interface Section {
+  title: string;
+  summary: string;
+  body: Block[];
+}
+
+const NOTHING = "rien";
+
+export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Message> {
+  // The store should already select by `since`; filtering again keeps an old report from passing as new.
+  const fresh = sortReports(input.reports.filter((r) => r.createdAt >= input.since));
+  const active = fresh.filter((r) => r.status === "active");
+  const retired = fresh.filter((r) => r.status === "cancelled");
+  const previous = input.previousPeriodReports.filter((r) => r.status === "active");
+  const sections: Section[] = [
+    reportsSection(active, retired, ctx),
+    matchesSection(input.matches.filter((m) => m.crossService && m.createdAt >= input.since)),
+    tipsSection(input.tipsToDecide),
+    actionsSection(input.actions, ctx),
+    itemsSection("Points reportés", input.carried, true),
+    itemsSection("Points ajoutés", input.added, false),
+    strategySection(active, previous, ctx),
+  ];
+  const title = [
+    line(strong(agendaTitle(input.meeting, ctx))),
+    ...(input.meeting.status === "cancelled" ? [line("⚠️ Réunion annulée.")] : []),
+  ];
+  const headline = message(...title, numbered(sections.map((s) => [`${s.title} : ${s.summary}`])), line(em("Détail dans le fil.")));
+  const detail = message(
+    ...title,
+    line(`Depuis le ${formatLocal(new Date(input.since), ctx.timeZone)}.`),
+    ...sections.flatMap((s, i) => [line(strong(`${i + 1}. ${s.title}`), ` : ${s.summary}`), ...s.body]),
+  );
+  return { headline, detail };
+}
+
+/** "Ordre du jour — réunion du mardi 1er décembre 2026 à 14:00, Groupement d'Épinal". */
+export function agendaTitle(meeting: Meeting, ctx: RhythmContext): string {
+  const place = meeting.place ? `, ${meeting.place}` : "";
+  return `Ordre du jour — réunion du ${formatLocal(new Date(meeting.at), ctx.timeZone)}${place}`;
+}
+
+/** By arrondissement, then by type inside it; each reference with its commune. */
+function reportsSection(active: RhythmReport[], retired: RhythmReport[], ctx: RhythmContext): Section {
+  const body: Block[] = [];
+  for (const [arr, list] of groupByArrondissement(active)) {
+    const byType = rankGroups(groupBy(list, (r) => r.fields.type), (type) => typeLabel(type, ctx));
+    body.push(line(`${arrondissementLabel(arr, ctx)} : ${list.length}`), bullets(byType.map(([type, group]) => typeLine(type, group, ctx))));
+  }
+  if (retired.length > 0) body.push(line("Retirés (hors décompte) : ", ...refs(retired)));
+  return { title: "Nouveaux renseignements", summary: count(active.length), body };
+}
+
+function typeLine(type: string, group: RhythmReport[], ctx: RhythmContext): Inline[] {
+  const withCommunes = group.flatMap((r, i) => [...(i === 0 ? [] : [", "]), ...refs([r]), ` (${r.fields.commune.nom})`]);
+  return [`${typeLabel(type, ctx)} : ${group.length} — `, ...withCommunes];
+}
+
+function matchesSection(matches: RhythmMatch[]): Section {
+  const sorted = [...matches].sort((a, b) => a.createdAt - b.createdAt);
+  const body = sorted.length > 0 ? [bullets(sorted.map((m) => matchLine(m, false)))] : [];
+  return { title: "Recoupements inter-services", summary: count(sorted.length), body };
+}
+
+/** A room that does not see the tips (null) learns only that the coordination handles them. */
+function tipsSection(tips: number | null): Section {
+  const summary = tips === null ? "suivis par la coordination" : count(tips);
+  return { title: "Signalements citoyens à trancher", summary, body: [] };
+}
+
+function actionsSection(actions: RhythmAction[], ctx: RhythmContext): Section {
+  const { overdue, soon, later } = classifyActions(actions, ctx.now, ctx.timeZone);
+  const items = [...overdue.map((a) => [...describeAction(a, ctx), strong(" (en retard)")]), ...[...soon, ...later].map((a) => describeAction(a, ctx))];
+  const summary = items.length === 0 ? NOTHING : `${items.length}${overdue.length > 0 ? ` dont ${overdue.length} en retard` : ""}`;
+  return { title: "Actions en cours", summary, body: items.length > 0 ? [bullets(items)] : [] };
+}
+
+function itemsSection(title: string, items: AgendaItem[], carried: boolean): Section {
+  const lines = items.map((item): Inline[] => (carried ? [item.text, " ", em("(reporté)")] : [item.text]));
+  return { title, summary: count(items.length), body: lines.length > 0 ? [bullets(lines)] : [] };
+}
+
+/**
+ * Proposals for the local strategy: plain heuristics, each stated with its reason and its references
+ * so the meeting can judge it. Ranked: rising places, recurring entities, rising types.
+ */
+function strategySection(active: RhythmReport[], previous: RhythmReport[], ctx: RhythmContext): Section {
+  const proposals = [...risingCommunes(active, previous), ...recurringEntities(active), ...risingTypes(active, previous, ctx)];
+  return { title: "Propositions de stratégie", summary: count(proposals.length), body: proposals.length > 0 ? [bullets(proposals)] : [] };
+}
+
+/** A commune with at least 2 reports, more than in the previous period of the same length. */
+function risingCommunes(active: RhythmReport[], previous: RhythmReport[]): Inline[][] {
+  const before = countBy(previous, (r) => r.fields.commune.code);
+  return rising(groupBy(active, (r) => r.fields.commune.code), before).map(({ group, was }) => {
+    const now = plural(group.length, "renseignement", "renseignements");
+    return [`📈 ${communeName(group)} : ${now} contre ${was} sur la période précédente — point chaud en hausse, à cibler : `, ...refs(group)];
+  });
+}
+
+/** A type with at least 2 reports, more than in the previous period. */
+function risingTypes(active: RhythmReport[], previous: RhythmReport[], ctx: RhythmContext): Inline[][] {
+  const before = countBy(previous, (r) => r.fields.type);
+  return rising(groupBy(active, (r) => r.fields.type), before).map(({ key, group, was }) => [
+    `📊 ${typeLabel(key, ctx)} : ${group.length} contre ${was} sur la période précédente — type de fait en hausse : `,
+    ...refs(group),
+  ]);
+}
+
+function rising<K>(groups: Map<K, RhythmReport[]>, before: Map<K, number>): { key: K; group: RhythmReport[]; was: number }[] {
+  return [...groups]
+    .map(([key, group]) => ({ key, group, was: before.get(key) ?? 0 }))
+    .filter(({ group, was }) => group.length >= 2 && group.length > was)
+    .sort((a, b) => b.group.length - b.was - (a.group.length - a.was) || b.group.length - a.group.length);
+}
+
+/** The same plate, phone, address or person in at least 2 reports of the period: a thread to pull. */
+function recurringEntities(active: RhythmReport[]): Inline[][] {
+  const byEntity = new Map<string, { display: { kind: string; display: string }; reports: RhythmReport[] }>();
+  for (const r of active) {
+    for (const e of r.fields.entities) {
+      const key = `${e.kind}:${e.value}`;
+      const entry = byEntity.get(key) ?? { display: e, reports: [] };
+      if (!entry.reports.includes(r)) entry.reports.push(r);
+      byEntity.set(key, entry);
+    }
+  }
+  return [...byEntity.values()]
+    .filter((e) => e.reports.length >= 2)
+    .sort((a, b) => b.reports.length - a.reports.length)
+    .map(({ display, reports }) => {
+      const services = new Set(reports.map((r) => r.service)).size;
+      const across = services > 1 ? `, ${services} services` : "";
+      return [`🔁 ${entityLabel(display)} : ${reports.length} renseignements${across} — entité récurrente, à approfondir : `, ...refs(reports)];
+    });
+}
+
+function count(n: number): string {
+  return n === 0 ? NOTHING : String(n);
+}

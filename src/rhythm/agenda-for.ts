@@ -1,0 +1,24 @@
+import type { Message } from "../core/message.js";
+import { buildAgenda } from "../core/rhythm/agenda.js";
+import type { Meeting, TwoPart } from "../core/rhythm/types.js";
+import type { RhythmDeps } from "./deps.js";
+
+const DEFAULT_SPAN = 30 * 86_400_000;
+
+/** The agenda of `meeting` as `roomKey` may see it: everything since the previous meeting. */
+export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: RhythmDeps, now: number): Promise<TwoPart<Message>> {
+  const last = await rhythm.rhythm.lastHeld(now);
+  const since = last?.at ?? now - DEFAULT_SPAN;
+  const span = Math.max(now - since, 86_400_000);
+  const [reports, previousPeriodReports, matches, actions, items] = await Promise.all([
+    rhythm.gather.reports(roomKey, since, now + 1),
+    rhythm.gather.reports(roomKey, since - span, since),
+    rhythm.gather.matches(roomKey, since, now + 1),
+    rhythm.gather.actions(roomKey),
+    rhythm.rhythm.agendaItems(meeting.id),
+  ]);
+  return buildAgenda(
+    { meeting, since, reports, matches, actions, carried: items.carried, added: items.added, tipsToDecide: rhythm.gather.tips(roomKey), previousPeriodReports },
+    rhythm.context(now),
+  );
+}

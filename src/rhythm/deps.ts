@@ -1,0 +1,16 @@
+import type { CaptureDeps } from "../capture/deps.js";
+import type { RhythmContext } from "../core/rhythm/types.js";
+import type { RhythmStore } from "../store/rhythm.js";
+import type { Gatherer } from "./gather.js";
+
+/** What the rhythm commands need: the stores, the policy-filtered gatherer, the cell's context. */
+export interface RhythmDeps {
+  rhythm: RhythmStore;
+  gather: Gatherer;
+  context(now: number): RhythmContext;
+  services: readonly string[];
+  /** Posts a file (Markdown export) in a room's thread; encrypted when the room is. */
+  postFile(roomId: string, threadRoot: string, name: string, text: string, txnKey: string): Promise<void>;
+}
+
+export type WithRhythm = { rhythm: RhythmDeps; capture: CaptureDeps };

@@ -1,0 +1,66 @@
+import type { CaptureDeps } from "../capture/deps.js";
+import type { RoomConfig } from "../config/schema.js";
+import type { CommuneIndex } from "../core/capture/communes.js";
+import { roomMaySee, roomMaySeeAction } from "../core/policy.js";
+import type { RhythmAction, RhythmMatch, RhythmReport } from "../core/rhythm/types.js";
+import type { RhythmStore } from "../store/rhythm.js";
+import type { StoredReport } from "../store/reports.js";
+
+export interface GatherDeps {
+  capture: CaptureDeps;
+  rhythm: RhythmStore;
+  communes: Pick<CommuneIndex, "byCode">;
+  room(key: string): RoomConfig | undefined;
+  coordinatorService: string;
+}
+
+/**
+ * What one room may see of the cell's activity, for digests and agendas: every item passes the
+ * diffusion policy here, before any builder sees it.
+ */
+export function gatherer(deps: GatherDeps) {
+  const visible = (report: StoredReport, room: RoomConfig) =>
+    roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room, deps.coordinatorService);
+  const toRhythm = (report: StoredReport): RhythmReport => ({
+    ref: report.ref,
+    service: report.service,
+    status: report.status,
+    createdAt: report.createdAt,
+    fields: report.fields,
+    arrondissement: deps.communes.byCode(report.fields.commune.code)?.arrondissement ?? null,
+  });
+  return {
+    async reports(roomKey: string, from: number, to: number): Promise<RhythmReport[]> {
+      const room = deps.room(roomKey);
+      if (!room) return [];
+      return (await deps.capture.reports.createdBetween(from, to)).filter((r) => visible(r, room)).map(toRhythm);
+    },
+    /** Matches the room is entitled to see in full: both reports visible. */
+    async matches(roomKey: string, from: number, to: number): Promise<RhythmMatch[]> {
+      const room = deps.room(roomKey);
+      if (!room) return [];
+      return (await deps.capture.reports.matchesBetween(from, to))
+        .filter((m) => visible(m.a, room) && visible(m.b, room))
+        .map((m) => ({ refs: [m.a.ref, m.b.ref], entity: { kind: m.kind, display: m.display }, createdAt: m.createdAt, crossService: m.a.service !== m.b.service }));
+    },
+    async actions(roomKey: string): Promise<RhythmAction[]> {
+      const room = deps.room(roomKey);
+      if (!room) return [];
+      const result: RhythmAction[] = [];
+      for (const action of await deps.rhythm.openActions()) {
+        const report = action.ref ? await deps.capture.reports.byRef(action.ref) : undefined;
+        const classified = report ? { service: report.service, diffusion: report.fields.diffusion } : null;
+        if (roomMaySeeAction({ service: action.service, report: classified }, room, deps.coordinatorService)) result.push(action);
+      }
+      return result;
+    },
+    /** Citizen tips are the coordinator's: other rooms do not even see the count. */
+    tips(roomKey: string): number | null {
+      const room = deps.room(roomKey);
+      const coordinatorRoom = room?.kind === "triage" || room?.service === deps.coordinatorService;
+      return coordinatorRoom ? 0 : null;
+    },
+  };
+}
+
+export type Gatherer = ReturnType<typeof gatherer>;
