@@ -16,12 +16,34 @@ interface Stack {
 const stack = JSON.parse(readFileSync(".stack/stack.json", "utf8")) as Stack;
 const botLocalpart = stack.bot.user_id.slice(1).split(":")[0] ?? "crossbot";
 
-const SCENE: { user: string; room: string; body: string; note?: string }[] = [
-  { user: "ddsp", room: "ddsp", body: "!aide", note: "an officer asks what the bot can do" },
-  { user: "ddsp", room: "ddsp", body: "!aide ping", note: "details of one command" },
-  { user: "douane", room: "douane", body: "/ping", note: "Element X sends /commands as typed" },
-  { user: "gir", room: "gir", body: "!pnig", note: "a typo gets a correction" },
-  { user: "ggd", room: "coordination", body: `${botLocalpart}: ping`, note: "a mention works too" },
+interface Step {
+  user: string;
+  room: string;
+  body: string;
+  note?: string;
+  /** Then show the first bot message starting with this text in that room (a card, an alert). */
+  watch?: { room: string; startsWith: string };
+}
+
+const SCENE: Step[] = [
+  { user: "ddsp", room: "ddsp", body: "!aide ping", note: "an officer asks about a command (!aide lists them all)" },
+  {
+    user: "ddsp",
+    room: "ddsp",
+    body: '!report type=deal commune=st die quand="hier 22h" lieu="quartier Kellermann" cotation=B2 plaque=ab123cd 3 guetteurs, vente de résine',
+    note: "a one-line report, typed as on a phone",
+    watch: { room: "douane", startsWith: "📌" },
+  },
+  {
+    user: "douane",
+    room: "douane",
+    body: "!rens type=go-fast commune=saint-die quand=maintenant plaque=AB 123 CD convoi vers l'Alsace",
+    note: "another service reports the same car: the bot cross-references",
+    watch: { room: "douane", startsWith: "🔗" },
+  },
+  { user: "gir", room: "gir", body: "!report type=dael commune=epinall", note: "mistakes get a correction, and the text is kept" },
+  { user: "ggd", room: "ggd", body: "!synthese 24h", note: "the coordinator's digest (detail in the thread)" },
+  { user: "pfaf", room: "pfaf", body: "/ping", note: "Element X sends /commands as typed" },
 ];
 
 const grey = (s: string) => `\x1b[90m${s}\x1b[0m`;
@@ -61,6 +83,23 @@ async function play(): Promise<void> {
     );
     console.log(`  ${relatesTo(reaction).key ?? ""} ${grey("bot, in the thread:")}`);
     for (const line of String(answer.content.body).split("\n")) console.log(`  │ ${line}`);
+    if (step.watch) {
+      const watchRoom = stack.rooms.find((r) => r.key === step.watch?.room);
+      const started = answer.origin_server_ts;
+      const seen = watchRoom
+        ? await user
+            .waitForEvent(
+              watchRoom.room_id,
+              (e) => e.sender === stack.bot.user_id && e.origin_server_ts >= started && String(e.content.body ?? "").startsWith(step.watch?.startsWith ?? ""),
+              30_000,
+            )
+            .catch(() => null)
+        : null;
+      if (seen && watchRoom) {
+        console.log(`  ${grey(`meanwhile in ${watchRoom.alias}:`)}`);
+        for (const line of String(seen.content.body).split("\n")) console.log(`  │ ${line}`);
+      }
+    }
     console.log();
   }
   console.log(bold("Try it yourself with a Matrix client (Element, Element X…):"));
