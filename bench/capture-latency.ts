@@ -25,7 +25,9 @@ try {
     confirmMs.push(answer.origin_server_ts - sent);
     const ref = /88-\d{4}-\d{4}/.exec(String(answer.content.body))?.[0] ?? "";
     for (let wait = 0; wait < 100; wait++) {
-      const card = (await botMessages(cross.user("ggd"), cross.rooms.pref ?? "", cross.botUserId, 20)).find((e) => String(e.content.body).startsWith(`📌 ${ref}`));
+      const card = (await botMessages(cross.user("ggd"), cross.rooms.pref ?? "", cross.botUserId, 20)).find((e) =>
+        String(e.content.body).startsWith(`📌 ${ref}`),
+      );
       if (card) {
         fanOutMs.push(card.origin_server_ts - sent);
         break;
@@ -37,7 +39,8 @@ try {
   await bot.stop();
 }
 
-const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
+const pct = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 const result = {
   benchmark: "capture latency (local Synapse, bot exempt from rate limits)",
   reports: REPORTS,

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/ensure-deps.sh
-echo "[test] type check"
+echo "[test] type check and lint"
 npx tsc --noEmit -p tsconfig.json
+npm run --silent lint
 bash scripts/stack.sh up
 trap 'bash scripts/stack.sh down >/dev/null 2>&1 || true' EXIT
 npx vitest run "$@"

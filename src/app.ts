@@ -93,17 +93,29 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   };
   const outbox = new OutboxStore(db);
   let diffusion: Diffusion | null = null;
-  const capture = buildCapture(config, db, directory, async (reportId, version) => {
-    const relayed = diffusion ? await diffusion.relay() : false;
-    const rooms = await outbox.roomsForVersion(reportId, version);
-    return { rooms, pending: !relayed || (await outbox.pendingForReport(reportId)) > 0 };
-  }, journal);
+  const capture = buildCapture(
+    config,
+    db,
+    directory,
+    async (reportId, version) => {
+      const relayed = diffusion ? await diffusion.relay() : false;
+      const rooms = await outbox.roomsForVersion(reportId, version);
+      return { rooms, pending: !relayed || (await outbox.pendingForReport(reportId)) > 0 };
+    },
+    journal,
+  );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
   const roomIdByKey = new Map<string, string>();
   const rhythm: RhythmDeps = {
     rhythm: rhythmStore,
-    gather: gatherer({ capture, rhythm: rhythmStore, communes, room: (key) => directory.room(key), coordinatorService: directory.coordinatorService.key }),
+    gather: gatherer({
+      capture,
+      rhythm: rhythmStore,
+      communes,
+      room: (key) => directory.room(key),
+      coordinatorService: directory.coordinatorService.key,
+    }),
     context: (now) => ({
       now,
       timeZone: config.cross.timezone,
@@ -116,7 +128,14 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       await transport.sendFile(
         roomId,
         { name, mimetype: "text/markdown", bytes: Buffer.from(text, "utf8") },
-        { "m.relates_to": { rel_type: "m.thread", event_id: threadRoot, is_falling_back: true, "m.in_reply_to": { event_id: threadRoot } } },
+        {
+          "m.relates_to": {
+            rel_type: "m.thread",
+            event_id: threadRoot,
+            is_falling_back: true,
+            "m.in_reply_to": { event_id: threadRoot },
+          },
+        },
         txnKey,
       );
     },
@@ -177,7 +196,14 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       vocabulary: capture.vocabulary,
       transport,
       communicated: (ref, roomKey, what) =>
-        journal({ at: Date.now(), actor: "bot", action: what.startsWith("rapprochement") ? "match" : "communicate", ref, room: roomKey, detail: what }),
+        journal({
+          at: Date.now(),
+          actor: "bot",
+          action: what.startsWith("rapprochement") ? "match" : "communicate",
+          ref,
+          room: roomKey,
+          detail: what,
+        }),
       log,
       metrics,
     },

@@ -36,7 +36,8 @@ async function main(): Promise<number> {
     const rooms = config.rooms.length;
     const people = config.services.reduce((n, s) => n + s.members.length, 0);
     console.log(`${path} : configuration valide (${config.services.length} services, ${people} membres, ${rooms} salons).`);
-    if (!config.secrets.matrixAccessToken) console.log("Attention : MATRIX_ACCESS_TOKEN n'est pas défini (requis pour démarrer).");
+    if (!config.secrets.matrixAccessToken)
+      console.log("Attention : MATRIX_ACCESS_TOKEN n'est pas défini (requis pour démarrer).");
     return 0;
   }
 

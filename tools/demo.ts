@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { textOf } from "../src/matrix/content.js";
 import { type MatrixEvent, MatrixUser } from "./matrix-user.js";
 
 interface Stack {
@@ -14,7 +15,6 @@ interface Stack {
 }
 
 const stack = JSON.parse(readFileSync(".stack/stack.json", "utf8")) as Stack;
-const botLocalpart = stack.bot.user_id.slice(1).split(":")[0] ?? "crossbot";
 
 interface Step {
   user: string;
@@ -41,7 +41,12 @@ const SCENE: Step[] = [
     note: "another service reports the same car: the bot cross-references",
     watch: { room: "douane", startsWith: "🔗" },
   },
-  { user: "gir", room: "gir", body: "!report type=dael commune=epinall", note: "mistakes get a correction, and the text is kept" },
+  {
+    user: "gir",
+    room: "gir",
+    body: "!report type=dael commune=epinall",
+    note: "mistakes get a correction, and the text is kept",
+  },
   { user: "ggd", room: "ggd", body: "!synthese 24h", note: "the coordinator's digest (detail in the thread)" },
   { user: "pfaf", room: "pfaf", body: "/ping", note: "Element X sends /commands as typed" },
 ];
@@ -51,7 +56,10 @@ const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 
 async function waitHealthy(): Promise<void> {
   for (let i = 0; i < 150; i++) {
-    const ok = await fetch(stack.bot.health).then((r) => r.ok, () => false);
+    const ok = await fetch(stack.bot.health).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(200);
   }
@@ -90,7 +98,10 @@ async function play(): Promise<void> {
         ? await user
             .waitForEvent(
               watchRoom.room_id,
-              (e) => e.sender === stack.bot.user_id && e.origin_server_ts >= started && String(e.content.body ?? "").startsWith(step.watch?.startsWith ?? ""),
+              (e) =>
+                e.sender === stack.bot.user_id &&
+                e.origin_server_ts >= started &&
+                textOf(e.content.body).startsWith(step.watch?.startsWith ?? ""),
               30_000,
             )
             .catch(() => null)

@@ -113,7 +113,11 @@ export class MatrixUser {
   }
 
   async kick(roomId: string, userId: string, reason?: string): Promise<void> {
-    await this.request("POST", `/rooms/${seg(roomId)}/kick`, reason === undefined ? { user_id: userId } : { user_id: userId, reason });
+    await this.request(
+      "POST",
+      `/rooms/${seg(roomId)}/kick`,
+      reason === undefined ? { user_id: userId } : { user_id: userId, reason },
+    );
   }
 
   /** Creates a room; returns its id. */
@@ -147,11 +151,7 @@ export class MatrixUser {
    * Waits until an event matching `predicate` appears among the room's latest 50 timeline events,
    * polling every 250 ms. Throws after `timeoutMs` (default 15 s) with the last events seen.
    */
-  async waitForEvent(
-    roomId: string,
-    predicate: (event: MatrixEvent) => boolean,
-    timeoutMs = 15_000,
-  ): Promise<MatrixEvent> {
+  async waitForEvent(roomId: string, predicate: (event: MatrixEvent) => boolean, timeoutMs = 15_000): Promise<MatrixEvent> {
     const deadline = Date.now() + timeoutMs;
     let last: MatrixEvent[] = [];
     for (;;) {

@@ -60,8 +60,7 @@ export function readCrossConfig(override = process.env["CROSS_CONFIG"]): StackCr
 
   const cross = isObject(root["cross"]) ? root["cross"] : {};
   const departementRaw = cross["departement"];
-  const departement =
-    typeof departementRaw === "string" || typeof departementRaw === "number" ? String(departementRaw) : "88";
+  const departement = typeof departementRaw === "string" || typeof departementRaw === "number" ? String(departementRaw) : "88";
 
   const matrix = obj(root["matrix"], displayPath, "matrix");
   const botUserId = str(matrix["bot_user_id"], displayPath, "matrix.bot_user_id");
@@ -94,11 +93,17 @@ export function readCrossConfig(override = process.env["CROSS_CONFIG"]): StackCr
     if (kind !== "service" && kind !== "coordination" && kind !== "triage") {
       fail(displayPath, `rooms[${i}].kind must be service, coordination or triage`);
     }
-    const service = r["service"] === undefined || r["service"] === null ? null : str(r["service"], displayPath, `rooms[${i}].service`);
+    const service =
+      r["service"] === undefined || r["service"] === null ? null : str(r["service"], displayPath, `rooms[${i}].service`);
     if (kind === "service" && (service === null || !services.some((s) => s.key === service))) {
       fail(displayPath, `rooms[${i}] is a service room of an unknown service ${String(service)}`);
     }
-    return { key: str(r["key"], displayPath, `rooms[${i}].key`), kind, service, room: str(r["room"], displayPath, `rooms[${i}].room`) };
+    return {
+      key: str(r["key"], displayPath, `rooms[${i}].key`),
+      kind,
+      service,
+      room: str(r["room"], displayPath, `rooms[${i}].room`),
+    };
   });
 
   return { displayPath, absolutePath, departement, botUserId, services, referents, rooms };

@@ -94,7 +94,14 @@ export async function provision(homeserver: string, sharedSecret: string, config
       const password = randomPassword();
       const reg = await registerUser(homeserver, sharedSecret, checkLocal(plan.user_id), password, false);
       if (reg.user_id !== plan.user_id) throw new Error(`registered ${reg.user_id}, expected ${plan.user_id}`);
-      return { key: plan.key, user_id: plan.user_id, password, access_token: reg.access_token, role: plan.role, service: plan.service };
+      return {
+        key: plan.key,
+        user_id: plan.user_id,
+        password,
+        access_token: reg.access_token,
+        role: plan.role,
+        service: plan.service,
+      };
     }),
   );
 
@@ -103,7 +110,12 @@ export async function provision(homeserver: string, sharedSecret: string, config
   );
 
   const botLogin = await loginWithPassword(homeserver, botReg.user_id, botPassword, BOT_DEVICE_ID);
-  const bot = { user_id: botLogin.user_id, password: botPassword, access_token: botLogin.access_token, device_id: botLogin.device_id };
+  const bot = {
+    user_id: botLogin.user_id,
+    password: botPassword,
+    access_token: botLogin.access_token,
+    device_id: botLogin.device_id,
+  };
 
   const coordinatorService = config.services.find((s) => s.role === "coordinator");
   const coordinator = users.find((u) => u.role === "coordinator" && u.service === coordinatorService?.key);

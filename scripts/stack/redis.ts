@@ -32,15 +32,24 @@ export async function startRedis(port: number, timeoutMs = 20_000): Promise<numb
   const stdoutLog = join(REDIS_DIR, "stdout.log");
   const binary = process.env["REDIS_SERVER"] ?? "redis-server";
   const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--protected-mode", "yes",
-    "--daemonize", "no",
-    "--dir", REDIS_DIR,
-    "--appendonly", "yes",
-    "--appendfsync", "everysec",
-    "--save", "",
-    "--logfile", logFile,
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--protected-mode",
+    "yes",
+    "--daemonize",
+    "no",
+    "--dir",
+    REDIS_DIR,
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "everysec",
+    "--save",
+    "",
+    "--logfile",
+    logFile,
   ];
   const child = spawnDetached(binary, args, { cwd: REDIS_DIR, logFile: stdoutLog, pidFile: REDIS_PID });
   let exitReason: string | undefined;
@@ -52,6 +61,9 @@ export async function startRedis(port: number, timeoutMs = 20_000): Promise<numb
     if (await pingRedis(port)) return child.pid;
     await sleep(100);
   }
-  const why = exitReason !== undefined ? `redis-server ${exitReason}` : `redis-server did not answer PING within ${timeoutMs / 1000} s`;
-  throw new Error(`${why} (port ${port}).\n--- ${logFile} (tail) ---\n${tail(logFile)}\n--- ${stdoutLog} ---\n${tail(stdoutLog)}`);
+  const why =
+    exitReason !== undefined ? `redis-server ${exitReason}` : `redis-server did not answer PING within ${timeoutMs / 1000} s`;
+  throw new Error(
+    `${why} (port ${port}).\n--- ${logFile} (tail) ---\n${tail(logFile)}\n--- ${stdoutLog} ---\n${tail(stdoutLog)}`,
+  );
 }

@@ -7,16 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 
 import { readCrossConfig } from "./cross-config.js";
-import {
-  BOT_DATA_DIR,
-  BOT_ENV,
-  REDIS_DIR,
-  REPO_ROOT,
-  SERVER_NAME,
-  STACK_DIR,
-  STACK_JSON,
-  SYNAPSE_DIR,
-} from "./paths.js";
+import { BOT_DATA_DIR, BOT_ENV, REDIS_DIR, REPO_ROOT, SERVER_NAME, STACK_DIR, STACK_JSON, SYNAPSE_DIR } from "./paths.js";
 import { freeLoopbackPorts, stopAll } from "./processes.js";
 import { provision } from "./provision.js";
 import { startRedis } from "./redis.js";

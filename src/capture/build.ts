@@ -23,15 +23,19 @@ export function buildCapture(
   const serviceNames = new Map(config.services.map((s) => [s.key, s.name]));
   const coordinator = directory.coordinatorService.key;
   return {
-    reports: new ReportStore(db, config.cross.departement, diffusionPlanner(config, coordinator), (report, change, by, at, note) =>
-      journal({
-        at,
-        actor: by,
-        action: change === "create" ? "collect" : change === "cancel" ? "cancel" : "modify",
-        ref: report.ref,
-        room: report.roomKey,
-        detail: `${change} v${report.version}${note ? ` (${note.slice(0, 200)})` : ""}`,
-      }),
+    reports: new ReportStore(
+      db,
+      config.cross.departement,
+      diffusionPlanner(config, coordinator),
+      (report, change, by, at, note) =>
+        journal({
+          at,
+          actor: by,
+          action: change === "create" ? "collect" : change === "cancel" ? "cancel" : "modify",
+          ref: report.ref,
+          room: report.roomKey,
+          detail: `${change} v${report.version}${note ? ` (${note.slice(0, 200)})` : ""}`,
+        }),
     ),
     dialogues: new DialogueStore(db),
     captureContext: (now) => ({

@@ -8,7 +8,11 @@ export type Lookup = { ok: true; report: StoredReport } | { ok: false; error: st
  * Finds a report by reference for a room. A report the room may not see is answered exactly like a
  * report that does not exist: the answer must not reveal that it exists.
  */
-export async function findVisibleReport(ref: string, roomKey: string, capture: Pick<CaptureDeps, "reports" | "roomMaySee">): Promise<Lookup> {
+export async function findVisibleReport(
+  ref: string,
+  roomKey: string,
+  capture: Pick<CaptureDeps, "reports" | "roomMaySee">,
+): Promise<Lookup> {
   const wanted = ref.trim().toUpperCase();
   if (!REFERENCE_PATTERN.test(wanted)) {
     return { ok: false, error: `Référence non comprise : « ${ref} » (format 88-2026-0042).` };

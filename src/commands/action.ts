@@ -12,8 +12,11 @@ const REF = /\b\d{2,3}-\d{4}-\d{4,}\b/;
 export const action = defineCommand({
   name: "action",
   aliases: ["suivi", "todo"],
-  summary: "Crée une action de suivi pour un service avec une échéance (le coordinateur pour tout service, un officier pour le sien).",
-  details: ["Ex. !action douane 15/12 vérifier le véhicule AB-123-CD (88-2026-0042) — rappels avant l'échéance et en cas de retard."],
+  summary:
+    "Crée une action de suivi pour un service avec une échéance (le coordinateur pour tout service, un officier pour le sien).",
+  details: [
+    "Ex. !action douane 15/12 vérifier le véhicule AB-123-CD (88-2026-0042) — rappels avant l'échéance et en cas de retard.",
+  ],
   roles: MEMBER_ROLES,
   params: [
     { name: "service", description: "clé du service responsable, ex. douane" },
@@ -27,31 +30,60 @@ export const action = defineCommand({
     const words = invocation.rawArgs.trim().split(/\s+/);
     const service = (words[0] ?? "").toLowerCase();
     if (!rhythm.services.includes(service)) {
-      return { ok: false, message: message(line(`Service inconnu « ${words[0] ?? ""} ». Services : ${rhythm.services.join(", ")}.`)) };
+      return {
+        ok: false,
+        message: message(line(`Service inconnu « ${words[0] ?? ""} ». Services : ${rhythm.services.join(", ")}.`)),
+      };
     }
     const sender = invocation.sender;
     if (sender.kind === "officer" && sender.service.key !== service) {
-      return { ok: false, message: message(line("Un officier crée des actions pour son propre service ; le coordinateur pour tous.")) };
+      return {
+        ok: false,
+        message: message(line("Un officier crée des actions pour son propre service ; le coordinateur pour tous.")),
+      };
     }
     // The due date is the longest run of words after the service that reads as a date.
     for (let n = Math.min(4, words.length - 2); n > 0; n--) {
       const due = parseFutureWhen(words.slice(1, 1 + n).join(" "), invocation.sentAt, tz, 18);
       if (!due.ok) continue;
-      const text = words.slice(1 + n).join(" ").trim();
+      const text = words
+        .slice(1 + n)
+        .join(" ")
+        .trim();
       if (text.length < 3) break;
       const ref = REF.exec(text)?.[0] ?? null;
       if (ref && !(await capture.reports.byRef(ref))) return { ok: false, message: message(line(`Aucun renseignement ${ref}.`)) };
       const next = (await rhythm.rhythm.upcoming(invocation.sentAt, 1))[0] ?? (await rhythm.rhythm.lastHeld(invocation.sentAt));
-      const created = await rhythm.rhythm.addAction({ service, due: due.at, text, ref, meetingId: next?.id ?? null, by: sender.userId, now: invocation.sentAt, eventId: invocation.eventId });
+      const created = await rhythm.rhythm.addAction({
+        service,
+        due: due.at,
+        text,
+        ref,
+        meetingId: next?.id ?? null,
+        by: sender.userId,
+        now: invocation.sentAt,
+        eventId: invocation.eventId,
+      });
       return {
         ok: true,
         message: message(
-          line(`✅ Action n°${created.id} pour ${service} — échéance ${formatLocal(new Date(created.due), tz)} : ${created.text}`),
-          line("Close avec ", code(`!fait ${created.id}`), " ; rappels dans le salon du service avant l'échéance et en cas de retard."),
+          line(
+            `✅ Action n°${created.id} pour ${service} — échéance ${formatLocal(new Date(created.due), tz)} : ${created.text}`,
+          ),
+          line(
+            "Close avec ",
+            code(`!fait ${created.id}`),
+            " ; rappels dans le salon du service avant l'échéance et en cas de retard.",
+          ),
         ),
       };
     }
-    return { ok: false, message: message(line(`Échéance non comprise. Ex. !action ${service} 15/12 vérifier le véhicule (une date à venir, puis le texte).`)) };
+    return {
+      ok: false,
+      message: message(
+        line(`Échéance non comprise. Ex. !action ${service} 15/12 vérifier le véhicule (une date à venir, puis le texte).`),
+      ),
+    };
   },
   render: (result: ActionResult) => result.message,
   verdict: (result: ActionResult) => (result.ok ? "ok" : "ko"),

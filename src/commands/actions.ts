@@ -20,7 +20,10 @@ export const actions = defineCommand({
       .sort((a, b) => a.due - b.due);
     if (list.length === 0) return message(line(overdueOnly ? "Aucune action en retard." : "Aucune action ouverte."));
     return message(
-      line(strong(`${list.length} action${list.length > 1 ? "s" : ""} ouverte${list.length > 1 ? "s" : ""}`), overdueOnly ? " en retard" : ""),
+      line(
+        strong(`${list.length} action${list.length > 1 ? "s" : ""} ouverte${list.length > 1 ? "s" : ""}`),
+        overdueOnly ? " en retard" : "",
+      ),
       bullets(
         list.map((a) => [
           `n°${a.id} · ${a.service} · ${a.due < invocation.sentAt ? "⚠️ en retard depuis" : "échéance"} ${formatLocal(new Date(a.due), tz)} · ${a.text}`,

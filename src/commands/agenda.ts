@@ -10,7 +10,8 @@ type AgendaResult = { ok: false; error: string } | { ok: true; note: Message } |
 export const agenda = defineCommand({
   name: "agenda",
   aliases: ["odj", "ordre-du-jour"],
-  summary: "Ordre du jour de la prochaine réunion, construit depuis la précédente ; « ajouter <texte> » ou « clore <n°> » (coordinateur).",
+  summary:
+    "Ordre du jour de la prochaine réunion, construit depuis la précédente ; « ajouter <texte> » ou « clore <n°> » (coordinateur).",
   roles: MEMBER_ROLES,
   params: [{ name: "texte", description: "ajouter <texte> | clore <n°>", optional: true, rest: true }],
   schema: z.object({ texte: z.string().optional() }),
@@ -23,7 +24,9 @@ export const agenda = defineCommand({
       if (!isCoordinator) return { ok: false, error: "Seul le coordinateur modifie l'ordre du jour." };
       if (verb === "clore") {
         const closed = await rhythm.closeAgendaItem(Number(rest[0]));
-        return closed ? { ok: true, note: message(line(`Point n°${rest[0] ?? ""} clos.`)) } : { ok: false, error: `Aucun point ouvert n°${rest[0] ?? "?"}.` };
+        return closed
+          ? { ok: true, note: message(line(`Point n°${rest[0] ?? ""} clos.`)) }
+          : { ok: false, error: `Aucun point ouvert n°${rest[0] ?? "?"}.` };
       }
       if (!next) return { ok: false, error: "Aucune réunion programmée : !reunion 15/12 14h d'abord." };
       const text = rest.join(" ").trim();
@@ -35,7 +38,8 @@ export const agenda = defineCommand({
     if (!next) return { ok: false, error: "Aucune réunion programmée : le coordinateur la fixe avec !reunion 15/12 14h." };
     return { ok: true, agenda: await agendaFor(next, invocation.roomKey, deps.rhythm, invocation.sentAt) };
   },
-  render: (result: AgendaResult) => (!result.ok ? message(line(result.error)) : "note" in result ? result.note : result.agenda.headline),
+  render: (result: AgendaResult) =>
+    !result.ok ? message(line(result.error)) : "note" in result ? result.note : result.agenda.headline,
   renderMore: (result: AgendaResult) => (result.ok && "agenda" in result ? [result.agenda.detail] : []),
   verdict: (result: AgendaResult) => (result.ok ? "ok" : "ko"),
 });

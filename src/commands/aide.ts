@@ -60,10 +60,6 @@ export const aide = defineCommand({
       result.kind === "unknown"
         ? line("Pas de commande « ", result.name, " » pour vous. Voici celles que vous pouvez utiliser :")
         : line(strong("Commandes disponibles"));
-    return message(
-      intro,
-      list,
-      line(em("Tapez les commandes avec "), code("!"), em(" (ex. "), code("!aide ping"), em(")."), ),
-    );
+    return message(intro, list, line(em("Tapez les commandes avec "), code("!"), em(" (ex. "), code("!aide ping"), em(").")));
   },
 });

@@ -23,11 +23,21 @@ export const audit = defineCommand({
   roles: COORDINATOR_ONLY,
   params: [{ name: "référence", description: "ex. 88-2026-0042" }],
   schema: z.object({ référence: z.string() }),
-  async execute(invocation, deps: { audit: Pick<AuditJournal, "forRef" | "verify">; capture: CaptureDeps }): Promise<AuditResult> {
+  async execute(
+    invocation,
+    deps: { audit: Pick<AuditJournal, "forRef" | "verify">; capture: CaptureDeps },
+  ): Promise<AuditResult> {
     const ref = invocation.args.référence.trim().toUpperCase();
     const report = await deps.capture.reports.byRef(ref);
     if (!report) return { ok: false, error: `Aucun renseignement ${ref}.` };
-    await deps.capture.journal({ at: invocation.sentAt, actor: invocation.sender.userId, action: "consult", ref, room: invocation.roomKey, detail: "!audit" });
+    await deps.capture.journal({
+      at: invocation.sentAt,
+      actor: invocation.sender.userId,
+      action: "consult",
+      ref,
+      room: invocation.roomKey,
+      detail: "!audit",
+    });
     const [entries, chain] = await Promise.all([deps.audit.forRef(ref, 60), deps.audit.verify()]);
     const tz = deps.capture.vocabulary.timeZone;
     return {
@@ -41,7 +51,11 @@ export const audit = defineCommand({
         ),
         chain.ok
           ? line("🔒 Chaîne d'intégrité vérifiée (", String(chain.entries), " entrées).")
-          : line("⚠️ ", strong("Chaîne d'intégrité rompue"), ` à l'entrée ${chain.brokenAt} : ${chain.reason}. Prévenez l'administrateur.`),
+          : line(
+              "⚠️ ",
+              strong("Chaîne d'intégrité rompue"),
+              ` à l'entrée ${chain.brokenAt} : ${chain.reason}. Prévenez l'administrateur.`,
+            ),
       ),
     };
   },

@@ -10,7 +10,8 @@ import type { StoredReport } from "../store/reports.js";
 
 const SHOWN = 10;
 
-type SearchResult = { ok: false; problems: string[] } | { ok: true; reports: StoredReport[]; total: number; vocabulary: Vocabulary };
+type SearchResult =
+  { ok: false; problems: string[] } | { ok: true; reports: StoredReport[]; total: number; vocabulary: Vocabulary };
 
 export const cherche = defineCommand({
   name: "cherche",
@@ -29,7 +30,14 @@ export const cherche = defineCommand({
     );
     const shown = visible.slice(0, SHOWN);
     for (const report of shown) {
-      await capture.journal({ at: invocation.sentAt, actor: invocation.sender.userId, action: "consult", ref: report.ref, room: invocation.roomKey, detail: "!cherche" });
+      await capture.journal({
+        at: invocation.sentAt,
+        actor: invocation.sender.userId,
+        action: "consult",
+        ref: report.ref,
+        room: invocation.roomKey,
+        detail: "!cherche",
+      });
     }
     return { ok: true, reports: shown, total: visible.length, vocabulary: capture.vocabulary };
   },
@@ -37,7 +45,9 @@ export const cherche = defineCommand({
     if (!result.ok) return message(line("Recherche non comprise :"), bullets(result.problems.map((p) => [p])));
     if (result.total === 0) return message(line("🔎 Aucun renseignement trouvé parmi ceux que ce salon peut voir."));
     return message(
-      line(`🔎 ${result.total} renseignement${result.total > 1 ? "s" : ""}${result.total > SHOWN ? ` (les ${SHOWN} plus récents)` : ""} :`),
+      line(
+        `🔎 ${result.total} renseignement${result.total > 1 ? "s" : ""}${result.total > SHOWN ? ` (les ${SHOWN} plus récents)` : ""} :`,
+      ),
       bullets(result.reports.map((r) => summaryLine(r, result.vocabulary))),
       ...(result.total > SHOWN ? [line(em("Affinez avec commune:, type:, depuis:, service:."))] : []),
       line(em("Détail : "), code("!voir <référence>")),

@@ -11,7 +11,8 @@ type DigestResult = { ok: false; error: string } | { ok: true; digest: TwoPart<M
 export const digest = defineCommand({
   name: "synthese",
   aliases: ["digest", "resume"],
-  summary: "Synthèse de ce que ce salon peut voir sur une période : nouveaux renseignements, points chauds, rapprochements, actions.",
+  summary:
+    "Synthèse de ce que ce salon peut voir sur une période : nouveaux renseignements, points chauds, rapprochements, actions.",
   details: ["Périodes : 24h (défaut), 7j, semaine, mois, depuis 12/11. Le détail suit dans le fil."],
   roles: MEMBER_ROLES,
   params: [{ name: "période", description: "24h, 7j, semaine, depuis 12/11…", optional: true, rest: true }],
@@ -20,7 +21,10 @@ export const digest = defineCommand({
     const ctx = deps.rhythm.context(invocation.sentAt);
     const parsed = parsePeriod(invocation.rawArgs, invocation.sentAt, ctx.timeZone);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    return { ok: true, digest: await digestFor(invocation.roomKey, parsed.period, previousPeriod(parsed.period), deps.rhythm, ctx, null) };
+    return {
+      ok: true,
+      digest: await digestFor(invocation.roomKey, parsed.period, previousPeriod(parsed.period), deps.rhythm, ctx, null),
+    };
   },
   render: (result: DigestResult) => (result.ok ? result.digest.headline : message(line(result.error))),
   renderMore: (result: DigestResult) => (result.ok ? [result.digest.detail] : []),

@@ -22,10 +22,18 @@ export const fait = defineCommand({
     if (!visible) return { ok: false, message: message(line(`Aucune action ouverte n°${id} visible depuis ce salon.`)) };
     const sender = invocation.sender;
     if (sender.kind === "officer" && sender.service.key !== visible.service) {
-      return { ok: false, message: message(line(`L'action n°${id} appartient à ${visible.service} : elle est close par ce service ou le coordinateur.`)) };
+      return {
+        ok: false,
+        message: message(
+          line(`L'action n°${id} appartient à ${visible.service} : elle est close par ce service ou le coordinateur.`),
+        ),
+      };
     }
     await rhythm.completeAction(id, sender.userId, invocation.args.commentaire ?? null, invocation.sentAt);
-    return { ok: true, message: message(line(`Action n°${id} close${invocation.args.commentaire ? ` : ${invocation.args.commentaire}` : "."}`)) };
+    return {
+      ok: true,
+      message: message(line(`Action n°${id} close${invocation.args.commentaire ? ` : ${invocation.args.commentaire}` : "."}`)),
+    };
   },
   render: (result: DoneResult) => result.message,
   verdict: (result: DoneResult) => (result.ok ? "ok" : "ko"),

@@ -15,7 +15,7 @@ export const fiche = defineCommand({
   name: "fiche",
   aliases: ["entite", "profil"],
   summary: "Tout ce que ce salon peut voir sur une plaque, un téléphone, un lieu ou une personne, dans l'ordre chronologique.",
-  details: ["Ex. !fiche AB-123-CD · !fiche 06 12 34 56 78 · !fiche personne \"X dit Le Gitan\" · !fiche lieu \"rue de la Gare\""],
+  details: ['Ex. !fiche AB-123-CD · !fiche 06 12 34 56 78 · !fiche personne "X dit Le Gitan" · !fiche lieu "rue de la Gare"'],
   roles: ALL_ROLES,
   params: [{ name: "entité", description: "plaque, téléphone, « personne … » ou « lieu … »", rest: true }],
   schema: z.object({ entité: z.string() }),
@@ -23,13 +23,23 @@ export const fiche = defineCommand({
     const { capture } = deps;
     const entity = readEntity(invocation.rawArgs.trim());
     if (!entity) {
-      return { ok: false, error: `Entité non reconnue : « ${invocation.rawArgs.trim()} ». Ex. !fiche AB-123-CD, !fiche 0612345678, !fiche personne "Le Gitan".` };
+      return {
+        ok: false,
+        error: `Entité non reconnue : « ${invocation.rawArgs.trim()} ». Ex. !fiche AB-123-CD, !fiche 0612345678, !fiche personne "Le Gitan".`,
+      };
     }
     const visible = (await capture.reports.withEntity(entity.kind, entity.value))
       .filter((r) => capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, invocation.roomKey))
       .sort((a, b) => a.fields.observedAt.localeCompare(b.fields.observedAt));
     for (const report of visible) {
-      await capture.journal({ at: invocation.sentAt, actor: invocation.sender.userId, action: "consult", ref: report.ref, room: invocation.roomKey, detail: `!fiche ${entity.kind}` });
+      await capture.journal({
+        at: invocation.sentAt,
+        actor: invocation.sender.userId,
+        action: "consult",
+        ref: report.ref,
+        room: invocation.roomKey,
+        detail: `!fiche ${entity.kind}`,
+      });
     }
     return { ok: true, entity, reports: visible, vocabulary: capture.vocabulary };
   },
@@ -37,7 +47,11 @@ export const fiche = defineCommand({
     if (!result.ok) return message(line(result.error));
     const services = new Set(result.reports.map((r) => r.service));
     return message(
-      line(`${ICONS[result.entity.kind]} `, strong(result.entity.display), ` — ${result.reports.length} renseignement${result.reports.length > 1 ? "s" : ""}${services.size > 1 ? `, ${services.size} services` : ""}`),
+      line(
+        `${ICONS[result.entity.kind]} `,
+        strong(result.entity.display),
+        ` — ${result.reports.length} renseignement${result.reports.length > 1 ? "s" : ""}${services.size > 1 ? `, ${services.size} services` : ""}`,
+      ),
       ...(result.reports.length > 0
         ? [bullets(result.reports.map((r) => summaryLine(r, result.vocabulary)))]
         : [line(em("Rien parmi ce que ce salon peut voir."))]),

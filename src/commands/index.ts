@@ -21,7 +21,8 @@ import { update } from "./update.js";
 import { voir } from "./voir.js";
 
 /** Everything any command may ask for; each command declares the narrow part it uses. */
-export type CommandDeps = HelpDeps & PingDeps & { capture: CaptureDeps; audit: Pick<AuditJournal, "forRef" | "verify">; rhythm: RhythmDeps };
+export type CommandDeps = HelpDeps &
+  PingDeps & { capture: CaptureDeps; audit: Pick<AuditJournal, "forRef" | "verify">; rhythm: RhythmDeps };
 
 /** The command table, in the order `!aide` lists it. */
 export function buildRegistry(): CommandRegistry {

@@ -9,16 +9,14 @@ import { renderProblems } from "../core/report/render.js";
 import { confirmationFor, diffusionLine } from "../capture/confirm.js";
 
 type ReportResult =
-  | { kind: "stored"; message: Message }
-  | { kind: "guided"; question: Message }
-  | { kind: "problems"; message: Message };
+  { kind: "stored"; message: Message } | { kind: "guided"; question: Message } | { kind: "problems"; message: Message };
 
 export const report = defineCommand({
   name: "report",
   aliases: ["rens", "renseignement", "signalement", "signaler", "rapport"],
   summary: "Enregistre un renseignement en une ligne, ou en mode guidé si vous tapez !report seul.",
   details: [
-    "Champs (dans n'importe quel ordre) : type=deal commune=epinal quand=\"hier 22h\" lieu=\"rue de la Gare\" cotation=B2 diffusion=cross|service|restreint:douane,gir plaque=AB-123-CD tel=0612345678 personne=\"X dit Le Gitan\" substances=cannabis personnes=3 ; le reste de la ligne est le texte libre.",
+    'Champs (dans n\'importe quel ordre) : type=deal commune=epinal quand="hier 22h" lieu="rue de la Gare" cotation=B2 diffusion=cross|service|restreint:douane,gir plaque=AB-123-CD tel=0612345678 personne="X dit Le Gitan" substances=cannabis personnes=3 ; le reste de la ligne est le texte libre.',
     "Cotation : fiabilité de la source A (complètement fiable) à E (peu fiable), F (ne peut être jugée) ; crédibilité 1 (confirmée) à 5 (improbable), 6 (ne peut être jugée). Sans cotation : F6.",
     "Diffusion : cross (défaut, tous les services), service (votre service et le coordinateur), restreint:<services>.",
     "Dans le fil de la confirmation : une photo ou une position s'ajoute au renseignement ; un texte ajoute un complément.",
@@ -41,13 +39,20 @@ export const report = defineCommand({
       const state = startGuided();
       await capture.dialogues.save({ ...dialogue, state, expiresAt });
       const first = question(state.queue[0] ?? "type", capture.captureContext(new Date(invocation.sentAt)));
-      return { kind: "guided", question: message(line("📝 ", em("Mode guidé : répondez dans ce fil ; « annuler » pour arrêter.")), ...first.blocks) };
+      return {
+        kind: "guided",
+        question: message(line("📝 ", em("Mode guidé : répondez dans ce fil ; « annuler » pour arrêter.")), ...first.blocks),
+      };
     }
 
     const ctx = capture.captureContext(new Date(invocation.sentAt));
     const parsed = parseReportLine(text, ctx);
     if (parsed.problems.length > 0 || !isComplete(parsed.draft)) {
-      const state = startFix(parsed.draft, parsed.problems.map((p) => p.field), text);
+      const state = startFix(
+        parsed.draft,
+        parsed.problems.map((p) => p.field),
+        text,
+      );
       await capture.dialogues.save({ ...dialogue, state, expiresAt });
       const next = state.queue[0]
         ? message(line(em("Ou répondez dans ce fil, je complète :")), ...question(state.queue[0], ctx).blocks)
@@ -70,4 +75,3 @@ export const report = defineCommand({
   render: (result: ReportResult) => (result.kind === "guided" ? result.question : result.message),
   verdict: (result: ReportResult) => (result.kind === "problems" ? "ko" : "ok"),
 });
-

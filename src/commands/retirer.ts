@@ -39,7 +39,13 @@ export const retirer = defineCommand({
   },
   render: (result: CancelResult) =>
     result.ok
-      ? message(line(result.already ? "Déjà retiré : " : "Retiré : ", code(result.ref), ` — motif : ${result.reason}. Il reste conservé et consultable (!voir).`))
+      ? message(
+          line(
+            result.already ? "Déjà retiré : " : "Retiré : ",
+            code(result.ref),
+            ` — motif : ${result.reason}. Il reste conservé et consultable (!voir).`,
+          ),
+        )
       : message(line(result.error)),
   verdict: (result: CancelResult) => (result.ok ? "ok" : "ko"),
 });

@@ -22,10 +22,14 @@ export const reunion = defineCommand({
     const verb = words[0]?.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
     if (verb === "deplacer" || verb === "annuler") {
       const meeting = await rhythm.rhythm.meeting(Number(words[1]));
-      if (!meeting || meeting.status !== "scheduled") return { ok: false, message: message(line(`Aucune réunion programmée n°${words[1] ?? "?"}. Voir !reunions.`)) };
+      if (!meeting || meeting.status !== "scheduled")
+        return { ok: false, message: message(line(`Aucune réunion programmée n°${words[1] ?? "?"}. Voir !reunions.`)) };
       if (verb === "annuler") {
         await rhythm.rhythm.cancelMeeting(meeting.id);
-        return { ok: true, message: message(line(`Réunion n°${meeting.id} du ${formatLocal(new Date(meeting.at), tz)} annulée.`)) };
+        return {
+          ok: true,
+          message: message(line(`Réunion n°${meeting.id} du ${formatLocal(new Date(meeting.at), tz)} annulée.`)),
+        };
       }
       const when = parseFutureWhen(words.slice(2).join(" "), invocation.sentAt, tz, 14);
       if (!when.ok) return { ok: false, message: message(line(when.error)) };
@@ -37,17 +41,33 @@ export const reunion = defineCommand({
       const when = parseFutureWhen(words.slice(0, n).join(" "), invocation.sentAt, tz, 14);
       if (!when.ok) continue;
       const place = words.slice(n).join(" ").trim() || null;
-      const meeting = await rhythm.rhythm.addMeeting(when.at, place, invocation.sender.userId, invocation.sentAt, invocation.eventId);
+      const meeting = await rhythm.rhythm.addMeeting(
+        when.at,
+        place,
+        invocation.sender.userId,
+        invocation.sentAt,
+        invocation.eventId,
+      );
       return {
         ok: true,
         message: message(
           line(`📅 Réunion n°${meeting.id} programmée le ${formatLocal(new Date(meeting.at), tz)}${place ? `, ${place}` : ""}.`),
-          line("L'ordre du jour sera publié dans le salon de coordination avant la réunion ; ", code("!agenda"), " le montre dès maintenant."),
+          line(
+            "L'ordre du jour sera publié dans le salon de coordination avant la réunion ; ",
+            code("!agenda"),
+            " le montre dès maintenant.",
+          ),
         ),
       };
     }
     const why = parseFutureWhen(words.slice(0, 2).join(" "), invocation.sentAt, tz, 14);
-    return { ok: false, message: message(line(why.ok ? `Date non comprise : « ${invocation.rawArgs} ».` : why.error), line("Ex. !reunion 15/12 14h salle du COB")) };
+    return {
+      ok: false,
+      message: message(
+        line(why.ok ? `Date non comprise : « ${invocation.rawArgs} ».` : why.error),
+        line("Ex. !reunion 15/12 14h salle du COB"),
+      ),
+    };
   },
   render: (result: MeetingResult) => result.message,
   verdict: (result: MeetingResult) => (result.ok ? "ok" : "ko"),

@@ -13,8 +13,13 @@ export const reunions = defineCommand({
   schema: z.object({}),
   async execute(invocation, deps: WithRhythm): Promise<Message> {
     const tz = deps.rhythm.context(invocation.sentAt).timeZone;
-    const [upcoming, last] = await Promise.all([deps.rhythm.rhythm.upcoming(invocation.sentAt), deps.rhythm.rhythm.lastHeld(invocation.sentAt)]);
-    const describe = (m: { id: number; at: number; place: string | null }) => [`n°${m.id} — ${formatLocal(new Date(m.at), tz)}${m.place ? `, ${m.place}` : ""}`];
+    const [upcoming, last] = await Promise.all([
+      deps.rhythm.rhythm.upcoming(invocation.sentAt),
+      deps.rhythm.rhythm.lastHeld(invocation.sentAt),
+    ]);
+    const describe = (m: { id: number; at: number; place: string | null }) => [
+      `n°${m.id} — ${formatLocal(new Date(m.at), tz)}${m.place ? `, ${m.place}` : ""}`,
+    ];
     return message(
       line(strong("Prochaines réunions")),
       upcoming.length > 0 ? bullets(upcoming.map(describe)) : line("Aucune réunion programmée (!reunion 15/12 14h)."),

@@ -28,11 +28,15 @@ export const update = defineCommand({
     if (!mayChange(report, invocation.sender.userId, capture)) {
       return { ok: false, message: message(line(`Seul l'auteur de ${report.ref} ou le coordinateur peut le modifier.`)) };
     }
-    if (report.status === "cancelled") return { ok: false, message: message(line(`${report.ref} a été retiré : il ne peut plus être modifié.`)) };
+    if (report.status === "cancelled")
+      return { ok: false, message: message(line(`${report.ref} a été retiré : il ne peut plus être modifié.`)) };
     const fieldsText = invocation.rawArgs.trim().slice(invocation.rawArgs.trim().split(/\s+/)[0]?.length ?? 0);
     const parsed = parseFieldsOnto(fieldsText, report.fields, capture.captureContext(new Date(invocation.sentAt)));
     if (parsed.problems.length > 0 || !isComplete(parsed.draft)) {
-      return { ok: false, message: message(line(`${report.ref} n'est pas modifié :`), bullets(parsed.problems.map((p) => [p.message]))) };
+      return {
+        ok: false,
+        message: message(line(`${report.ref} n'est pas modifié :`), bullets(parsed.problems.map((p) => [p.message]))),
+      };
     }
     const { report: updated } = await capture.reports.amend(
       report.id,
@@ -44,7 +48,16 @@ export const update = defineCommand({
       [...parsed.given].join(", "),
     );
     await capture.announceDiffusion(updated.id, updated.version);
-    return { ok: true, message: confirmationFor(updated, parsed.notes, invocation.roomKey, capture, `Renseignement mis à jour (v${updated.version})`) };
+    return {
+      ok: true,
+      message: confirmationFor(
+        updated,
+        parsed.notes,
+        invocation.roomKey,
+        capture,
+        `Renseignement mis à jour (v${updated.version})`,
+      ),
+    };
   },
   render: (result: UpdateResult) => result.message,
   verdict: (result: UpdateResult) => (result.ok ? "ok" : "ko"),

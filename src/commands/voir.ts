@@ -30,24 +30,48 @@ export const voir = defineCommand({
     const found = await findVisibleReport(invocation.args.référence, invocation.roomKey, capture);
     if (!found.ok) return found;
     const { report } = found;
-    await capture.journal({ at: invocation.sentAt, actor: invocation.sender.userId, action: "consult", ref: report.ref, room: invocation.roomKey, detail: "!voir" });
+    await capture.journal({
+      at: invocation.sentAt,
+      actor: invocation.sender.userId,
+      action: "consult",
+      ref: report.ref,
+      room: invocation.roomKey,
+      detail: "!voir",
+    });
     const tz = capture.vocabulary.timeZone;
-    const [history, attachments] = await Promise.all([capture.reports.history(report.id), capture.reports.attachments(report.id)]);
+    const [history, attachments] = await Promise.all([
+      capture.reports.history(report.id),
+      capture.reports.attachments(report.id),
+    ]);
     const status = report.status === "cancelled" ? " — RETIRÉ" : "";
     return {
       ok: true,
       message: message(
         line(strong("Renseignement "), code(report.ref), strong(status)),
-        line(strong("Origine : "), capture.vocabulary.serviceName(report.service), ` — ${report.author}, ${formatLocal(new Date(report.createdAt), tz)}`),
+        line(
+          strong("Origine : "),
+          capture.vocabulary.serviceName(report.service),
+          ` — ${report.author}, ${formatLocal(new Date(report.createdAt), tz)}`,
+        ),
         ...describeFields(report.fields, capture.vocabulary).map((l) => line(...l)),
         ...(attachments.length > 0
           ? [
               line(strong("Pièces jointes :")),
-              bullets(attachments.map((a) => [a.kind === "image" ? "📷 photo" : `📍 position ${a.geoUri ?? ""}`, ` (v${a.version}, ${a.addedBy})`])),
+              bullets(
+                attachments.map((a) => [
+                  a.kind === "image" ? "📷 photo" : `📍 position ${a.geoUri ?? ""}`,
+                  ` (v${a.version}, ${a.addedBy})`,
+                ]),
+              ),
             ]
           : []),
         line(strong("Historique :")),
-        bullets(history.map((v) => [`v${v.version} ${CHANGES[v.change]} — ${v.changedBy}, ${formatLocal(new Date(v.changedAt), tz)}`, ...(v.note ? [` : ${v.note}`] : [])])),
+        bullets(
+          history.map((v) => [
+            `v${v.version} ${CHANGES[v.change]} — ${v.changedBy}, ${formatLocal(new Date(v.changedAt), tz)}`,
+            ...(v.note ? [` : ${v.note}`] : []),
+          ]),
+        ),
       ),
     };
   },

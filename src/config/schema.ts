@@ -31,7 +31,7 @@ export const roomSchema = z.strictObject({
 export const configFileSchema = z.strictObject({
   cross: z.strictObject({
     name: z.string().min(1),
-    departement: z.string().regex(/^(\d{2}|2A|2B|97\d)$/, "numéro de département, ex. \"88\""),
+    departement: z.string().regex(/^(\d{2}|2A|2B|97\d)$/, 'numéro de département, ex. "88"'),
     locale: z.literal("fr"),
     timezone: z.string().refine(isKnownTimeZone, "fuseau horaire IANA inconnu, ex. Europe/Paris"),
   }),
@@ -74,9 +74,7 @@ export const configFileSchema = z.strictObject({
   rhythm: z
     .strictObject({
       /** Scheduled digests: a room, a cron in the CROSS time zone (5 or 6 fields), the period covered. */
-      digests: z
-        .array(z.strictObject({ room: key, cron: z.string().min(9), period: z.string().default("24h") }))
-        .default([]),
+      digests: z.array(z.strictObject({ room: key, cron: z.string().min(9), period: z.string().default("24h") })).default([]),
       /** The agenda is posted in the coordination room this many days before each meeting. */
       agenda_days_before: z.number().min(0).max(30).default(2),
       /** Owner services are reminded this many days before an action's due date, and once when overdue. */
@@ -88,12 +86,15 @@ export const configFileSchema = z.strictObject({
   audit: z
     .strictObject({
       /** How long the journal keeps entries (CNIL: 6 months to 1 year for access logs, up to 3 years if justified). */
-      retention_days: z.number().int().min(30).max(3 * 366).default(365),
+      retention_days: z
+        .number()
+        .int()
+        .min(30)
+        .max(3 * 366)
+        .default(365),
     })
     .default({ retention_days: 365 }),
-  sync: z
-    .strictObject({ max_age_seconds: z.number().int().positive().default(90) })
-    .default({ max_age_seconds: 90 }),
+  sync: z.strictObject({ max_age_seconds: z.number().int().positive().default(90) }).default({ max_age_seconds: 90 }),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -4,17 +4,9 @@ import escapeHtml from "escape-html";
  * What the bot says, as structure rather than strings: every text piece is escaped once, here,
  * and only tags built here (from the Matrix HTML allow-list) reach `formatted_body`.
  */
-export type Inline =
-  | string
-  | { strong: Inline[] }
-  | { em: Inline[] }
-  | { code: string };
+export type Inline = string | { strong: Inline[] } | { em: Inline[] } | { code: string };
 
-export type Block =
-  | { line: Inline[] }
-  | { bullets: Inline[][] }
-  | { numbered: Inline[][] }
-  | { quote: Inline[] };
+export type Block = { line: Inline[] } | { bullets: Inline[][] } | { numbered: Inline[][] } | { quote: Inline[] };
 
 export interface Message {
   blocks: Block[];

@@ -11,7 +11,7 @@ import { extractEntities } from "../core/capture/entities.js";
 import { mergeEntities } from "../core/report/fields.js";
 import { renderProblems } from "../core/report/render.js";
 import type { Logger } from "../log.js";
-import { isRecord } from "../matrix/content.js";
+import { isRecord, textOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import { respond } from "./respond.js";
 
@@ -28,7 +28,12 @@ export interface EditDeps {
  * spec requires; anyone else's edit is ignored. An edit that fixes a report the bot had refused
  * stores it. Relative dates ("hier") keep meaning what they meant when the message was first sent.
  */
-export async function handleEdit(event: InboundEvent, roomKey: string, sender: Identity | null, deps: EditDeps): Promise<boolean> {
+export async function handleEdit(
+  event: InboundEvent,
+  roomKey: string,
+  sender: Identity | null,
+  deps: EditDeps,
+): Promise<boolean> {
   const relation = event.content["m.relates_to"];
   const replacement = event.content["m.new_content"];
   if (!isRecord(relation) || typeof relation.event_id !== "string" || !isRecord(replacement)) return false;
@@ -44,25 +49,55 @@ export async function handleEdit(event: InboundEvent, roomKey: string, sender: I
     deps.log.warn({ eventId: event.eventId, original }, "edit of a report by someone other than its author: ignored");
     return true;
   }
-  const commandLine = parseCommandLine(String(replacement.body ?? ""), deps.botNames());
+  const commandLine = parseCommandLine(textOf(replacement.body), deps.botNames());
   if (!commandLine || deps.registry.find(commandLine.name)?.name !== "report") return false;
   const baseTime = report?.createdAt ?? event.originServerTs;
   const parsed = parseReportLine(commandLine.args, capture.captureContext(new Date(baseTime)));
 
   if (parsed.problems.length > 0 || !isComplete(parsed.draft)) {
     if (dialogue) {
-      await capture.dialogues.save({ ...dialogue, state: startFix(parsed.draft, parsed.problems.map((p) => p.field), commandLine.args) });
+      await capture.dialogues.save({
+        ...dialogue,
+        state: startFix(
+          parsed.draft,
+          parsed.problems.map((p) => p.field),
+          commandLine.args,
+        ),
+      });
       await respond(deps.transport, event, null, renderProblems(parsed.problems, commandLine.args, null), thread);
     } else {
-      await respond(deps.transport, event, null, message(line("Modification non prise en compte, ", code(report?.ref ?? ""), " reste inchangé :"), bullets(parsed.problems.map((p) => [p.message]))), thread);
+      await respond(
+        deps.transport,
+        event,
+        null,
+        message(
+          line("Modification non prise en compte, ", code(report?.ref ?? ""), " reste inchangé :"),
+          bullets(parsed.problems.map((p) => [p.message])),
+        ),
+        thread,
+      );
     }
     return true;
   }
   if (report) {
     const fields = keepComplements(parsed.draft, report.fields);
-    const { report: amended } = await capture.reports.amend(report.id, "edit", fields, event.sender, event.originServerTs, event.eventId, "message modifié");
+    const { report: amended } = await capture.reports.amend(
+      report.id,
+      "edit",
+      fields,
+      event.sender,
+      event.originServerTs,
+      event.eventId,
+      "message modifié",
+    );
     await capture.announceDiffusion(amended.id, amended.version);
-    await respond(deps.transport, event, null, confirmationFor(amended, parsed.notes, roomKey, capture, `Renseignement modifié (v${amended.version})`), thread);
+    await respond(
+      deps.transport,
+      event,
+      null,
+      confirmationFor(amended, parsed.notes, roomKey, capture, `Renseignement modifié (v${amended.version})`),
+      thread,
+    );
     return true;
   }
   const { report: created } = await capture.reports.create({

@@ -59,8 +59,14 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     let handled: Handled | null;
     try {
       if (commandLine) handled = await runCommand(event, room, sender, commandLine, deps);
-      else if (isEdit) handled = (await handleEdit(event, room.key, sender, { ...deps, capture: deps.commandDeps.capture })) ? { outcome: "ok", label: "edit" } : null;
-      else handled = (await handleThreadMessage(event, room, sender, { ...deps, capture: deps.commandDeps.capture })) ? { outcome: "ok", label: "thread-reply" } : null;
+      else if (isEdit)
+        handled = (await handleEdit(event, room.key, sender, { ...deps, capture: deps.commandDeps.capture }))
+          ? { outcome: "ok", label: "edit" }
+          : null;
+      else
+        handled = (await handleThreadMessage(event, room, sender, { ...deps, capture: deps.commandDeps.capture }))
+          ? { outcome: "ok", label: "thread-reply" }
+          : null;
     } catch (error) {
       const reference = errorReference();
       const label = commandLine?.name ?? (isEdit ? "edit" : "thread-reply");
@@ -71,9 +77,13 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         "ko",
         message(
           line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
-          line("Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur."),
+          line(
+            "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
+          ),
         ),
-        isEdit && typeof relation.event_id === "string" ? { eventId: relation.event_id, threadRootId: relation.event_id } : undefined,
+        isEdit && typeof relation.event_id === "string"
+          ? { eventId: relation.event_id, threadRootId: relation.event_id }
+          : undefined,
       );
       await deps.receipts.markHandled(event, "error", reference);
       deps.metrics.commands.inc({ command: label, outcome: "error" });
@@ -98,7 +108,10 @@ async function runCommand(
     return { outcome, label };
   };
   if (!sender) {
-    deps.log.warn({ eventId: event.eventId, roomId: event.roomId, command: commandLine.name }, "command from a user outside the CROSS");
+    deps.log.warn(
+      { eventId: event.eventId, roomId: event.roomId, command: commandLine.name },
+      "command from a user outside the CROSS",
+    );
     return answer(
       "refused",
       "unknown-user",
@@ -127,7 +140,15 @@ async function runCommand(
       "refused",
       command.name,
       "ko",
-      message(line("La commande ", code(`!${command.name}`), " n'est pas ouverte à votre rôle. Tapez ", code("!aide"), " pour les vôtres.")),
+      message(
+        line(
+          "La commande ",
+          code(`!${command.name}`),
+          " n'est pas ouverte à votre rôle. Tapez ",
+          code("!aide"),
+          " pour les vôtres.",
+        ),
+      ),
     );
   }
   const bound = bindArguments(command, commandLine.args);

@@ -6,7 +6,7 @@ import { extractEntities } from "../core/capture/entities.js";
 import { code, line, message } from "../core/message.js";
 import { mergeEntities } from "../core/report/fields.js";
 import type { Logger } from "../log.js";
-import { isRecord } from "../matrix/content.js";
+import { isRecord, textOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { NewAttachment, StoredReport } from "../store/reports.js";
 import { respond } from "./respond.js";
@@ -22,19 +22,36 @@ export interface ThreadDeps {
  * location or a complement for the report the thread belongs to. Returns false when the thread is
  * not the bot's business.
  */
-export async function handleThreadMessage(event: InboundEvent, room: RoomConfig, sender: Identity | null, deps: ThreadDeps): Promise<boolean> {
+export async function handleThreadMessage(
+  event: InboundEvent,
+  room: RoomConfig,
+  sender: Identity | null,
+  deps: ThreadDeps,
+): Promise<boolean> {
   const relation = event.content["m.relates_to"];
   if (!isRecord(relation) || relation.rel_type !== "m.thread" || typeof relation.event_id !== "string") return false;
   const root = relation.event_id;
   const { capture } = deps;
 
   const dialogue = await capture.dialogues.get(root);
-  if (dialogue && dialogue.userId === event.sender && event.content.msgtype === "m.text" && sender && sender.kind !== "referent") {
-    const turn = await takeDialogueAnswer(dialogue, String(event.content.body ?? ""), event.originServerTs, {
-      userId: sender.userId,
-      service: sender.service.key,
-      roomKey: room.key,
-    }, capture);
+  if (
+    dialogue &&
+    dialogue.userId === event.sender &&
+    event.content.msgtype === "m.text" &&
+    sender &&
+    sender.kind !== "referent"
+  ) {
+    const turn = await takeDialogueAnswer(
+      dialogue,
+      textOf(event.content.body),
+      event.originServerTs,
+      {
+        userId: sender.userId,
+        service: sender.service.key,
+        roomKey: room.key,
+      },
+      capture,
+    );
     await respond(deps.transport, event, turn.verdict, turn.message);
     return true;
   }
@@ -42,7 +59,10 @@ export async function handleThreadMessage(event: InboundEvent, room: RoomConfig,
   const report = await capture.reports.bySourceEvent(root);
   if (!report || report.roomId !== event.roomId) return false;
   if (!sender || sender.kind === "referent") {
-    deps.log.warn({ eventId: event.eventId, roomId: event.roomId }, "reply in a report thread from someone not allowed to add to it");
+    deps.log.warn(
+      { eventId: event.eventId, roomId: event.roomId },
+      "reply in a report thread from someone not allowed to add to it",
+    );
     return true;
   }
   if (report.status === "cancelled") {
@@ -62,7 +82,12 @@ export async function handleThreadMessage(event: InboundEvent, room: RoomConfig,
     addition.attachment,
   );
   await capture.announceDiffusion(updated.id, updated.version);
-  await respond(deps.transport, event, "ok", message(line(addition.label, " ajouté(e) à ", code(updated.ref), ` (version ${updated.version}).`)));
+  await respond(
+    deps.transport,
+    event,
+    "ok",
+    message(line(addition.label, " ajouté(e) à ", code(updated.ref), ` (version ${updated.version}).`)),
+  );
   return true;
 }
 
@@ -78,14 +103,23 @@ function readAddition(event: InboundEvent, report: StoredReport): Addition | nul
   const { content } = event;
   if (content.msgtype === "m.image") {
     // Clear rooms give `url`; encrypted rooms give `file.url` (the key stays in the event).
-    const url = typeof content.url === "string" ? content.url : isRecord(content.file) && typeof content.file.url === "string" ? content.file.url : null;
+    const url =
+      typeof content.url === "string"
+        ? content.url
+        : isRecord(content.file) && typeof content.file.url === "string"
+          ? content.file.url
+          : null;
     if (!url?.startsWith("mxc://")) return null;
     return {
       change: "attachment",
       fields: report.fields,
       note: "photo",
       label: "📷 Photo",
-      attachment: { kind: "image", mxcUrl: url, description: typeof content.body === "string" ? content.body.slice(0, 200) : null },
+      attachment: {
+        kind: "image",
+        mxcUrl: url,
+        description: typeof content.body === "string" ? content.body.slice(0, 200) : null,
+      },
     };
   }
   if (content.msgtype === "m.location") {

@@ -41,13 +41,29 @@ export async function deliver(id: number, deps: DeliveryDeps, now = Date.now()):
   return item.kind === "report" ? deliverReport(item, report, roomId, deps, now) : deliverMatch(item, report, roomId, deps, now);
 }
 
-async function deliverReport(item: OutboxItem, report: StoredReport, roomId: string, deps: DeliveryDeps, now: number): Promise<Delivery> {
+async function deliverReport(
+  item: OutboxItem,
+  report: StoredReport,
+  roomId: string,
+  deps: DeliveryDeps,
+  now: number,
+): Promise<Delivery> {
   const card = await deps.outbox.card(report.id, item.roomKey);
   if (!deps.roomMaySee(classify(report), item.roomKey)) {
     if (card && !card.withdrawn) {
       // The report's diffusion narrowed: take the card back and say so.
-      await deps.transport.redact(roomId, card.eventId, "Diffusion restreinte", `withdraw:${report.id}:${item.roomKey}:${card.eventId}`);
-      const notice = await send(deps, roomId, renderWithdrawn(report.ref), `withdrawn:${report.id}:${item.roomKey}:${card.eventId}`);
+      await deps.transport.redact(
+        roomId,
+        card.eventId,
+        "Diffusion restreinte",
+        `withdraw:${report.id}:${item.roomKey}:${card.eventId}`,
+      );
+      const notice = await send(
+        deps,
+        roomId,
+        renderWithdrawn(report.ref),
+        `withdrawn:${report.id}:${item.roomKey}:${card.eventId}`,
+      );
       await deps.outbox.saveCard(report.id, item.roomKey, { ...card, withdrawn: true });
       await deps.outbox.markDone(item.id, "sent", notice, now);
       return "sent";
@@ -70,7 +86,15 @@ async function deliverReport(item: OutboxItem, report: StoredReport, roomId: str
   let delivered = card.version;
   for (const version of history.filter((v) => v.version > card.version && v.version <= item.version)) {
     const before = history.find((v) => v.version === version.version - 1)?.fields ?? version.fields;
-    const content = renderUpdate(report.ref, version.version, version.change, version.note, before, version.fields, deps.vocabulary);
+    const content = renderUpdate(
+      report.ref,
+      version.version,
+      version.change,
+      version.note,
+      before,
+      version.fields,
+      deps.vocabulary,
+    );
     const eventId = await send(deps, roomId, content, `update:${report.id}:${item.roomKey}:${version.version}`, card.eventId);
     delivered = version.version;
     await deps.outbox.saveCard(report.id, item.roomKey, { ...card, version: delivered });
@@ -81,7 +105,13 @@ async function deliverReport(item: OutboxItem, report: StoredReport, roomId: str
   return "sent";
 }
 
-async function deliverMatch(item: OutboxItem, report: StoredReport, roomId: string, deps: DeliveryDeps, now: number): Promise<Delivery> {
+async function deliverMatch(
+  item: OutboxItem,
+  report: StoredReport,
+  roomId: string,
+  deps: DeliveryDeps,
+  now: number,
+): Promise<Delivery> {
   const match = await deps.outbox.match(item.matchId);
   const other = match ? await deps.reports.byId(match.otherId) : undefined;
   if (!match || !other) {

@@ -20,7 +20,12 @@ export function startDialogueExpiry(
   const sweep = async () => {
     for (const dialogue of await capture.dialogues.expired()) {
       const thread = { eventId: dialogue.threadRoot, threadRootId: dialogue.threadRoot };
-      await transport.send(dialogue.roomId, "m.room.message", noticeContent(expiryNotice(dialogue, minutes), thread), `expire:${dialogue.threadRoot}:${dialogue.expiresAt}`);
+      await transport.send(
+        dialogue.roomId,
+        "m.room.message",
+        noticeContent(expiryNotice(dialogue, minutes), thread),
+        `expire:${dialogue.threadRoot}:${dialogue.expiresAt}`,
+      );
       await capture.dialogues.remove(dialogue.threadRoot);
       log.info({ roomId: dialogue.roomId, threadRoot: dialogue.threadRoot }, "guided report expired");
     }

@@ -37,10 +37,17 @@ export interface Diffusion {
  * room's messages keep their order) → Matrix. Redis down: rows wait in the outbox and the relay
  * retries; the report itself is already safe in SQLite.
  */
-export function startDiffusion(options: DiffusionOptions, deps: DeliveryDeps & { outbox: OutboxStore; log: Logger; metrics: Metrics }): Diffusion {
+export function startDiffusion(
+  options: DiffusionOptions,
+  deps: DeliveryDeps & { outbox: OutboxStore; log: Logger; metrics: Metrics },
+): Diffusion {
   const { log } = deps;
   // The queue fails fast when Redis is away (the relay retries); the worker waits for it forever.
-  const queueConnection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: retry });
+  const queueConnection = new Redis(options.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: retry,
+  });
   const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: retry });
   queueConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion queue: redis error"));
   workerConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion worker: redis error"));
@@ -66,7 +73,12 @@ export function startDiffusion(options: DiffusionOptions, deps: DeliveryDeps & {
       deps.metrics.diffusions.inc({ outcome });
       return outcome;
     },
-    { prefix, connection: workerConnection, concurrency: 1, limiter: { max: options.rateLimit.max, duration: options.rateLimit.durationMs } },
+    {
+      prefix,
+      connection: workerConnection,
+      concurrency: 1,
+      limiter: { max: options.rateLimit.max, duration: options.rateLimit.durationMs },
+    },
   );
   worker.on("error", (error) => log.debug({ err: error.message }, "diffusion worker error"));
   worker.on("failed", (job, error) =>

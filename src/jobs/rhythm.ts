@@ -54,7 +54,12 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
     // a run that came due while the bot was down; left in place, that run is taken now, late.
     const existing = await queue.getJobScheduler(id);
     const template = existing?.template?.data as { room?: string; period?: string } | undefined;
-    if (existing?.pattern === digest.cron && existing.tz === config.cross.timezone && template?.room === digest.room && template.period === digest.period) {
+    if (
+      existing?.pattern === digest.cron &&
+      existing.tz === config.cross.timezone &&
+      template?.room === digest.room &&
+      template.period === digest.period
+    ) {
       continue;
     }
     await queue.upsertJobScheduler(
@@ -68,7 +73,12 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
     const roomId = deps.roomIdOf(roomKey);
     if (!roomId) throw new Error(`room ${roomKey} is not resolved`);
     const root = await deps.transport.send(roomId, "m.room.message", { ...noticeContent(parts.headline), ...extra }, key);
-    await deps.transport.send(roomId, "m.room.message", noticeContent(parts.detail, { eventId: root, threadRootId: root }), `${key}:detail`);
+    await deps.transport.send(
+      roomId,
+      "m.room.message",
+      noticeContent(parts.detail, { eventId: root, threadRootId: root }),
+      `${key}:detail`,
+    );
   };
 
   const worker = new Worker(
@@ -84,7 +94,11 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
       if (!period.ok) throw new Error(`digest period « ${data.period} »: ${period.error}`);
       const late = isLate(slot, now, config.rhythm.late_after_seconds * 1000) ? { scheduledFor: slot } : null;
       // Post first (stable transaction keys make a re-run harmless), then record.
-      await post(data.room, await digestFor(data.room, period.period, previousPeriod(period.period), deps.rhythm, ctx, late), key);
+      await post(
+        data.room,
+        await digestFor(data.room, period.period, previousPeriod(period.period), deps.rhythm, ctx, late),
+        key,
+      );
       await deps.rhythm.rhythm.claim(key, now);
       log.info({ room: data.room, slot: new Date(slot).toISOString(), late: late !== null }, "scheduled digest posted");
       return "posted";
@@ -109,7 +123,9 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
     }
     const sent = await deps.rhythm.rhythm.postedKeys("remind:");
     const open = await deps.rhythm.rhythm.openActions();
-    const due = dueReminders(open, new Set([...sent].map((k) => k.slice("remind:".length))), now, { daysBefore: config.rhythm.reminder_days_before });
+    const due = dueReminders(open, new Set([...sent].map((k) => k.slice("remind:".length))), now, {
+      daysBefore: config.rhythm.reminder_days_before,
+    });
     for (const reminder of due) {
       const room = serviceRoom(reminder.action.service);
       const roomId = room ? deps.roomIdOf(room) : undefined;

@@ -60,7 +60,7 @@ export class BotSdkTransport implements Transport {
   }
 
   async start(handlers: TransportHandlers): Promise<void> {
-    const whoami = (await this.client.getWhoAmI()) as { user_id: string; device_id?: string };
+    const whoami = await this.client.getWhoAmI();
     if (whoami.user_id !== this.userId) {
       throw new Error(`access token belongs to ${whoami.user_id}, configuration says ${this.userId}`);
     }
@@ -95,7 +95,12 @@ export class BotSdkTransport implements Transport {
     return response.event_id;
   }
 
-  async sendFile(roomId: string, file: { name: string; mimetype: string; bytes: Buffer }, extra: MatrixContent, txnKey: string): Promise<string> {
+  async sendFile(
+    roomId: string,
+    file: { name: string; mimetype: string; bytes: Buffer },
+    extra: MatrixContent,
+    txnKey: string,
+  ): Promise<string> {
     const room = await this.rooms.get(roomId);
     const info = { mimetype: file.mimetype, size: file.bytes.length };
     if (!room.encrypted) {
@@ -104,12 +109,21 @@ export class BotSdkTransport implements Transport {
     }
     const sealed = encryptAttachment(file.bytes);
     const url = await this.client.uploadContent(sealed.data, "application/octet-stream", "attachment");
-    return this.send(roomId, "m.room.message", { ...extra, msgtype: "m.file", body: file.name, file: { ...sealed.file, url }, info }, txnKey);
+    return this.send(
+      roomId,
+      "m.room.message",
+      { ...extra, msgtype: "m.file", body: file.name, file: { ...sealed.file, url }, info },
+      txnKey,
+    );
   }
 
   async redact(roomId: string, eventId: string, reason: string, txnKey: string): Promise<void> {
     const txnId = `cb${createHash("sha256").update(txnKey).digest("hex").slice(0, 40)}`;
-    await this.request("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(eventId)}/${txnId}`, { reason });
+    await this.request(
+      "PUT",
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(eventId)}/${txnId}`,
+      { reason },
+    );
   }
 
   async joinRoom(roomIdOrAlias: string): Promise<string> {
@@ -159,7 +173,10 @@ export class BotSdkTransport implements Transport {
       } catch (error) {
         const wait = retryDelay(error, attempt);
         if (wait === null || attempt + 1 >= MAX_SEND_ATTEMPTS || this.abort.signal.aborted) throw error;
-        this.options.log.warn({ method, path: path.split("?")[0], attempt, waitMs: wait, err: describe(error) }, "request failed, retrying");
+        this.options.log.warn(
+          { method, path: path.split("?")[0], attempt, waitMs: wait, err: describe(error) },
+          "request failed, retrying",
+        );
         await sleep(wait, this.abort.signal);
       }
     }
@@ -253,7 +270,10 @@ export class BotSdkTransport implements Transport {
       const inbound = toInboundEvent(pending.roomId, pending.event);
       if (inbound) {
         const { raw: _raw, ...event } = inbound;
-        this.options.log.info({ roomId: pending.roomId, eventId: pending.eventId, attempts: pending.attempts }, "late decryption succeeded");
+        this.options.log.info(
+          { roomId: pending.roomId, eventId: pending.eventId, attempts: pending.attempts },
+          "late decryption succeeded",
+        );
         await handlers.onEvent({ ...event, type: result.type, content: result.content, encrypted: true });
       }
       await this.options.pending.remove(pending.eventId);
@@ -264,7 +284,7 @@ export class BotSdkTransport implements Transport {
   private async sync(since: string | null, timeoutMs: number): Promise<Record<string, unknown>> {
     const params = new URLSearchParams({ filter: SYNC_FILTER, timeout: String(since ? timeoutMs : 0) });
     if (since) params.set("since", since);
-    const response = await fetch(`${this.options.homeserverUrl}/_matrix/client/v3/sync?${params}`, {
+    const response = await fetch(`${this.options.homeserverUrl}/_matrix/client/v3/sync?${params.toString()}`, {
       headers: { authorization: `Bearer ${this.options.accessToken}` },
       // A homeserver that accepts the connection but never answers must not freeze the loop.
       signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs + 30_000)]),
@@ -281,7 +301,7 @@ export class BotSdkTransport implements Transport {
     const events: SyncEvent[] = [];
     let token: string | undefined = from;
     for (let page = 0; page < MAX_BACKFILL_PAGES && token; page++) {
-      const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?${new URLSearchParams({ from: token, dir: "b", limit: "100" })}`;
+      const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?${new URLSearchParams({ from: token, dir: "b", limit: "100" }).toString()}`;
       const response = (await this.request("GET", path)) as { chunk?: unknown[]; end?: string };
       const chunk = (response.chunk ?? []).map((e) => toInboundEvent(roomId, e)).filter((e): e is SyncEvent => e !== null);
       const recent = chunk.filter((e) => e.originServerTs >= notBefore);

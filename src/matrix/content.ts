@@ -50,3 +50,8 @@ export function threadOf(eventId: string, content: Record<string, unknown>): Thr
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** A string field of an event's content, or "" when it is missing or not a string. */
+export function textOf(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}

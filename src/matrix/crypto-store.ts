@@ -24,7 +24,7 @@ export async function openIndexedDb(dir: string): Promise<CryptoStoreHandle> {
   process.chdir(dir);
   let manager: { loadCache(): Promise<void>; flushWrites(): Promise<void> };
   try {
-    manager = (await import("node-indexeddb/dbManager")).default as typeof manager;
+    manager = (await import("node-indexeddb/dbManager")).default;
   } finally {
     process.chdir(previous);
   }

@@ -26,8 +26,7 @@ import { openIndexedDb, type CryptoStoreHandle } from "./crypto-store.js";
 export type MatrixRequest = (method: "GET" | "POST" | "PUT", path: string, body?: unknown) => Promise<unknown>;
 
 export type DecryptResult =
-  | { ok: true; type: string; content: Record<string, unknown> }
-  | { ok: false; reason: string; retryable: boolean };
+  { ok: true; type: string; content: Record<string, unknown> } | { ok: false; reason: string; retryable: boolean };
 
 export interface BotCryptoOptions {
   userId: string;
@@ -161,7 +160,7 @@ export class BotCrypto {
   /** Sends what the crypto asks for (key uploads, queries, to-device), one batch at a time. */
   processOutgoingRequests(): Promise<void> {
     const run = this.outgoing.then(async () => {
-      for (const request of await this.machine.outgoingRequests()) await this.send(request as OutgoingRequest);
+      for (const request of await this.machine.outgoingRequests()) await this.send(request);
     });
     this.outgoing = run.catch((error: unknown) => this.options.log.warn({ err: String(error) }, "crypto request failed"));
     return this.outgoing;
@@ -170,9 +169,12 @@ export class BotCrypto {
   private async send(request: OutgoingRequest | KeysClaimRequest | ToDeviceRequest): Promise<void> {
     const { request: http } = this.options;
     let response: unknown;
-    if (request instanceof KeysUploadRequest) response = await http("POST", "/_matrix/client/v3/keys/upload", JSON.parse(request.body));
-    else if (request instanceof KeysQueryRequest) response = await http("POST", "/_matrix/client/v3/keys/query", JSON.parse(request.body));
-    else if (request instanceof KeysClaimRequest) response = await http("POST", "/_matrix/client/v3/keys/claim", JSON.parse(request.body));
+    if (request instanceof KeysUploadRequest)
+      response = await http("POST", "/_matrix/client/v3/keys/upload", JSON.parse(request.body));
+    else if (request instanceof KeysQueryRequest)
+      response = await http("POST", "/_matrix/client/v3/keys/query", JSON.parse(request.body));
+    else if (request instanceof KeysClaimRequest)
+      response = await http("POST", "/_matrix/client/v3/keys/claim", JSON.parse(request.body));
     else if (request instanceof SignatureUploadRequest) {
       response = await http("POST", "/_matrix/client/v3/keys/signatures/upload", JSON.parse(request.body));
     } else if (request instanceof ToDeviceRequest) {

@@ -46,11 +46,10 @@ export function readSyncResponse(body: unknown, botUserId: string): SyncBatch {
   for (const [roomId, room] of Object.entries(isRecord(rooms.join) ? rooms.join : {})) {
     const timeline = isRecord(room) && isRecord(room.timeline) ? room.timeline : {};
     const state = isRecord(room) && isRecord(room.state) ? room.state : {};
-    const rawTimeline = Array.isArray(timeline.events) ? timeline.events : [];
+    const rawTimeline: unknown[] = Array.isArray(timeline.events) ? timeline.events : [];
+    const rawState: unknown[] = Array.isArray(state.events) ? state.events : [];
     const events = rawTimeline.map((e: unknown) => toInboundEvent(roomId, e)).filter((e): e is SyncEvent => e !== null);
-    const stateChanges = [...(Array.isArray(state.events) ? state.events : []), ...rawTimeline]
-      .map(toStateChange)
-      .filter((c): c is StateChange => c !== null);
+    const stateChanges = [...rawState, ...rawTimeline].map(toStateChange).filter((c): c is StateChange => c !== null);
     joined.push({
       roomId,
       events,

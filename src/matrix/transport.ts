@@ -32,7 +32,12 @@ export interface Transport {
   start(handlers: TransportHandlers): Promise<void>;
   send(roomId: string, type: string, content: MatrixContent, txnKey: string): Promise<string>;
   /** Uploads a file and posts it as `m.file` (encrypted attachment in encrypted rooms). */
-  sendFile(roomId: string, file: { name: string; mimetype: string; bytes: Buffer }, extra: MatrixContent, txnKey: string): Promise<string>;
+  sendFile(
+    roomId: string,
+    file: { name: string; mimetype: string; bytes: Buffer },
+    extra: MatrixContent,
+    txnKey: string,
+  ): Promise<string>;
   /** Redacts an event (idempotent by `txnKey`). */
   redact(roomId: string, eventId: string, reason: string, txnKey: string): Promise<void>;
   joinRoom(roomIdOrAlias: string): Promise<string>;

@@ -18,7 +18,17 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
     rhythm.rhythm.agendaItems(meeting.id),
   ]);
   return buildAgenda(
-    { meeting, since, reports, matches, actions, carried: items.carried, added: items.added, tipsToDecide: rhythm.gather.tips(roomKey), previousPeriodReports },
+    {
+      meeting,
+      since,
+      reports,
+      matches,
+      actions,
+      carried: items.carried,
+      added: items.added,
+      tipsToDecide: rhythm.gather.tips(roomKey),
+      previousPeriodReports,
+    },
     rhythm.context(now),
   );
 }

@@ -41,7 +41,12 @@ export function gatherer(deps: GatherDeps) {
       if (!room) return [];
       return (await deps.capture.reports.matchesBetween(from, to))
         .filter((m) => visible(m.a, room) && visible(m.b, room))
-        .map((m) => ({ refs: [m.a.ref, m.b.ref], entity: { kind: m.kind, display: m.display }, createdAt: m.createdAt, crossService: m.a.service !== m.b.service }));
+        .map((m) => ({
+          refs: [m.a.ref, m.b.ref],
+          entity: { kind: m.kind, display: m.display },
+          createdAt: m.createdAt,
+          crossService: m.a.service !== m.b.service,
+        }));
     },
     async actions(roomKey: string): Promise<RhythmAction[]> {
       const room = deps.room(roomKey);

@@ -158,10 +158,13 @@ export class AuditJournal {
       await tx.run("INSERT INTO purge_in_progress (flag) VALUES (1)");
       const { changes } = await tx.run("DELETE FROM journal WHERE id <= ?", [last.id]);
       await tx.run("DELETE FROM purge_in_progress");
-      await tx.run(
-        "INSERT INTO anchor (through_id, hash, cutoff, deleted, purged_at) VALUES (?, ?, ?, ?, ?)",
-        [last.id, last.hash, cutoffMs, changes, Date.now()],
-      );
+      await tx.run("INSERT INTO anchor (through_id, hash, cutoff, deleted, purged_at) VALUES (?, ?, ?, ?, ?)", [
+        last.id,
+        last.hash,
+        cutoffMs,
+        changes,
+        Date.now(),
+      ]);
       return changes;
     });
   }
@@ -214,10 +217,11 @@ async function walkChain(tx: Queries, upTo: number): Promise<{ ok: true; entries
   let [expected, lastId, entries] = [anchor.hash, anchor.throughId, 0];
   let cursor = 0; // from 0, not from the anchor: a row re-inserted before the anchor must fail too
   for (;;) {
-    const page = await tx.all<AuditEntry>(
-      `SELECT ${ENTRY} FROM journal WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
-      [cursor, upTo, PAGE],
-    );
+    const page = await tx.all<AuditEntry>(`SELECT ${ENTRY} FROM journal WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`, [
+      cursor,
+      upTo,
+      PAGE,
+    ]);
     for (const row of page) {
       const reason = linkProblem(row, expected);
       if (reason) return { ok: false, brokenAt: row.id, reason };
@@ -240,7 +244,9 @@ function linkProblem(row: AuditEntry, expectedPrev: string): string | null {
 /** sha256(prevHash + canonical JSON); canonical = fixed key order, absent ref/room as null. */
 export function chainHash(prevHash: string, c: Content): string {
   const json = JSON.stringify({ at: c.at, actor: c.actor, action: c.action, ref: c.ref, room: c.room, detail: c.detail });
-  return createHash("sha256").update(prevHash + json, "utf8").digest("hex");
+  return createHash("sha256")
+    .update(prevHash + json, "utf8")
+    .digest("hex");
 }
 
 function normalise(entry: NewAuditEntry): Content {

@@ -78,9 +78,7 @@ export class Database implements Queries {
   }
 
   close(): Promise<void> {
-    return this.take(
-      () => new Promise<void>((resolve, reject) => this.handle.close((e) => (e ? reject(e) : resolve()))),
-    );
+    return this.take(() => new Promise<void>((resolve, reject) => this.handle.close((e) => (e ? reject(e) : resolve()))));
   }
 
   private take<T>(work: () => Promise<T>): Promise<T> {

@@ -14,10 +14,13 @@ export class DialogueStore {
   constructor(private readonly db: Queries) {}
 
   async get(threadRoot: string): Promise<StoredDialogue | undefined> {
-    const row = await this.db.get<{ thread_root: string; room_id: string; user_id: string; draft_json: string; expires_at: number }>(
-      "SELECT thread_root, room_id, user_id, draft_json, expires_at FROM dialogues WHERE thread_root = ?",
-      [threadRoot],
-    );
+    const row = await this.db.get<{
+      thread_root: string;
+      room_id: string;
+      user_id: string;
+      draft_json: string;
+      expires_at: number;
+    }>("SELECT thread_root, room_id, user_id, draft_json, expires_at FROM dialogues WHERE thread_root = ?", [threadRoot]);
     return row ? toDialogue(row) : undefined;
   }
 
@@ -45,15 +48,26 @@ export class DialogueStore {
   }
 
   async expired(now = Date.now()): Promise<StoredDialogue[]> {
-    const rows = await this.db.all<{ thread_root: string; room_id: string; user_id: string; draft_json: string; expires_at: number }>(
-      "SELECT thread_root, room_id, user_id, draft_json, expires_at FROM dialogues WHERE expires_at <= ? ORDER BY expires_at",
-      [now],
-    );
+    const rows = await this.db.all<{
+      thread_root: string;
+      room_id: string;
+      user_id: string;
+      draft_json: string;
+      expires_at: number;
+    }>("SELECT thread_root, room_id, user_id, draft_json, expires_at FROM dialogues WHERE expires_at <= ? ORDER BY expires_at", [
+      now,
+    ]);
     return rows.map(toDialogue);
   }
 }
 
-function toDialogue(row: { thread_root: string; room_id: string; user_id: string; draft_json: string; expires_at: number }): StoredDialogue {
+function toDialogue(row: {
+  thread_root: string;
+  room_id: string;
+  user_id: string;
+  draft_json: string;
+  expires_at: number;
+}): StoredDialogue {
   return {
     threadRoot: row.thread_root,
     roomId: row.room_id,

@@ -26,10 +26,12 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
   const rooms = new Set([...planner.roomsFor(report, report.roomKey), ...cardRooms.map((r) => r.room_key)]);
   rooms.delete(report.roomKey);
   for (const room of rooms) {
-    await tx.run(
-      `INSERT OR IGNORE INTO outbox (kind, report_id, version, room_key, created_at) VALUES ('report', ?, ?, ?, ?)`,
-      [report.id, report.version, room, at],
-    );
+    await tx.run(`INSERT OR IGNORE INTO outbox (kind, report_id, version, room_key, created_at) VALUES ('report', ?, ?, ?, ?)`, [
+      report.id,
+      report.version,
+      room,
+      at,
+    ]);
   }
   if (report.status !== "active") return;
   for (const entity of report.entities) {
@@ -49,7 +51,10 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
         "INSERT INTO matches (report_id, other_id, kind, value, display, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         [report.id, other.id, entity.kind, entity.value, entity.display, at],
       );
-      const otherClassified: Classified = { service: other.service, diffusion: (JSON.parse(other.fields_json) as Classified).diffusion };
+      const otherClassified: Classified = {
+        service: other.service,
+        diffusion: (JSON.parse(other.fields_json) as Classified).diffusion,
+      };
       for (const room of planner.roomsForMatch(report, otherClassified)) {
         await tx.run(
           `INSERT OR IGNORE INTO outbox (kind, report_id, version, match_id, room_key, created_at) VALUES ('match', ?, 0, ?, ?, ?)`,
@@ -90,28 +95,70 @@ export class OutboxStore {
 
   /** Rows to hand to the queue: pending ones, and queued ones that never completed (lost by Redis). */
   async dueForQueue(now: number, requeueAfterMs: number, limit = 500): Promise<OutboxItem[]> {
-    const rows = await this.db.all<{ id: number; kind: "report" | "match"; report_id: number; version: number; match_id: number; room_key: string }>(
+    const rows = await this.db.all<{
+      id: number;
+      kind: "report" | "match";
+      report_id: number;
+      version: number;
+      match_id: number;
+      room_key: string;
+    }>(
       `SELECT id, kind, report_id, version, match_id, room_key FROM outbox
        WHERE status = 'pending' OR (status = 'queued' AND queued_at < ?) ORDER BY id LIMIT ?`,
       [now - requeueAfterMs, limit],
     );
-    return rows.map((r) => ({ id: r.id, kind: r.kind, reportId: r.report_id, version: r.version, matchId: r.match_id, roomKey: r.room_key }));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      reportId: r.report_id,
+      version: r.version,
+      matchId: r.match_id,
+      roomKey: r.room_key,
+    }));
   }
 
   async markQueued(ids: number[], now: number): Promise<void> {
-    for (const id of ids) await this.db.run("UPDATE outbox SET status = 'queued', queued_at = ? WHERE id = ? AND status <> 'sent'", [now, id]);
+    for (const id of ids)
+      await this.db.run("UPDATE outbox SET status = 'queued', queued_at = ? WHERE id = ? AND status <> 'sent'", [now, id]);
   }
 
   async item(id: number): Promise<(OutboxItem & { status: string }) | undefined> {
-    const r = await this.db.get<{ id: number; kind: "report" | "match"; report_id: number; version: number; match_id: number; room_key: string; status: string }>(
-      "SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox WHERE id = ?",
-      [id],
+    const r = await this.db.get<{
+      id: number;
+      kind: "report" | "match";
+      report_id: number;
+      version: number;
+      match_id: number;
+      room_key: string;
+      status: string;
+    }>("SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox WHERE id = ?", [id]);
+    return (
+      r && {
+        id: r.id,
+        kind: r.kind,
+        reportId: r.report_id,
+        version: r.version,
+        matchId: r.match_id,
+        roomKey: r.room_key,
+        status: r.status,
+      }
     );
-    return r && { id: r.id, kind: r.kind, reportId: r.report_id, version: r.version, matchId: r.match_id, roomKey: r.room_key, status: r.status };
   }
 
-  async markDone(id: number, status: "sent" | "dropped", eventId: string | null, now: number, error: string | null = null): Promise<void> {
-    await this.db.run("UPDATE outbox SET status = ?, event_id = ?, sent_at = ?, last_error = ? WHERE id = ?", [status, eventId, now, error, id]);
+  async markDone(
+    id: number,
+    status: "sent" | "dropped",
+    eventId: string | null,
+    now: number,
+    error: string | null = null,
+  ): Promise<void> {
+    await this.db.run("UPDATE outbox SET status = ?, event_id = ?, sent_at = ?, last_error = ? WHERE id = ?", [
+      status,
+      eventId,
+      now,
+      error,
+      id,
+    ]);
   }
 
   /** Marks every report row of that room up to `version` sent (a card shows all of them at once). */
@@ -124,11 +171,24 @@ export class OutboxStore {
   }
 
   async roomsForVersion(reportId: number, version: number): Promise<number> {
-    return (await this.db.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE kind = 'report' AND report_id = ? AND version = ?", [reportId, version]))?.n ?? 0;
+    return (
+      (
+        await this.db.get<{ n: number }>(
+          "SELECT count(*) AS n FROM outbox WHERE kind = 'report' AND report_id = ? AND version = ?",
+          [reportId, version],
+        )
+      )?.n ?? 0
+    );
   }
 
   async pendingForReport(reportId: number): Promise<number> {
-    return (await this.db.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE report_id = ? AND status = 'pending'", [reportId]))?.n ?? 0;
+    return (
+      (
+        await this.db.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE report_id = ? AND status = 'pending'", [
+          reportId,
+        ])
+      )?.n ?? 0
+    );
   }
 
   async card(reportId: number, roomKey: string): Promise<Card | undefined> {
@@ -148,10 +208,14 @@ export class OutboxStore {
   }
 
   async match(id: number): Promise<MatchRow | undefined> {
-    const r = await this.db.get<{ id: number; report_id: number; other_id: number; kind: string; value: string; display: string }>(
-      "SELECT id, report_id, other_id, kind, value, display FROM matches WHERE id = ?",
-      [id],
-    );
+    const r = await this.db.get<{
+      id: number;
+      report_id: number;
+      other_id: number;
+      kind: string;
+      value: string;
+      display: string;
+    }>("SELECT id, report_id, other_id, kind, value, display FROM matches WHERE id = ?", [id]);
     return r && { id: r.id, reportId: r.report_id, otherId: r.other_id, kind: r.kind, value: r.value, display: r.display };
   }
 

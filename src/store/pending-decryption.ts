@@ -25,10 +25,15 @@ export class PendingDecryptionStore {
   }
 
   async list(limit = 200): Promise<PendingEvent[]> {
-    const rows = await this.db.all<{ event_id: string; room_id: string; event_json: string; first_seen: number; attempts: number }>(
-      "SELECT event_id, room_id, event_json, first_seen, attempts FROM undecryptable_events ORDER BY first_seen LIMIT ?",
-      [limit],
-    );
+    const rows = await this.db.all<{
+      event_id: string;
+      room_id: string;
+      event_json: string;
+      first_seen: number;
+      attempts: number;
+    }>("SELECT event_id, room_id, event_json, first_seen, attempts FROM undecryptable_events ORDER BY first_seen LIMIT ?", [
+      limit,
+    ]);
     return rows.map((row) => ({
       eventId: row.event_id,
       roomId: row.room_id,
@@ -39,7 +44,10 @@ export class PendingDecryptionStore {
   }
 
   async failedAgain(eventId: string, error: string): Promise<void> {
-    await this.db.run("UPDATE undecryptable_events SET attempts = attempts + 1, last_error = ? WHERE event_id = ?", [error, eventId]);
+    await this.db.run("UPDATE undecryptable_events SET attempts = attempts + 1, last_error = ? WHERE event_id = ?", [
+      error,
+      eventId,
+    ]);
   }
 
   async remove(eventId: string): Promise<void> {

@@ -28,10 +28,9 @@ export class ReceiptStore {
 
   /** A random id made once per database: it keeps queue job ids unique across databases. */
   async instanceId(): Promise<string> {
-    await this.db.run(
-      "INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('instance_id', lower(hex(randomblob(8))), ?)",
-      [Date.now()],
-    );
+    await this.db.run("INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('instance_id', lower(hex(randomblob(8))), ?)", [
+      Date.now(),
+    ]);
     return (await this.db.get<{ value: string }>("SELECT value FROM kv WHERE key = 'instance_id'"))?.value ?? "unknown";
   }
 

@@ -83,7 +83,13 @@ export class ReportStore {
     private readonly departement: string,
     private readonly planner: DiffusionPlanner,
     /** Told after each committed write (the audit journal lives in its own database). */
-    private readonly onWrite: (report: StoredReport, change: Change, by: string, at: number, note: string | null) => Promise<void> = async () => undefined,
+    private readonly onWrite: (
+      report: StoredReport,
+      change: Change,
+      by: string,
+      at: number,
+      note: string | null,
+    ) => Promise<void> = async () => undefined,
   ) {}
 
   /** Creates the report of `sourceEventId`, or returns the one it already created. */
@@ -140,7 +146,9 @@ export class ReportStore {
     attachment?: NewAttachment,
   ): Promise<{ report: StoredReport; created: boolean }> {
     const result = await this.db.transaction(async (tx) => {
-      const done = await tx.get<{ report_id: number }>("SELECT report_id FROM report_versions WHERE source_event_id = ?", [sourceEventId]);
+      const done = await tx.get<{ report_id: number }>("SELECT report_id FROM report_versions WHERE source_event_id = ?", [
+        sourceEventId,
+      ]);
       const current = await selectReport(tx, "id", reportId);
       if (!current) throw new Error(`no report ${reportId}`);
       if (done) return { report: current, created: false };
@@ -225,7 +233,9 @@ export class ReportStore {
       params.push(`%${normaliseForSearch(term).replace(/[%_]/g, "")}%`);
     }
     if (query.entities.length > 0) {
-      where.push(`id IN (SELECT report_id FROM report_entities WHERE ${query.entities.map(() => "(kind = ? AND value = ?)").join(" OR ")})`);
+      where.push(
+        `id IN (SELECT report_id FROM report_entities WHERE ${query.entities.map(() => "(kind = ? AND value = ?)").join(" OR ")})`,
+      );
       for (const e of query.entities) params.push(e.kind, e.value);
     }
     if (query.communeCode) {
@@ -262,12 +272,18 @@ export class ReportStore {
 
   /** Reports stored in [from, to). */
   async createdBetween(from: number, to: number): Promise<StoredReport[]> {
-    const rows = await this.db.all<{ id: number }>("SELECT id FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY created_at", [from, to]);
+    const rows = await this.db.all<{ id: number }>(
+      "SELECT id FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+      [from, to],
+    );
     return this.loadAll(rows.map((r) => r.id));
   }
 
   /** Cross-references made in [from, to), with both reports. */
-  async matchesBetween(from: number, to: number): Promise<{ a: StoredReport; b: StoredReport; kind: string; display: string; createdAt: number }[]> {
+  async matchesBetween(
+    from: number,
+    to: number,
+  ): Promise<{ a: StoredReport; b: StoredReport; kind: string; display: string; createdAt: number }[]> {
     const rows = await this.db.all<{ report_id: number; other_id: number; kind: string; display: string; created_at: number }>(
       "SELECT report_id, other_id, kind, display, created_at FROM matches WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
       [from, to],
@@ -293,7 +309,14 @@ export class ReportStore {
   }
 
   async history(reportId: number): Promise<ReportVersion[]> {
-    const rows = await this.db.all<{ version: number; change: Change; changed_by: string; changed_at: number; note: string | null; fields_json: string }>(
+    const rows = await this.db.all<{
+      version: number;
+      change: Change;
+      changed_by: string;
+      changed_at: number;
+      note: string | null;
+      fields_json: string;
+    }>(
       "SELECT version, change, changed_by, changed_at, note, fields_json FROM report_versions WHERE report_id = ? ORDER BY version",
       [reportId],
     );
@@ -367,7 +390,16 @@ async function selectReport(db: Queries, column: "id" | "ref" | "source_event_id
 export function searchText(report: Pick<StoredReport, "ref" | "fields">): string {
   const f = report.fields;
   return normaliseForSearch(
-    [report.ref, f.type, f.commune.nom, f.commune.code, f.place ?? "", f.text, ...f.substances, ...f.entities.flatMap((e) => [e.value, e.display])].join(" "),
+    [
+      report.ref,
+      f.type,
+      f.commune.nom,
+      f.commune.code,
+      f.place ?? "",
+      f.text,
+      ...f.substances,
+      ...f.entities.flatMap((e) => [e.value, e.display]),
+    ].join(" "),
   );
 }
 

@@ -73,7 +73,16 @@ export class RhythmStore {
     };
   }
 
-  async addAction(input: { service: string; due: number; text: string; ref: string | null; meetingId: number | null; by: string; now: number; eventId: string }): Promise<RhythmAction> {
+  async addAction(input: {
+    service: string;
+    due: number;
+    text: string;
+    ref: string | null;
+    meetingId: number | null;
+    by: string;
+    now: number;
+    eventId: string;
+  }): Promise<RhythmAction> {
     await this.db.run(
       `INSERT OR IGNORE INTO actions (service, due, text, report_ref, meeting_id, created_by, created_at, source_event_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,3 +1,4 @@
+import { textOf } from "../../src/matrix/content.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import sqlite3 from "sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,14 +27,15 @@ afterAll(async () => {
   await bot?.stop();
 });
 
-const LINE = '!report type=deal commune=epinal quand="hier 22h" lieu="rue de la Gare" cotation=B2 plaque=ab123cd tel=06.12.34.56.78 3 guetteurs devant le bâtiment C';
+const LINE =
+  '!report type=deal commune=epinal quand="hier 22h" lieu="rue de la Gare" cotation=B2 plaque=ab123cd tel=06.12.34.56.78 3 guetteurs devant le bâtiment C';
 
 async function threadReply(roomKey: string, userKey: string, root: string, content: Record<string, unknown>) {
   const roomId = cross.rooms[roomKey] ?? "";
   const user = cross.user(userKey);
   const eventId = await sendInThread(user, roomId, root, content);
   const answer = await user.waitForEvent(roomId, isThreadAnswerTo(eventId, cross.botUserId));
-  return { eventId, body: String(answer.content.body ?? ""), answer };
+  return { eventId, body: textOf(answer.content.body), answer };
 }
 
 describe("one-line report", () => {
@@ -52,7 +54,12 @@ describe("one-line report", () => {
   });
 
   it("explains each wrong field in French, keeps the text, and stores nothing", async () => {
-    const { body, user, roomId, eventId } = await ask(cross, "gir", "gir", "!report type=dael commune=paris quand=demain cotation=Z9");
+    const { body, user, roomId, eventId } = await ask(
+      cross,
+      "gir",
+      "gir",
+      "!report type=dael commune=paris quand=demain cotation=Z9",
+    );
     expect(body).toContain("Renseignement non enregistré");
     expect(body).toContain("Commune inconnue");
     expect(body).toContain("cotation=B2");
@@ -105,7 +112,7 @@ describe("guided report", () => {
     const roomId = cross.rooms.pfaf ?? "";
     const expired = await user.waitForEvent(
       roomId,
-      (e) => e.sender === cross.botUserId && String(e.content.body ?? "").includes("Mode guidé fermé"),
+      (e) => e.sender === cross.botUserId && textOf(e.content.body).includes("Mode guidé fermé"),
       30_000,
     );
     expect((expired.content["m.relates_to"] as { event_id?: string }).event_id).toBe(eventId);
@@ -122,11 +129,23 @@ describe("after the report", () => {
     const ref = referenceIn(body);
 
     const mxc = await uploadPng(user.homeserver, user.accessToken);
-    const photo = await threadReply("sr", "sr", eventId, { msgtype: "m.image", body: "photo.png", url: mxc, info: { mimetype: "image/png" } });
+    const photo = await threadReply("sr", "sr", eventId, {
+      msgtype: "m.image",
+      body: "photo.png",
+      url: mxc,
+      info: { mimetype: "image/png" },
+    });
     expect(photo.body).toContain(`Photo ajouté(e) à ${ref} (version 2)`);
-    const place = await threadReply("sr", "sr", eventId, { msgtype: "m.location", body: "Position", geo_uri: "geo:48.2019,5.9432;u=15" });
+    const place = await threadReply("sr", "sr", eventId, {
+      msgtype: "m.location",
+      body: "Position",
+      geo_uri: "geo:48.2019,5.9432;u=15",
+    });
     expect(place.body).toContain("version 3");
-    const complement = await threadReply("sr", "sr", eventId, { msgtype: "m.text", body: "Le véhicule repart vers Contrexéville, 2e plaque CD-456-EF" });
+    const complement = await threadReply("sr", "sr", eventId, {
+      msgtype: "m.text",
+      body: "Le véhicule repart vers Contrexéville, 2e plaque CD-456-EF",
+    });
     expect(complement.body).toContain("Complément ajouté(e)");
 
     // An edit by someone else is ignored; the author's edit amends the report.
@@ -139,7 +158,10 @@ describe("after the report", () => {
     const fixed = LINE.replace("commune=epinal", "commune=golbey");
     await cross.user("ggd").sendEvent(roomId, "m.room.message", editContent(fixed.replace("golbey", "mirecourt")));
     await user.sendEvent(roomId, "m.room.message", editContent(fixed));
-    const edited = await user.waitForEvent(roomId, (e) => e.sender === cross.botUserId && String(e.content.body ?? "").includes("Renseignement modifié"));
+    const edited = await user.waitForEvent(
+      roomId,
+      (e) => e.sender === cross.botUserId && textOf(e.content.body).includes("Renseignement modifié"),
+    );
     expect(String(edited.content.body)).toContain("Golbey");
     expect((edited.content["m.relates_to"] as { event_id?: string }).event_id).toBe(eventId);
 
@@ -152,7 +174,9 @@ describe("after the report", () => {
     expect(shown.body).not.toContain("Mirecourt");
     expect(shown.body).toContain("📷 photo");
     expect(shown.body).toContain("geo:48.2019,5.9432;u=15");
-    expect(shown.body).toMatch(/v1 création[\s\S]*v2 pièce jointe[\s\S]*v3 pièce jointe[\s\S]*v4 complément[\s\S]*v5 modification du message[\s\S]*v6 mise à jour/);
+    expect(shown.body).toMatch(
+      /v1 création[\s\S]*v2 pièce jointe[\s\S]*v3 pièce jointe[\s\S]*v4 complément[\s\S]*v5 modification du message[\s\S]*v6 mise à jour/,
+    );
     expect(shown.body).toContain("CD-456-EF");
 
     const refused = await ask(cross, "gir", "gir", `!retirer ${ref} doublon`);
@@ -230,8 +254,9 @@ function rewind(dataDir: string, token: string): Promise<void> {
     dataDir,
     (db) =>
       new Promise((resolve, reject) =>
-        db.exec(`UPDATE kv SET value = '${token.replace(/'/g, "''")}' WHERE key = 'sync_token'; DELETE FROM handled_events;`, (error) =>
-          error ? reject(error) : resolve(),
+        db.exec(
+          `UPDATE kv SET value = '${token.replace(/'/g, "''")}' WHERE key = 'sync_token'; DELETE FROM handled_events;`,
+          (error) => (error ? reject(error) : resolve()),
         ),
       ),
   );

@@ -15,8 +15,13 @@ afterAll(async () => {
 
 describe("search, entity timeline and audit", () => {
   it("finds a plate however it is typed, only among reports the room may see, and journals every consultation", async () => {
-    const open = referenceIn((await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=hier plaque=GH-404-JK vu au parking")).body);
-    const secret = referenceIn((await ask(cross, "sr", "sr", "!report type=stockage commune=golbey quand=hier plaque=gh404jk diffusion=service nourrice")).body);
+    const open = referenceIn(
+      (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=hier plaque=GH-404-JK vu au parking")).body,
+    );
+    const secret = referenceIn(
+      (await ask(cross, "sr", "sr", "!report type=stockage commune=golbey quand=hier plaque=gh404jk diffusion=service nourrice"))
+        .body,
+    );
 
     const fromGir = await ask(cross, "gir", "gir", "!cherche gh 404 jk");
     expect(fromGir.body).toContain(open);

@@ -1,3 +1,4 @@
+import { textOf } from "../../src/matrix/content.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startRedis } from "../../scripts/stack/redis.js";
@@ -13,7 +14,11 @@ afterEach(async () => {
 });
 
 /** Cards for `ref` in each room, once delivery has settled. */
-async function cardsFor(cross: Cross, ref: string, rooms = [...SERVICE_ROOMS, "coordination", "triage"]): Promise<Record<string, number>> {
+async function cardsFor(
+  cross: Cross,
+  ref: string,
+  rooms = [...SERVICE_ROOMS, "coordination", "triage"],
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const key of rooms) {
     const messages = await botMessages(cross.user("ggd"), cross.rooms[key] ?? "", cross.botUserId);
@@ -28,13 +33,19 @@ async function waitForCards(cross: Cross, ref: string, expected: Record<string, 
   expect(await cardsFor(cross, ref, Object.keys(expected))).toEqual(expected);
 }
 
-const entitled = (rooms: string[]) => Object.fromEntries([...SERVICE_ROOMS, "coordination", "triage"].map((k) => [k, rooms.includes(k) ? 1 : 0]));
+const entitled = (rooms: string[]) =>
+  Object.fromEntries([...SERVICE_ROOMS, "coordination", "triage"].map((k) => [k, rooms.includes(k) ? 1 : 0]));
 
 describe("fan-out to entitled rooms", () => {
   it("sends a restreint:douane,gir report to exactly those rooms and the coordinator, and updates in each card's thread", async () => {
     const cross = await createCross();
     bot = await cross.startBot();
-    const { body } = await ask(cross, "ddsp", "ddsp", '!report type=deal commune=epinal quand="hier 22h" diffusion=restreint:douane,gir plaque=AB-321-CD guetteurs');
+    const { body } = await ask(
+      cross,
+      "ddsp",
+      "ddsp",
+      '!report type=deal commune=epinal quand="hier 22h" diffusion=restreint:douane,gir plaque=AB-321-CD guetteurs',
+    );
     expect(body).toContain("📤 Diffusion vers 3 salons");
     const ref = referenceIn(body);
     await waitForCards(cross, ref, entitled(["douane", "gir", "ggd"]));
@@ -44,7 +55,10 @@ describe("fan-out to entitled rooms", () => {
       const user = cross.user("ggd");
       const roomId = cross.rooms[key] ?? "";
       const card = (await botMessages(user, roomId, cross.botUserId)).find((e) => String(e.content.body).startsWith(`📌 ${ref}`));
-      const update = await user.waitForEvent(roomId, (e) => e.sender === cross.botUserId && String(e.content.body ?? "").includes(`${ref} v2`));
+      const update = await user.waitForEvent(
+        roomId,
+        (e) => e.sender === cross.botUserId && textOf(e.content.body).includes(`${ref} v2`),
+      );
       expect(update.content["m.relates_to"]).toMatchObject({ rel_type: "m.thread", event_id: card?.event_id });
       expect(String(update.content.body)).toContain("cotation : F6 → A1");
     }
@@ -55,13 +69,28 @@ describe("fan-out to entitled rooms", () => {
   it("alerts the rooms entitled to both reports of a match, and tells the other service only that a match exists", async () => {
     const cross = await createCross();
     bot = await cross.startBot();
-    const secret = await ask(cross, "sr", "sr", '!report type=stockage commune=golbey quand=maintenant diffusion=service plaque=XY-777-ZZ nourrice "chez Kevin" au 3e étage');
+    const secret = await ask(
+      cross,
+      "sr",
+      "sr",
+      '!report type=stockage commune=golbey quand=maintenant diffusion=service plaque=XY-777-ZZ nourrice "chez Kevin" au 3e étage',
+    );
     const secretRef = referenceIn(secret.body);
-    const open = await ask(cross, "douane", "douane", "!report type=livraison commune=thaon quand=maintenant plaque=xy777zz go-fast vers le nord");
+    const open = await ask(
+      cross,
+      "douane",
+      "douane",
+      "!report type=livraison commune=thaon quand=maintenant plaque=xy777zz go-fast vers le nord",
+    );
     const openRef = referenceIn(open.body);
 
     const alert = (key: string) =>
-      cross.user("ggd").waitForEvent(cross.rooms[key] ?? "", (e) => e.sender === cross.botUserId && String(e.content.body ?? "").includes("Rapprochement"));
+      cross
+        .user("ggd")
+        .waitForEvent(
+          cross.rooms[key] ?? "",
+          (e) => e.sender === cross.botUserId && textOf(e.content.body).includes("Rapprochement"),
+        );
     const [inSr, inGgd, inDouane] = await Promise.all([alert("sr"), alert("ggd"), alert("douane")]);
     for (const full of [inSr, inGgd]) {
       expect(String(full.content.body)).toContain(secretRef);
@@ -90,7 +119,12 @@ describe("nothing lost, nothing twice", () => {
     // One send per second: an eight-room fan-out takes long enough to be cut in the middle.
     const cross = await createCross({ config: { diffusion: { rate_limit: { max: 1, per_seconds: 1 } } } });
     bot = await cross.startBot();
-    const { body } = await ask(cross, "pfaf", "pfaf", "!report type=deal commune=vittel quand=maintenant tel=0611223344 fan-out coupé");
+    const { body } = await ask(
+      cross,
+      "pfaf",
+      "pfaf",
+      "!report type=deal commune=vittel quand=maintenant tel=0611223344 fan-out coupé",
+    );
     const ref = referenceIn(body);
     await sleep(2500);
     await bot.kill();
@@ -108,7 +142,12 @@ describe("nothing lost, nothing twice", () => {
     const pid = Number((await import("node:fs")).readFileSync(".stack/redis.pid", "utf8").trim());
     await stopPid(pid, "redis");
     try {
-      const { body } = await ask(cross, "dipj", "dipj", "!report type=culture commune=remiremont quand=hier plaque=ZZ-999-AA serre");
+      const { body } = await ask(
+        cross,
+        "dipj",
+        "dipj",
+        "!report type=culture commune=remiremont quand=hier plaque=ZZ-999-AA serre",
+      );
       expect(body).toMatch(/Renseignement enregistré : 88-2026-\d{4}/);
       expect(body).toContain("diffusion en attente");
       const ref = referenceIn(body);
@@ -126,7 +165,13 @@ describe("nothing lost, nothing twice", () => {
     bot = await cross.startBot();
     const refs: string[] = [];
     for (const commune of ["epinal", "golbey"]) {
-      const { body } = await ask(cross, "gir", "gir", `!report type=consommation commune=${commune} quand=maintenant rassemblement`, 120_000);
+      const { body } = await ask(
+        cross,
+        "gir",
+        "gir",
+        `!report type=consommation commune=${commune} quand=maintenant rassemblement`,
+        120_000,
+      );
       refs.push(referenceIn(body));
     }
     for (const ref of refs) await waitForCards(cross, ref, entitled(SERVICE_ROOMS.filter((k) => k !== "gir")), 150_000);

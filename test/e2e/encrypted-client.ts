@@ -74,7 +74,9 @@ export class EncryptedUser {
       const found = this.events(roomId).find(predicate);
       if (found) return found;
       if (Date.now() > deadline) {
-        const seen = this.events(roomId).slice(-8).map((e) => `${e.sender} ${e.type} ${JSON.stringify(e.content).slice(0, 120)}`);
+        const seen = this.events(roomId)
+          .slice(-8)
+          .map((e) => `${e.sender} ${e.type} ${JSON.stringify(e.content).slice(0, 120)}`);
         throw new Error(`${this.userId}: no matching event in ${roomId}; last events:\n  ${seen.join("\n  ")}`);
       }
       await sleep(200);

@@ -1,3 +1,4 @@
+import { textOf } from "../../src/matrix/content.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EncryptedUser, SeenEvent } from "./encrypted-client.js";
 import { type BotProcess, type Cross, createCross, isAnswerTo } from "./harness.js";
@@ -26,7 +27,10 @@ const threadRoot = (event: SeenEvent) => (event.content["m.relates_to"] as { eve
 async function encryptedCommand(body: string) {
   const roomId = cross.rooms.ddsp ?? "";
   const commandId = await officer.sendText(roomId, body);
-  const answer = await officer.waitFor(roomId, (e) => e.sender === cross.botUserId && e.type === "m.room.message" && threadRoot(e) === commandId);
+  const answer = await officer.waitFor(
+    roomId,
+    (e) => e.sender === cross.botUserId && e.type === "m.room.message" && threadRoot(e) === commandId,
+  );
   return { roomId, commandId, answer };
 }
 
@@ -37,7 +41,10 @@ describe("end-to-end encrypted rooms", () => {
     expect(answer.decryptionFailed).toBe(false);
     expect(answer.content.body).toContain("!ping");
     expect(answer.content["m.relates_to"]).toMatchObject({ rel_type: "m.thread", event_id: commandId });
-    const reaction = await officer.waitFor(roomId, (e) => e.sender === cross.botUserId && e.type === "m.reaction" && threadRoot(e) === commandId);
+    const reaction = await officer.waitFor(
+      roomId,
+      (e) => e.sender === cross.botUserId && e.type === "m.reaction" && threadRoot(e) === commandId,
+    );
     expect(reaction.wasEncrypted).toBe(true);
     expect((reaction.content["m.relates_to"] as { key?: string }).key).toBe("✅");
 
@@ -56,7 +63,7 @@ describe("end-to-end encrypted rooms", () => {
     const again = intruder.events(roomId).find((e) => e.eventId === answer.eventId);
     expect(seenByIntruder.wasEncrypted).toBe(true);
     expect(again?.decryptionFailed).toBe(true);
-    expect(String(again?.content.body ?? "")).not.toContain("Pong");
+    expect(textOf(again?.content.body)).not.toContain("Pong");
     // Meanwhile the officer, a configured member, reads it.
     expect(answer.content.body).toContain("Pong");
   });
@@ -93,7 +100,9 @@ describe("an event the bot cannot decrypt", () => {
       device_id: "NOSUCHDEV",
       ciphertext: "AwgAEnACgAkLmt6qF84IK++J7UDH2Za1YVchHyprqTqsg",
     });
-    await expect.poll(async () => metricValue(await bot!.metrics(), "crossbot_undecryptable_events_total"), { timeout: 15_000 }).toBe(before + 1);
+    await expect
+      .poll(async () => metricValue(await bot!.metrics(), "crossbot_undecryptable_events_total"), { timeout: 15_000 })
+      .toBe(before + 1);
     expect(metricValue(await bot!.metrics(), "crossbot_undecryptable_pending")).toBeGreaterThanOrEqual(1);
     // Still kept after a restart.
     await bot!.stop();

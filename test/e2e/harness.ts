@@ -3,6 +3,7 @@
  * account, its own rooms, its own data directory — and the bot run as a real child process, so
  * tests can stop, SIGKILL and restart it like an operator would.
  */
+import { textOf } from "../../src/matrix/content.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -65,7 +66,13 @@ interface CrossOptions {
 export async function createCross(options: CrossOptions = {}): Promise<Cross> {
   const stack = readStack();
   const suffix = randomBytes(4).toString("hex");
-  const bot = await registerUser(stack.homeserver, stack.admin.registration_shared_secret, `crossbot-${suffix}`, randomBytes(12).toString("hex"), false);
+  const bot = await registerUser(
+    stack.homeserver,
+    stack.admin.registration_shared_secret,
+    `crossbot-${suffix}`,
+    randomBytes(12).toString("hex"),
+    false,
+  );
   if (!options.rateLimited) await overrideRatelimit(stack.homeserver, stack.admin.access_token, bot.user_id);
 
   const users = new Map(stack.users.map((u) => [u.key, new MatrixUser(stack.homeserver, u.user_id, u.access_token)]));
@@ -101,7 +108,9 @@ export async function createCross(options: CrossOptions = {}): Promise<Cross> {
           ? { initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] }
           : {}),
       });
-      await Promise.all(invited.map((id) => [...users.values()].find((u) => u.userId === id)?.join(roomId)));
+      await Promise.all(
+        invited.map((id) => [...users.values()].find((u) => u.userId === id)?.join(roomId) ?? Promise.resolve("")),
+      );
       room.room = roomId;
       rooms[room.key] = roomId;
     }),
@@ -256,7 +265,7 @@ export async function ask(cross: Cross, userKey: string, roomKey: string, body: 
   const user = cross.user(userKey);
   const eventId = await user.sendText(roomId, body);
   const answer = await user.waitForEvent(roomId, isAnswerTo(eventId, cross.botUserId), timeoutMs);
-  return { roomId, user, eventId, answer, body: String(answer.content.body ?? "") };
+  return { roomId, user, eventId, answer, body: textOf(answer.content.body) };
 }
 
 /** The bot's answer to an event sent in a thread: a notice in the same thread replying to it. */

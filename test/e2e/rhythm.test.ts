@@ -1,3 +1,4 @@
+import { textOf } from "../../src/matrix/content.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TZDate } from "@date-fns/tz";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,7 +8,14 @@ let bot: BotProcess | null = null;
 
 afterEach(async (context) => {
   await bot?.stop();
-  if (context.task.result?.state === "fail" && bot) console.log(bot.logs.split("\n").filter((l) => !l.includes('"debug"')).slice(-40).join("\n"));
+  if (context.task.result?.state === "fail" && bot)
+    console.log(
+      bot.logs
+        .split("\n")
+        .filter((l) => !l.includes('"debug"'))
+        .slice(-40)
+        .join("\n"),
+    );
   bot = null;
 });
 
@@ -42,10 +50,19 @@ describe("digests", () => {
   it("shows each room only what it is entitled to", async () => {
     const cross = await createCross();
     bot = await cross.startBot();
-    const secret = referenceIn((await ask(cross, "sr", "sr", "!report type=stockage commune=golbey quand=hier diffusion=service nourrice")).body);
-    const open = referenceIn((await ask(cross, "douane", "douane", "!report type=deal commune=epinal quand=hier cotation=A1 guetteurs")).body);
+    const secret = referenceIn(
+      (await ask(cross, "sr", "sr", "!report type=stockage commune=golbey quand=hier diffusion=service nourrice")).body,
+    );
+    const open = referenceIn(
+      (await ask(cross, "douane", "douane", "!report type=deal commune=epinal quand=hier cotation=A1 guetteurs")).body,
+    );
     const fromGir = await ask(cross, "gir", "gir", "!synthese 24h");
-    await cross.user("gir").waitForEvent(cross.rooms.gir ?? "", (e) => e.sender === cross.botUserId && String(e.content.body ?? "").includes(open) && e.event_id !== fromGir.answer.event_id);
+    await cross
+      .user("gir")
+      .waitForEvent(
+        cross.rooms.gir ?? "",
+        (e) => e.sender === cross.botUserId && textOf(e.content.body).includes(open) && e.event_id !== fromGir.answer.event_id,
+      );
     const girText = await threadText(cross, "gir", fromGir.eventId);
     expect(girText).toContain(open);
     expect(girText).not.toContain(secret);
@@ -78,7 +95,9 @@ describe("digests", () => {
     await bot.stop();
     await sleep(Math.max(0, second - Date.now() + 4000));
     bot = await cross.startBot();
-    await expect.poll(async () => (await topLevelDigests(cross, "coordination")).length, { timeout: 40_000, interval: 1000 }).toBe(1);
+    await expect
+      .poll(async () => (await topLevelDigests(cross, "coordination")).length, { timeout: 40_000, interval: 1000 })
+      .toBe(1);
     await sleep(5000);
     expect(await topLevelDigests(cross, "ggd")).toHaveLength(1);
     const late = await topLevelDigests(cross, "coordination");
@@ -100,13 +119,21 @@ describe("meetings, agenda and actions", () => {
     expect(action.body).toContain("Action n°1 pour ddsp");
     // A reminder before the due date, in the owner service's room, that mentions its members.
     const ddsp = cross.user("ddsp");
-    const before = await ddsp.waitForEvent(cross.rooms.ddsp ?? "", (e) => e.sender === cross.botUserId && String(e.content.body ?? "").startsWith("⏰ Action n°1"), 30_000);
+    const before = await ddsp.waitForEvent(
+      cross.rooms.ddsp ?? "",
+      (e) => e.sender === cross.botUserId && textOf(e.content.body).startsWith("⏰ Action n°1"),
+      30_000,
+    );
     expect((before.content["m.mentions"] as { user_ids?: string[] }).user_ids).toContain(ddsp.userId);
 
     await sleep(Math.max(0, soon.at - Date.now() + 1000)); // meeting 1 is now past: it was held
     await ask(cross, "ggd", "ggd", "!reunion demain 14h");
-    const a = referenceIn((await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant plaque=QR-246-ST guetteurs")).body);
-    const b = referenceIn((await ask(cross, "gir", "gir", "!report type=livraison commune=golbey quand=maintenant plaque=qr246st")).body);
+    const a = referenceIn(
+      (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant plaque=QR-246-ST guetteurs")).body,
+    );
+    const b = referenceIn(
+      (await ask(cross, "gir", "gir", "!report type=livraison commune=golbey quand=maintenant plaque=qr246st")).body,
+    );
     const agendaCmd = await ask(cross, "ggd", "coordination", "!agenda");
     await sleep(1500);
     const agendaText = await threadText(cross, "coordination", agendaCmd.eventId);
@@ -118,7 +145,8 @@ describe("meetings, agenda and actions", () => {
     expect(agendaText).toContain("surveiller le parking de la gare");
 
     // The action is now overdue: exactly one overdue reminder.
-    const overdue = (e: { sender: string; content: Record<string, unknown> }) => e.sender === cross.botUserId && String(e.content.body ?? "").startsWith("⚠️ Action n°1");
+    const overdue = (e: { sender: string; content: Record<string, unknown> }) =>
+      e.sender === cross.botUserId && textOf(e.content.body).startsWith("⚠️ Action n°1");
     await ddsp.waitForEvent(cross.rooms.ddsp ?? "", overdue, 30_000);
     await sleep(12_000);
     expect((await ddsp.roomEvents(cross.rooms.ddsp ?? "", 100)).filter(overdue)).toHaveLength(1);

@@ -21,7 +21,15 @@ async function journalAt(path = tempPath()): Promise<{ journal: AuditJournal; pa
 }
 
 function entry(at: number, overrides: Partial<NewAuditEntry> = {}): NewAuditEntry {
-  return { at, actor: "@enqueteur:police.test", action: "consult", ref: "88-2026-0042", room: "cross", detail: `lecture ${at}`, ...overrides };
+  return {
+    at,
+    actor: "@enqueteur:police.test",
+    action: "consult",
+    ref: "88-2026-0042",
+    room: "cross",
+    detail: `lecture ${at}`,
+    ...overrides,
+  };
 }
 
 /** A second, raw connection to the file: what someone with file access (not the bot) could do. */
@@ -94,7 +102,12 @@ describe("audit journal", () => {
     await raw(path, "DROP TRIGGER journal_no_update; UPDATE journal SET detail = 'rien vu' WHERE id = 3");
     expect(await journal.verify()).toMatchObject({ ok: false, brokenAt: 3, reason: expect.stringMatching(/altered/) });
 
-    const forged = chainHash((await journal.forRef("88-2026-0042"))[1]!.hash, { ...entry(3), ref: "88-2026-0042", room: "cross", detail: "rien vu" });
+    const forged = chainHash((await journal.forRef("88-2026-0042"))[1]!.hash, {
+      ...entry(3),
+      ref: "88-2026-0042",
+      room: "cross",
+      detail: "rien vu",
+    });
     await raw(path, `UPDATE journal SET hash = '${forged}' WHERE id = 3`);
     expect(await journal.verify()).toMatchObject({ ok: false, brokenAt: 4 });
   });
@@ -103,7 +116,11 @@ describe("audit journal", () => {
     const { journal, path } = await journalAt();
     await journal.appendMany([1, 2, 3, 4, 5].map((i) => entry(i)));
     await raw(path, "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE id = 5");
-    expect(await journal.verify()).toMatchObject({ ok: false, brokenAt: 5, reason: expect.stringMatching(/missing from the end/) });
+    expect(await journal.verify()).toMatchObject({
+      ok: false,
+      brokenAt: 5,
+      reason: expect.stringMatching(/missing from the end/),
+    });
     await raw(path, "DELETE FROM journal WHERE id = 3");
     expect(await journal.verify()).toMatchObject({ ok: false, brokenAt: 4, reason: expect.stringMatching(/removed/) });
   });
@@ -174,7 +191,9 @@ describe("audit journal", () => {
     expect(await journal.recent(10)).toEqual([]);
 
     const cut = "🚬 saisie".slice(0, 1); // half an emoji: a lone surrogate
-    const stored = await journal.append(entry(1, { detail: `note ${cut} "guillemets" \u0000 fin`, actor: "@élodie:police.test" }));
+    const stored = await journal.append(
+      entry(1, { detail: `note ${cut} "guillemets" \u0000 fin`, actor: "@élodie:police.test" }),
+    );
     expect(stored.detail).toBe('note \ufffd "guillemets" \u0000 fin');
     expect(await journal.verify()).toEqual({ ok: true, entries: 1 });
   });

@@ -199,7 +199,9 @@ describe("CommuneIndex.resolve — unknown", () => {
     expect(match.ok).toBe(false);
     if (match.ok) return;
     expect(match.suggestions.slice(0, 2).map((c) => c.nom)).toEqual(first);
-    expect(match.error).toMatch(new RegExp(`^Commune inconnue dans les Vosges : « ${typed} »\\. Vouliez-vous dire : ${first.join(", ")}`));
+    expect(match.error).toMatch(
+      new RegExp(`^Commune inconnue dans les Vosges : « ${typed} »\\. Vouliez-vous dire : ${first.join(", ")}`),
+    );
   });
 });
 

@@ -40,7 +40,11 @@ const reportArb = (services: string[]) =>
  * coordinator; `restreint` → those services and the coordinator; `cross` → every service and the
  * coordination room; the triage room is the coordinator's.
  */
-function roomMaySee(report: { service: string; diffusion: Diffusion }, room: { kind: string; service?: string }, coordinator: string): boolean {
+function roomMaySee(
+  report: { service: string; diffusion: Diffusion },
+  room: { kind: string; service?: string },
+  coordinator: string,
+): boolean {
   if (room.kind === "triage") return true;
   if (room.kind === "coordination") return report.diffusion.level === "cross";
   const d = report.diffusion;
@@ -56,7 +60,12 @@ function rawConfig(services: string[]) {
   return {
     cross: { name: "CROSS test", departement: "88", locale: "fr", timezone: "Europe/Paris" },
     matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
-    services: services.map((key, i) => ({ key, name: key.toUpperCase(), role: i === 0 ? "coordinator" : "partner", members: [`@${key}:t`] })),
+    services: services.map((key, i) => ({
+      key,
+      name: key.toUpperCase(),
+      role: i === 0 ? "coordinator" : "partner",
+      members: [`@${key}:t`],
+    })),
     rooms: [
       ...services.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
       { key: "coordination", kind: "coordination", room: "!coordination" },
@@ -86,14 +95,22 @@ describe("diffusion policy on every outbound path (property)", () => {
   it("never shows a report to a room not entitled to it, and gives each entitled room its card once", async () => {
     await fc.assert(
       fc.asyncProperty(
-        cellArb.chain((services) => fc.tuple(fc.constant(services), fc.array(reportArb(services), { minLength: 1, maxLength: 7 }))),
+        cellArb.chain((services) =>
+          fc.tuple(fc.constant(services), fc.array(reportArb(services), { minLength: 1, maxLength: 7 })),
+        ),
         fc.infiniteStream(fc.nat()),
         async ([services, reports], shuffle) => {
           const config = loadConfig(rawConfig(services), { MATRIX_ACCESS_TOKEN: "x" });
           const directory = new Directory(config);
           const db = await Database.open(":memory:");
           await migrate(db);
-          const capture = buildCapture(config, db, directory, async () => ({ rooms: 0, pending: false }), async () => undefined);
+          const capture = buildCapture(
+            config,
+            db,
+            directory,
+            async () => ({ rooms: 0, pending: false }),
+            async () => undefined,
+          );
           const outbox = new OutboxStore(db);
           const received = new Map<string, string[]>();
           const transport = {
@@ -127,7 +144,14 @@ describe("diffusion policy on every outbound path (property)", () => {
             });
             if (r.update) {
               const narrowed: Diffusion = r.narrow ? { level: "service" } : r.diffusion;
-              await capture.reports.amend(report.id, "update", { ...report.fields, diffusion: narrowed, text: `${report.fields.text} suite` }, report.author, report.createdAt + 1, `$upd${i}`);
+              await capture.reports.amend(
+                report.id,
+                "update",
+                { ...report.fields, diffusion: narrowed, text: `${report.fields.text} suite` },
+                report.author,
+                report.createdAt + 1,
+                `$upd${i}`,
+              );
             }
             stored.push((await capture.reports.byId(report.id))!);
           }
@@ -141,7 +165,11 @@ describe("diffusion policy on every outbound path (property)", () => {
           for (const room of rooms) {
             const messages = [...received.values()].filter(([roomId]) => roomId === `!${room.key}`).map(([, body]) => body ?? "");
             for (const report of stored) {
-              const entitled = roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room, config.services[0]!.key);
+              const entitled = roomMaySee(
+                { service: report.service, diffusion: report.fields.diffusion },
+                room,
+                config.services[0]!.key,
+              );
               const marker = `MARK R${stored.indexOf(report)}`;
               const cards = messages.filter((m) => m.startsWith(`📌 ${report.ref}`));
               const pushed = room.kind === "service" && entitled && room.key !== report.roomKey;
@@ -158,17 +186,32 @@ describe("diffusion policy on every outbound path (property)", () => {
                 threadRoot: "$q",
                 sentAt: Date.now(),
               };
-              const shown = await voir.execute({ ...invocation, args: { référence: report.ref }, rawArgs: report.ref }, { capture });
+              const shown = await voir.execute(
+                { ...invocation, args: { référence: report.ref }, rawArgs: report.ref },
+                { capture },
+              );
               expect(shown.ok).toBe(entitled);
             }
-            const invocation = { sender: directory.identify(`@${services[0]}:t`)!, roomKey: room.key, roomId: `!${room.key}`, eventId: "$q", threadRoot: "$q", sentAt: Date.now() };
+            const invocation = {
+              sender: directory.identify(`@${services[0]}:t`)!,
+              roomKey: room.key,
+              roomId: `!${room.key}`,
+              eventId: "$q",
+              threadRoot: "$q",
+              sentAt: Date.now(),
+            };
             const search = await cherche.execute({ ...invocation, args: { termes: "MARK" }, rawArgs: "MARK" }, { capture });
-            const expectedRefs = stored.filter((r) => roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, room, config.services[0]!.key)).map((r) => r.ref);
+            const expectedRefs = stored
+              .filter((r) => roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, room, config.services[0]!.key))
+              .map((r) => r.ref);
             expect(search.ok && search.reports.map((r) => r.ref).sort()).toEqual(expectedRefs.slice(0, 10).sort());
             for (const plate of PLATES) {
               const card = await fiche.execute({ ...invocation, args: { entité: plate }, rawArgs: plate }, { capture });
               if (!card.ok) throw new Error(card.error);
-              for (const r of card.reports) expect(roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, room, config.services[0]!.key)).toBe(true);
+              for (const r of card.reports)
+                expect(roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, room, config.services[0]!.key)).toBe(
+                  true,
+                );
             }
           }
           await db.close();

@@ -66,15 +66,11 @@ describe("normalisePlate", () => {
     "",
     "   ",
   ])("refuses %j", (input) => {
-    expect(error(normalisePlate(input))).toMatch(
-      /^Immatriculation non reconnue : « .* »\. Formats : AB-123-CD ou 1234 AB 88\.$/,
-    );
+    expect(error(normalisePlate(input))).toMatch(/^Immatriculation non reconnue : « .* »\. Formats : AB-123-CD ou 1234 AB 88\.$/);
   });
 
   it("quotes what was typed, shortened", () => {
-    expect(error(normalisePlate("xx"))).toBe(
-      "Immatriculation non reconnue : « xx ». Formats : AB-123-CD ou 1234 AB 88.",
-    );
+    expect(error(normalisePlate("xx"))).toBe("Immatriculation non reconnue : « xx ». Formats : AB-123-CD ou 1234 AB 88.");
     expect(error(normalisePlate("x".repeat(200))).length).toBeLessThan(120);
   });
 });
@@ -179,8 +175,7 @@ describe("extractEntities", () => {
   const phone = (value: string, display: string): Entity => ({ kind: "phone", value, display });
 
   it("finds both plate formats and French and foreign phones in a report", () => {
-    const text =
-      "vu VW golf grise AB-123-CD puis 2e véhicule 1234 ab 88, tel 06 12 34 56 78 / +32 470 12 34 56";
+    const text = "vu VW golf grise AB-123-CD puis 2e véhicule 1234 ab 88, tel 06 12 34 56 78 / +32 470 12 34 56";
     expect(extractEntities(text)).toEqual([
       plate("AB-123-CD", "AB-123-CD"),
       plate("1234AB88", "1234 AB 88"),
@@ -208,10 +203,7 @@ describe("extractEntities", () => {
 
   it("deduplicates by kind and value, keeping the first occurrence's order", () => {
     const text = "AB123CD, ab 123 cd et ab-123-cd ; 0612345678 = +33 6 12 34 56 78 = 0033612345678";
-    expect(extractEntities(text)).toEqual([
-      plate("AB-123-CD", "AB-123-CD"),
-      phone("+33612345678", "+33 6 12 34 56 78"),
-    ]);
+    expect(extractEntities(text)).toEqual([plate("AB-123-CD", "AB-123-CD"), phone("+33612345678", "+33 6 12 34 56 78")]);
   });
 
   it.each([
@@ -220,10 +212,7 @@ describe("extractEntities", () => {
     ["corse 456 xy 2a", [plate("456XY2A", "456 XY 2A")]],
     ["12 h 30 mais 12-H-30 ?", [plate("12H30", "12 H 30")]], // dashes make a stop-listed block a plate
     [`tél${NNBSP}:${NNBSP}06${NNBSP}12${NNBSP}34${NNBSP}56${NNBSP}78`, [phone("+33612345678", "+33 6 12 34 56 78")]],
-    [
-      "0612345678/0781234567",
-      [phone("+33612345678", "+33 6 12 34 56 78"), phone("+33781234567", "+33 7 81 23 45 67")],
-    ],
+    ["0612345678/0781234567", [phone("+33612345678", "+33 6 12 34 56 78"), phone("+33781234567", "+33 7 81 23 45 67")]],
     ["+32 470 12 34 56 88160 Xonrupt", [phone("+32470123456", "+32 470 12 34 56")]], // greedy match trimmed
     ["+41 (0)79 123 45 67", [phone("+41791234567", "+41 79 123 45 67")]],
     ["appel du 0032470123456", [phone("+32470123456", "+32 470 12 34 56")]],
@@ -239,10 +228,7 @@ describe("extractEntities", () => {
 
 describe("properties", () => {
   // A small alphabet that hits separators, odd spaces, digits, plate letters, abbreviations and prefixes.
-  const ALPHABET = [
-    ..."abcrvléABZ0123689 .-+()'’,/",
-    ...[NBSP, NNBSP, "bis", "av", "00", "06", "+33"],
-  ];
+  const ALPHABET = [..."abcrvléABZ0123689 .-+()'’,/", ...[NBSP, NNBSP, "bis", "av", "00", "06", "+33"]];
   // Deterministic generator (mulberry32) so a failure can be reproduced.
   function random(seed: number): () => number {
     let s = seed;
@@ -261,8 +247,7 @@ describe("properties", () => {
   // Pure noise is rarely a valid plate or phone: also build inputs shaped like them, typed carelessly.
   const SEPARATORS = ["", " ", ".", "-", NBSP, NNBSP, "  "];
   const digits = (n: number) => Array.from({ length: n }, () => pick("0123456789".split(""))).join("");
-  const letters = (n: number, alphabet: string) =>
-    Array.from({ length: n }, () => pick(alphabet.split(""))).join("");
+  const letters = (n: number, alphabet: string) => Array.from({ length: n }, () => pick(alphabet.split(""))).join("");
   const shapedInput = (alphabet: string): string => {
     const sep = pick(SEPARATORS);
     switch (Math.floor(next() * 3)) {

@@ -14,7 +14,9 @@ const configured = (roomId: string) => roomId === "!known:cross.test";
 
 describe("decideInvite", () => {
   it("joins a configured room when a coordinator member invites", () => {
-    expect(decideInvite({ roomId: "!known:cross.test", inviter: "@cne:cross.test" }, directory, configured)).toEqual({ join: true });
+    expect(decideInvite({ roomId: "!known:cross.test", inviter: "@cne:cross.test" }, directory, configured)).toEqual({
+      join: true,
+    });
   });
   it.each([
     ["a partner officer", "@cdt:cross.test", "!known:cross.test"],

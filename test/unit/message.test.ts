@@ -15,7 +15,7 @@ describe("message rendering", () => {
   it.each(hostile)("escapes %j everywhere it can appear", (text) => {
     const html = toHtml(message(line(text, strong(text), code(text)), bullets([[text]])));
     expect(html).not.toMatch(/<(script|img|a|mx-reply|b)[\s>]/);
-    expect(html).not.toContain("javascript:alert(1)\">");
+    expect(html).not.toContain('javascript:alert(1)">');
     expect(toPlain(message(line(text)))).toBe(text);
   });
 

@@ -17,7 +17,10 @@ const secret = defineCommand({
     { name: "ref", description: "référence" },
     { name: "motif", description: "raison", rest: true, optional: true },
   ],
-  schema: z.object({ ref: z.string().regex(/^88-\d{4}-\d{4}$/, "référence attendue, ex. 88-2026-0042"), motif: z.string().optional() }),
+  schema: z.object({
+    ref: z.string().regex(/^88-\d{4}-\d{4}$/, "référence attendue, ex. 88-2026-0042"),
+    motif: z.string().optional(),
+  }),
   execute: () => null,
   render: () => message(),
 });

@@ -63,7 +63,10 @@ const ALL_KEYS = Object.values(FIELD_KEYS).flat();
 const key = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...ALL_KEYS) },
   { weight: 2, arbitrary: fc.mixedCase(fc.constantFrom(...ALL_KEYS)) }, // autocorrect capitals
-  { weight: 1, arbitrary: fc.constantFrom("comune", "tipe", "qand", "cotaton", "téléphone", "Localité", "prix", "cout", "x", "h", "lieux") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom("comune", "tipe", "qand", "cotaton", "téléphone", "Localité", "prix", "cout", "x", "h", "lieux"),
+  },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }) },
 );
 const value = fc.oneof(
@@ -81,7 +84,17 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
 );
 const quoted = fc.tuple(
-  fc.constantFrom<[string, string]>(['"', '"'], ["“", "”"], ["”", "”"], ["«\u00a0", "\u00a0»"], ["« ", " »"], ["‘", "’"], ["'", "'"], ['"', ""], ["«", ""]),
+  fc.constantFrom<[string, string]>(
+    ['"', '"'],
+    ["“", "”"],
+    ["”", "”"],
+    ["«\u00a0", "\u00a0»"],
+    ["« ", " »"],
+    ["‘", "’"],
+    ["'", "'"],
+    ['"', ""],
+    ["«", ""],
+  ),
   value,
 );
 const equals = fc.constantFrom("=", " = ", "= ", " =", "=\u00a0", "==");
@@ -89,7 +102,28 @@ const field = fc
   .tuple(key, equals, fc.oneof(value, quoted))
   .map(([k, eq, v]) => `${k}${eq}${typeof v === "string" ? v : `${v[0][0]}${v[1]}${v[0][1]}`}`);
 const word = fc.oneof(
-  fc.constantFrom("3", "guetteurs", "devant", "la", "gare", "prix=10€", "1g=10€", "22h", ",", ";", ".", "«", "»", "“", "”", "'", "=", "AB-123-CD", "0612345678", "(88)"),
+  fc.constantFrom(
+    "3",
+    "guetteurs",
+    "devant",
+    "la",
+    "gare",
+    "prix=10€",
+    "1g=10€",
+    "22h",
+    ",",
+    ";",
+    ".",
+    "«",
+    "»",
+    "“",
+    "”",
+    "'",
+    "=",
+    "AB-123-CD",
+    "0612345678",
+    "(88)",
+  ),
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 10 }),
 );
 const separator = fc.constantFrom(" ", "  ", "\u00a0", "\u202f", ", ", ",", "; ", "\t", "");
@@ -99,19 +133,44 @@ const line = fc
 
 /** Lines that look like reports: the three required fields (mostly valid), some others, free words, shuffled. */
 const wrap = (v: fc.Arbitrary<string>) =>
-  fc.tuple(v, fc.constantFrom<[string, string]>(["", ""], ['"', '"'], ["“", "”"], ["« ", " »"], ["‘", "’"])).map(([t, [o, c]]) => `${o}${t}${c}`);
+  fc
+    .tuple(v, fc.constantFrom<[string, string]>(["", ""], ['"', '"'], ["“", "”"], ["« ", " »"], ["‘", "’"]))
+    .map(([t, [o, c]]) => `${o}${t}${c}`);
 const required = fc.tuple(
-  fc.constantFrom("type", "Type", "t", "nature", "fait", "tipe").chain((k) =>
-    wrap(fc.constantFrom("deal", "Deal", "go fast", "stockage", "stokage", "3", "conso", "braquage", "")).map((v) => `${k}=${v}`),
-  ),
-  fc.constantFrom("commune", "Commune", "c", "ville", "localité", "comune").chain((k) =>
-    wrap(fc.constantFrom("epinal", "Épinal", "st die", "ste marguerite", "remiremon", "la bresse", "88160", "paris", "saint", "")).map((v) => `${k}=${v}`),
-  ),
-  fc.constantFrom("quand", "Quand", "q", "date", "heure", "le", "qand").chain((k) =>
-    wrap(fc.constantFrom("hier", "hier 22h", "lundi 6h30", "12/11 23h", "il y a 2h", "maintenant", "cette nuit", "23h", "demain", "28/11", "hier 25h", "")).map(
-      (v) => `${k}=${v}`,
+  fc
+    .constantFrom("type", "Type", "t", "nature", "fait", "tipe")
+    .chain((k) =>
+      wrap(fc.constantFrom("deal", "Deal", "go fast", "stockage", "stokage", "3", "conso", "braquage", "")).map(
+        (v) => `${k}=${v}`,
+      ),
     ),
-  ),
+  fc
+    .constantFrom("commune", "Commune", "c", "ville", "localité", "comune")
+    .chain((k) =>
+      wrap(
+        fc.constantFrom("epinal", "Épinal", "st die", "ste marguerite", "remiremon", "la bresse", "88160", "paris", "saint", ""),
+      ).map((v) => `${k}=${v}`),
+    ),
+  fc
+    .constantFrom("quand", "Quand", "q", "date", "heure", "le", "qand")
+    .chain((k) =>
+      wrap(
+        fc.constantFrom(
+          "hier",
+          "hier 22h",
+          "lundi 6h30",
+          "12/11 23h",
+          "il y a 2h",
+          "maintenant",
+          "cette nuit",
+          "23h",
+          "demain",
+          "28/11",
+          "hier 25h",
+          "",
+        ),
+      ).map((v) => `${k}=${v}`),
+    ),
 );
 const report = fc
   .tuple(required, fc.array(field, { maxLength: 4 }), fc.array(word, { maxLength: 5 }), fc.infiniteStream(separator))
@@ -122,7 +181,10 @@ const report = fc
     }),
   );
 
-const base: ReportDraft = parseReportLine('type=deal commune=epinal quand="hier 22h" plaque=AB-123-CD tel=0612345678 cotation=B2', ctx).draft;
+const base: ReportDraft = parseReportLine(
+  'type=deal commune=epinal quand="hier 22h" plaque=AB-123-CD tel=0612345678 cotation=B2',
+  ctx,
+).draft;
 
 describe("parseReportLine never throws and always answers", () => {
   it(
@@ -182,7 +244,9 @@ describe("parseReportLine never throws and always answers", () => {
         "diff=restreint:douane,gir",
         "lieu=« rue de la Gare »",
       ];
-      const freeText = fc.array(fc.constantFrom("3", "guetteurs", "vus", "prix=10€", "le", "gramme", "à", "22h"), { maxLength: 6 });
+      const freeText = fc.array(fc.constantFrom("3", "guetteurs", "vus", "prix=10€", "le", "gramme", "à", "22h"), {
+        maxLength: 6,
+      });
       fc.assert(
         fc.property(fc.shuffledSubarray(fields, { minLength: fields.length }), freeText, (order, words) => {
           const { draft, problems } = parseReportLine([...words, ...order].join(" "), ctx);

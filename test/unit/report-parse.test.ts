@@ -84,11 +84,34 @@ const good: Good[] = [
   { line: "Type=Deal Commune=Epinal Quand=Hier", ...deal }, // autocorrect capitals
   { line: "TYPE=DEAL COMMUNE=EPINAL QUAND=HIER 22H", ...dealAt22 },
   { line: "commune=golbey quand=hier type=deal", ...deal, commune: GOLBEY },
-  { line: "quand=hier 22h type=stockage commune=remiremont", type: "stockage", commune: REMIREMONT, at: HIER_22H, precision: "minute" },
+  {
+    line: "quand=hier 22h type=stockage commune=remiremont",
+    type: "stockage",
+    commune: REMIREMONT,
+    at: HIER_22H,
+    precision: "minute",
+  },
   { line: "t=deal c=epinal q=hier", ...deal },
-  { line: "nature=trafic ville=Gérardmer date=hier soir", ...deal, commune: GERARDMER, at: "2026-11-25T19:00:00.000Z", precision: "minute" },
-  { line: "fait=nourrice localite=Neufchateau heure=ce matin", type: "stockage", commune: NEUFCHATEAU, at: "2026-11-26T07:00:00.000Z", precision: "minute" },
-  { line: "Nature=Vente Localité=Golbey Date=hier Téléphone=0612345678", ...deal, commune: GOLBEY, entities: ["phone:+33612345678"] },
+  {
+    line: "nature=trafic ville=Gérardmer date=hier soir",
+    ...deal,
+    commune: GERARDMER,
+    at: "2026-11-25T19:00:00.000Z",
+    precision: "minute",
+  },
+  {
+    line: "fait=nourrice localite=Neufchateau heure=ce matin",
+    type: "stockage",
+    commune: NEUFCHATEAU,
+    at: "2026-11-26T07:00:00.000Z",
+    precision: "minute",
+  },
+  {
+    line: "Nature=Vente Localité=Golbey Date=hier Téléphone=0612345678",
+    ...deal,
+    commune: GOLBEY,
+    entities: ["phone:+33612345678"],
+  },
   { line: "type = deal commune = epinal quand = hier", ...deal },
   { line: "type =deal commune= golbey quand =hier", ...deal, commune: GOLBEY },
   { line: `type=deal${NBSP}commune=epinal${NNBSP}quand=hier${NBSP}22h`, ...dealAt22 },
@@ -154,7 +177,13 @@ const good: Good[] = [
   { line: "type=deal commune=epinal heure=22h date=hier", ...dealAt22 },
   { line: "le=hier type=deal commune=epinal", ...deal },
   { line: "type=deal commune=epinal quand=hier 22h 3 guetteurs", ...dealAt22, text: "3 guetteurs" },
-  { line: "type=deal commune=epinal quand=il y a 1h30 sur place", ...deal, at: "2026-11-26T18:37:00.000Z", precision: "minute", text: "sur place" },
+  {
+    line: "type=deal commune=epinal quand=il y a 1h30 sur place",
+    ...deal,
+    at: "2026-11-26T18:37:00.000Z",
+    precision: "minute",
+    text: "sur place",
+  },
   { line: "type=deal commune=epinal quand=ce matin vers 7h", ...deal, at: "2026-11-26T06:00:00.000Z", precision: "minute" },
   { line: "type=deal commune=epinal quand=samedi soir", ...deal, at: "2026-11-21T19:00:00.000Z", precision: "minute" },
   { line: "type=deal commune=epinal quand=hier a 14 heures", ...deal, at: "2026-11-25T13:00:00.000Z", precision: "minute" },
@@ -292,7 +321,12 @@ const good: Good[] = [
   { line: "type=deal commune=epinal quand=hier diff=restreint:douane et gir", ...deal, diffusion: "restreint:douane,gir" },
   { line: "type=deal commune=epinal quand=hier d=r:pref", ...deal, diffusion: "restreint:pref" },
   { line: "type=deal commune=epinal quand=hier diff=restreint : douane, gir", ...deal, diffusion: "restreint:douane,gir" },
-  { line: "type=deal commune=epinal quand=hier diff=service vu par patrouille", ...deal, diffusion: "service", text: "vu par patrouille" },
+  {
+    line: "type=deal commune=epinal quand=hier diff=service vu par patrouille",
+    ...deal,
+    diffusion: "service",
+    text: "vu par patrouille",
+  },
 
   // ---------------------------------------------------------------- people
   { line: "type=deal commune=epinal quand=hier personnes=3", ...deal, people: 3 },
@@ -307,12 +341,26 @@ const good: Good[] = [
   { line: "type=deal commune=epinal quand=hier stups=shit,coke", ...deal, substances: ["cannabis", "cocaïne"] },
   { line: "type=deal commune=epinal quand=hier produit=résine", ...deal, substances: ["cannabis"] },
   { line: "type=deal commune=epinal quand=hier drogue=Héroïne", ...deal, substances: ["héroïne"] },
-  { line: "type=deal commune=epinal quand=hier substances=cannabis substances=crack", ...deal, substances: ["cannabis", "crack"] },
-  { line: "type=deal commune=epinal quand=hier substances=shit et coke 3 guetteurs", ...deal, substances: ["cannabis", "cocaïne"], text: "3 guetteurs" },
+  {
+    line: "type=deal commune=epinal quand=hier substances=cannabis substances=crack",
+    ...deal,
+    substances: ["cannabis", "crack"],
+  },
+  {
+    line: "type=deal commune=epinal quand=hier substances=shit et coke 3 guetteurs",
+    ...deal,
+    substances: ["cannabis", "cocaïne"],
+    text: "3 guetteurs",
+  },
   { line: "type=deal commune=epinal quand=hier stup=beuh+coke", ...deal, substances: ["cannabis", "cocaïne"] },
   { line: "type=deal commune=epinal quand=hier drogue=Ecsta", ...deal, substances: ["MDMA / ecstasy"] },
   { line: "type=deal commune=epinal quand=hier substances=coke crack", ...deal, substances: ["cocaïne", "crack"] },
-  { line: "type=deal commune=epinal quand=hier substances=herbe en sachets", ...deal, substances: ["cannabis"], text: "en sachets" },
+  {
+    line: "type=deal commune=epinal quand=hier substances=herbe en sachets",
+    ...deal,
+    substances: ["cannabis"],
+    text: "en sachets",
+  },
 
   // ---------------------------------------------------------------- plates
   { line: "type=deal commune=epinal quand=hier plaque=AB-123-CD", ...deal, entities: ["plate:AB-123-CD"] },
@@ -321,29 +369,67 @@ const good: Good[] = [
   { line: "type=deal commune=epinal quand=hier plaque=AB–123–CD", ...deal, entities: ["plate:AB-123-CD"] },
   { line: "type=deal commune=epinal quand=hier plaque=1234 AB 88", ...deal, entities: ["plate:1234AB88"] },
   { line: "type=deal commune=epinal quand=hier vl=567abc88", ...deal, entities: ["plate:567ABC88"] },
-  { line: "type=deal commune=epinal quand=hier plaque=AB-123-CD plaque=EF-456-GH", ...deal, entities: ["plate:AB-123-CD", "plate:EF-456-GH"] },
-  { line: "type=deal commune=epinal quand=hier plaques=AB-123-CD,ef456gh", ...deal, entities: ["plate:AB-123-CD", "plate:EF-456-GH"] },
+  {
+    line: "type=deal commune=epinal quand=hier plaque=AB-123-CD plaque=EF-456-GH",
+    ...deal,
+    entities: ["plate:AB-123-CD", "plate:EF-456-GH"],
+  },
+  {
+    line: "type=deal commune=epinal quand=hier plaques=AB-123-CD,ef456gh",
+    ...deal,
+    entities: ["plate:AB-123-CD", "plate:EF-456-GH"],
+  },
   { line: "type=deal commune=epinal quand=hier plaque=et-123-ab", ...deal, entities: ["plate:ET-123-AB"] },
-  { line: "type=deal commune=epinal quand=hier Véhicule=Ab 123 Cd clio grise", ...deal, entities: ["plate:AB-123-CD"], text: "clio grise" },
+  {
+    line: "type=deal commune=epinal quand=hier Véhicule=Ab 123 Cd clio grise",
+    ...deal,
+    entities: ["plate:AB-123-CD"],
+    text: "clio grise",
+  },
 
   // ---------------------------------------------------------------- phones
   { line: "type=deal commune=epinal quand=hier tel=0612345678", ...deal, entities: ["phone:+33612345678"] },
-  { line: "type=deal commune=epinal quand=hier tel=06.12.34.56.78 tel=07-81-23-45-67", ...deal, entities: ["phone:+33612345678", "phone:+33781234567"] },
+  {
+    line: "type=deal commune=epinal quand=hier tel=06.12.34.56.78 tel=07-81-23-45-67",
+    ...deal,
+    entities: ["phone:+33612345678", "phone:+33781234567"],
+  },
   { line: "type=deal commune=epinal quand=hier tel=+33 6 12 34 56 78", ...deal, entities: ["phone:+33612345678"] },
   { line: "type=deal commune=epinal quand=hier tel=+33612345678", ...deal, entities: ["phone:+33612345678"] },
   { line: "type=deal commune=epinal quand=hier tel=0033612345678", ...deal, entities: ["phone:+33612345678"] },
-  { line: "type=deal commune=epinal quand=hier tel=+32 470 12 34 56 numéro belge", ...deal, entities: ["phone:+32470123456"], text: "numéro belge" },
+  {
+    line: "type=deal commune=epinal quand=hier tel=+32 470 12 34 56 numéro belge",
+    ...deal,
+    entities: ["phone:+32470123456"],
+    text: "numéro belge",
+  },
   { line: "type=deal commune=epinal quand=hier gsm=+32470123456", ...deal, entities: ["phone:+32470123456"] },
   { line: "type=deal commune=epinal quand=hier portable=+33(0)6 12 34 56 78", ...deal, entities: ["phone:+33612345678"] },
-  { line: "type=deal commune=epinal quand=hier tel=0612345678/0781234567", ...deal, entities: ["phone:+33612345678", "phone:+33781234567"] },
+  {
+    line: "type=deal commune=epinal quand=hier tel=0612345678/0781234567",
+    ...deal,
+    entities: ["phone:+33612345678", "phone:+33781234567"],
+  },
   { line: "type=deal commune=epinal quand=hier tél=03 29 82 12 34", ...deal, entities: ["phone:+33329821234"] },
 
   // ---------------------------------------------------------------- persons
-  { line: "type=deal commune=epinal quand=hier personne=“LEBON Kevin dit Le Gitan”", ...deal, entities: ["person:lebon kevin dit le gitan"] },
+  {
+    line: "type=deal commune=epinal quand=hier personne=“LEBON Kevin dit Le Gitan”",
+    ...deal,
+    entities: ["person:lebon kevin dit le gitan"],
+  },
   { line: "type=deal commune=epinal quand=hier alias=Bibi", ...deal, entities: ["person:bibi"] },
   { line: "type=deal commune=epinal quand=hier individu=“N’Diaye Moussa”", ...deal, entities: ["person:n'diaye moussa"] },
-  { line: 'type=deal commune=epinal quand=hier nom="Dupont" nom="Martin"', ...deal, entities: ["person:dupont", "person:martin"] },
-  { line: "type=deal commune=epinal quand=hier suspect=« El Padre » surnom=‘Le Chinois’", ...deal, entities: ["person:el padre", "person:le chinois"] },
+  {
+    line: 'type=deal commune=epinal quand=hier nom="Dupont" nom="Martin"',
+    ...deal,
+    entities: ["person:dupont", "person:martin"],
+  },
+  {
+    line: "type=deal commune=epinal quand=hier suspect=« El Padre » surnom=‘Le Chinois’",
+    ...deal,
+    entities: ["person:el padre", "person:le chinois"],
+  },
 
   // ---------------------------------------------------------------- everything at once, any order
   {
@@ -375,15 +461,27 @@ const good: Good[] = [
 
 const bad: Bad[] = [
   // ---------------------------------------------------------------- communes
-  { line: "type=deal commune=paris quand=hier", problems: { commune: ["paris", "Vosges"] }, understood: { type: "point_de_deal", at: HIER } },
+  {
+    line: "type=deal commune=paris quand=hier",
+    problems: { commune: ["paris", "Vosges"] },
+    understood: { type: "point_de_deal", at: HIER },
+  },
   { line: "type=deal commune=nancy quand=hier 22h", problems: { commune: ["nancy", "Vosges"] }, understood: { at: HIER_22H } },
   { line: "type=deal commune=saint quand=hier", problems: { commune: ["ambiguë", "Saint-Dié-des-Vosges"] } },
   { line: "type=deal commune=raon quand=hier", problems: { commune: ["ambiguë", "Raon-l'Étape", "Raon-aux-Bois"] } },
   { line: "type=deal commune=saulxures quand=hier", problems: { commune: ["Saulxures-sur-Moselotte"] } },
   { line: "type=deal commune=88000 quand=hier", problems: { commune: ["code postal", "Épinal"] } },
   { line: "type=deal commune=girmont quand=hier", problems: { commune: ["Girmont-Val-d'Ajol", "Thaon-les-Vosges"] } },
-  { line: "commune= quand=hier type=deal", problems: { commune: ["vide", "commune=epinal"] }, understood: { type: "point_de_deal", at: HIER } },
-  { line: "type=deal commune=epinal commune=golbey quand=hier", problems: { commune: ["deux fois"] }, understood: { commune: EPINAL } },
+  {
+    line: "commune= quand=hier type=deal",
+    problems: { commune: ["vide", "commune=epinal"] },
+    understood: { type: "point_de_deal", at: HIER },
+  },
+  {
+    line: "type=deal commune=epinal commune=golbey quand=hier",
+    problems: { commune: ["deux fois"] },
+    understood: { commune: EPINAL },
+  },
 
   // ---------------------------------------------------------------- dates
   { line: "type=deal commune=epinal quand=demain", problems: { when: ["demain", "hier 22h"] } },
@@ -399,7 +497,11 @@ const bad: Bad[] = [
   { line: "type=braquage commune=epinal quand=hier", problems: { type: ["braquage", "Point de deal", "type=deal"] } },
   { line: "type=12 commune=epinal quand=hier", problems: { type: ["« 12 »", "9. Autre"] } },
   { line: "type= commune=epinal quand=hier", problems: { type: ["vide", "type=deal"] }, understood: { commune: EPINAL } },
-  { line: "type=deal type=stockage commune=epinal quand=hier", problems: { type: ["deux fois"] }, understood: { type: "point_de_deal" } },
+  {
+    line: "type=deal type=stockage commune=epinal quand=hier",
+    problems: { type: ["deux fois"] },
+    understood: { type: "point_de_deal" },
+  },
 
   // ---------------------------------------------------------------- cotation
   { line: "type=deal commune=epinal quand=hier cotation=G2", problems: { grade: ["G2", "A–F", "cotation=B2"] } },
@@ -424,10 +526,18 @@ const bad: Bad[] = [
   { line: "type=deal commune=epinal quand=hier diffussion=service", problems: { inconnu: ["diffussion", "« diffusion »"] } },
 
   // ---------------------------------------------------------------- missing required fields
-  { line: "3 guetteurs devant la gare", problems: { type: ["manque", "type=deal"], commune: ["manque", "commune=epinal"], when: ["manque", "quand="] }, understood: { text: "3 guetteurs devant la gare" } },
+  {
+    line: "3 guetteurs devant la gare",
+    problems: { type: ["manque", "type=deal"], commune: ["manque", "commune=epinal"], when: ["manque", "quand="] },
+    understood: { text: "3 guetteurs devant la gare" },
+  },
   { line: "", problems: { type: ["manque"], commune: ["manque"], when: ["manque"] } },
   { line: "type=deal commune=epinal", problems: { when: ["manque", 'quand="hier 22h"'] } },
-  { line: "commune=golbey quand=hier 22h 3 guetteurs", problems: { type: ["manque"] }, understood: { commune: GOLBEY, at: HIER_22H, text: "3 guetteurs" } },
+  {
+    line: "commune=golbey quand=hier 22h 3 guetteurs",
+    problems: { type: ["manque"] },
+    understood: { commune: GOLBEY, at: HIER_22H, text: "3 guetteurs" },
+  },
   { line: "type=deal quand=hier lieu=gare", problems: { commune: ["manque"] } },
 
   // ---------------------------------------------------------------- entities and counts
@@ -505,7 +615,10 @@ describe("parseReportLine: lines officers type", () => {
 });
 
 describe("parseFieldsOnto: !maj and the guided dialogue", () => {
-  const base = parseReportLine('type=deal commune=epinal quand="hier 22h" plaque=AB-123-CD tel=0612345678 cotation=B2', ctx).draft;
+  const base = parseReportLine(
+    'type=deal commune=epinal quand="hier 22h" plaque=AB-123-CD tel=0612345678 cotation=B2',
+    ctx,
+  ).draft;
 
   it("replaces the fields given and keeps the others", () => {
     const { draft, problems, given } = parseFieldsOnto("commune=st die cotation=A1 personnes=4", base, ctx);

@@ -42,7 +42,15 @@ const PHONE: Entity = { kind: "phone", value: "+33612345678", display: "06 12 34
 
 function report(
   seq: number,
-  o: { service: string; type: string; commune: keyof typeof COMMUNES; created: string; grade?: string; status?: "active" | "cancelled"; entities?: Entity[] },
+  o: {
+    service: string;
+    type: string;
+    commune: keyof typeof COMMUNES;
+    created: string;
+    grade?: string;
+    status?: "active" | "cancelled";
+    entities?: Entity[];
+  },
 ): RhythmReport {
   const c = COMMUNES[o.commune];
   const grade = o.grade ?? "C3";
@@ -69,21 +77,57 @@ function report(
 }
 
 // The week of 23-30 November 2026 …
-const R1 = report(101, { service: "ddsp", type: "point_de_deal", commune: "epinal", created: "2026-11-24T10:00:00Z", grade: "B2", entities: [PLATE, PHONE] });
-const R2 = report(102, { service: "ggd", type: "point_de_deal", commune: "epinal", created: "2026-11-25T10:00:00Z", entities: [PLATE] });
+const R1 = report(101, {
+  service: "ddsp",
+  type: "point_de_deal",
+  commune: "epinal",
+  created: "2026-11-24T10:00:00Z",
+  grade: "B2",
+  entities: [PLATE, PHONE],
+});
+const R2 = report(102, {
+  service: "ggd",
+  type: "point_de_deal",
+  commune: "epinal",
+  created: "2026-11-25T10:00:00Z",
+  entities: [PLATE],
+});
 const R3 = report(103, { service: "ggd", type: "stockage", commune: "epinal", created: "2026-11-26T10:00:00Z", grade: "D4" });
 const R4 = report(104, { service: "douane", type: "livraison", commune: "stdie", created: "2026-11-27T10:00:00Z" });
-const R5 = report(105, { service: "ddsp", type: "livraison", commune: "stdie", created: "2026-11-28T09:00:00Z", grade: "A1", entities: [PHONE] });
+const R5 = report(105, {
+  service: "ddsp",
+  type: "livraison",
+  commune: "stdie",
+  created: "2026-11-28T09:00:00Z",
+  grade: "A1",
+  entities: [PHONE],
+});
 const R6 = report(106, { service: "ggd", type: "consommation", commune: "vittel", created: "2026-11-28T10:00:00Z" });
-const R7 = report(107, { service: "ggd", type: "point_de_deal", commune: "golbey", created: "2026-11-29T10:00:00Z", status: "cancelled" });
+const R7 = report(107, {
+  service: "ggd",
+  type: "point_de_deal",
+  commune: "golbey",
+  created: "2026-11-29T10:00:00Z",
+  status: "cancelled",
+});
 // … and the week before.
 const P1 = report(90, { service: "ggd", type: "point_de_deal", commune: "epinal", created: "2026-11-17T10:00:00Z" });
 const P2 = report(91, { service: "ddsp", type: "livraison", commune: "stdie", created: "2026-11-18T10:00:00Z" });
 const P3 = report(92, { service: "ddsp", type: "livraison", commune: "stdie", created: "2026-11-19T10:00:00Z" });
 const P4 = report(93, { service: "ddsp", type: "livraison", commune: "stdie", created: "2026-11-20T10:00:00Z" });
 
-const CROSS_MATCH: RhythmMatch = { refs: ["88-2026-0102", "88-2026-0101"], entity: { kind: "plate", display: "AB-123-CD" }, createdAt: R2.createdAt, crossService: true };
-const SAME_SERVICE_MATCH: RhythmMatch = { refs: ["88-2026-0105", "88-2026-0101"], entity: { kind: "phone", display: "06 12 34 56 78" }, createdAt: R5.createdAt, crossService: false };
+const CROSS_MATCH: RhythmMatch = {
+  refs: ["88-2026-0102", "88-2026-0101"],
+  entity: { kind: "plate", display: "AB-123-CD" },
+  createdAt: R2.createdAt,
+  crossService: true,
+};
+const SAME_SERVICE_MATCH: RhythmMatch = {
+  refs: ["88-2026-0105", "88-2026-0101"],
+  entity: { kind: "phone", display: "06 12 34 56 78" },
+  createdAt: R5.createdAt,
+  crossService: false,
+};
 
 function action(id: number, service: string, due: string, text: string, o: Partial<RhythmAction> = {}): RhythmAction {
   return { id, service, due: at(due), text, status: "open", ref: null, meetingId: 3, doneAt: null, ...o };
@@ -164,7 +208,10 @@ describe("buildDigest", () => {
 
   it("a scheduled digest posted late says so, in both parts", () => {
     const late = buildDigest(digestInput({ late: { scheduledFor: NOW } }), ctx(NOW + 2 * HOUR));
-    expect(lines(late.headline).slice(0, 2)).toEqual(["Synthèse CROSS des Vosges — 7 jours", "⏰ en retard, prévu le lundi 30 novembre 2026 à 07:00"]);
+    expect(lines(late.headline).slice(0, 2)).toEqual([
+      "Synthèse CROSS des Vosges — 7 jours",
+      "⏰ en retard, prévu le lundi 30 novembre 2026 à 07:00",
+    ]);
     expect(plain(late.detail)).toContain("⏰ en retard, prévu le lundi 30 novembre 2026 à 07:00");
     expect(plain(buildDigest(digestInput(), ctx()).headline)).not.toContain("retard, prévu");
   });
@@ -223,9 +270,11 @@ describe("parsePeriod", () => {
   const iso = (p: Period) => [new Date(p.from).toISOString(), new Date(p.to).toISOString(), p.label];
 
   it("durations: 24 h by default, hours, days in local calendar days", () => {
-    for (const text of ["", "  ", "24h", "24 h", "24 heures"]) expect(iso(ok(text))).toEqual(["2026-11-25T20:07:00.000Z", "2026-11-26T20:07:00.000Z", "24 h"]);
+    for (const text of ["", "  ", "24h", "24 h", "24 heures"])
+      expect(iso(ok(text))).toEqual(["2026-11-25T20:07:00.000Z", "2026-11-26T20:07:00.000Z", "24 h"]);
     expect(ok("48h")).toEqual({ from: THU - 48 * HOUR, to: THU, label: "48 h" });
-    for (const text of ["7j", "7 j", "7 jours", "7 Jours"]) expect(ok(text)).toEqual({ from: THU - 7 * DAY, to: THU, label: "7 jours" });
+    for (const text of ["7j", "7 j", "7 jours", "7 Jours"])
+      expect(ok(text)).toEqual({ from: THU - 7 * DAY, to: THU, label: "7 jours" });
     expect(ok("1j").label).toBe("1 jour");
     // Across the October change, 10 days back keep the local clock (11:00): 241 hours, not 240.
     const afterDst = at("2026-11-02T10:00:00Z");
@@ -266,7 +315,9 @@ describe("parsePeriod", () => {
     expect(err("0j")).toBe("Durée impossible : « 0j ». De 1 à 366 jours (ex. 7j).");
     expect(err("400 jours")).toMatch(/^Durée impossible/);
     expect(err("1000h")).toMatch(/^Durée impossible : « 1000h »\. De 1 à 744 heures/);
-    expect(err("depuis")).toBe("Date manquante après « depuis ». Exemples : depuis 12/11, depuis 12/11/2026, depuis hier, depuis lundi.");
+    expect(err("depuis")).toBe(
+      "Date manquante après « depuis ». Exemples : depuis 12/11, depuis 12/11/2026, depuis hier, depuis lundi.",
+    );
     expect(err("depuis 32/11")).toBe(
       "Date non comprise ou à venir : « 32/11 ». Exemples : depuis 12/11, depuis 12/11/2026, depuis hier, depuis lundi.",
     );
@@ -283,7 +334,13 @@ describe("parsePeriod", () => {
 });
 
 describe("buildAgenda", () => {
-  const MEETING: Meeting = { id: 4, at: at("2026-12-01T13:00:00Z"), place: "Groupement de gendarmerie, Épinal", status: "scheduled", minutes: null };
+  const MEETING: Meeting = {
+    id: 4,
+    at: at("2026-12-01T13:00:00Z"),
+    place: "Groupement de gendarmerie, Épinal",
+    status: "scheduled",
+    minutes: null,
+  };
   const SINCE = at("2026-11-17T13:00:00Z");
   const OLD = report(80, { service: "ggd", type: "culture", commune: "golbey", created: "2026-11-10T10:00:00Z" });
   const TITLE = "Ordre du jour — réunion du mardi 1er décembre 2026 à 14:00, Groupement de gendarmerie, Épinal";
@@ -358,7 +415,16 @@ describe("buildAgenda", () => {
 
   it("empty sections say « rien » and keep their number", () => {
     const empty = buildAgenda(
-      input({ reports: [], matches: [], actions: [], carried: [], added: [], tipsToDecide: null, previousPeriodReports: [], meeting: { ...MEETING, place: null } }),
+      input({
+        reports: [],
+        matches: [],
+        actions: [],
+        carried: [],
+        added: [],
+        tipsToDecide: null,
+        previousPeriodReports: [],
+        meeting: { ...MEETING, place: null },
+      }),
       ctx(),
     );
     const title = "Ordre du jour — réunion du mardi 1er décembre 2026 à 14:00";
@@ -373,7 +439,9 @@ describe("buildAgenda", () => {
     ];
     expect(plain(empty.headline)).toBe([title, ...sections, "Détail dans le fil."].join("\n"));
     expect(plain(empty.detail)).toBe([title, "Depuis le mardi 17 novembre 2026 à 14:00.", ...sections].join("\n"));
-    expect(lines(buildAgenda(input({ tipsToDecide: 0 }), ctx()).headline)).toContain("3. Signalements citoyens à trancher : rien");
+    expect(lines(buildAgenda(input({ tipsToDecide: 0 }), ctx()).headline)).toContain(
+      "3. Signalements citoyens à trancher : rien",
+    );
   });
 });
 
@@ -381,7 +449,8 @@ describe("reminders", () => {
   /** Due Thursday 3 December 2026 at 18:00 in Paris. */
   const A = action(12, "ddsp", "2026-12-03T17:00:00Z", "Identifier le véhicule AB-123-CD", { ref: "88-2026-0101" });
   const opts = { daysBefore: 2 };
-  const kinds = (now: number, sent: string[] = [], actions = [A]) => dueReminders(actions, new Set(sent), now, opts).map((r) => r.key);
+  const kinds = (now: number, sent: string[] = [], actions = [A]) =>
+    dueReminders(actions, new Set(sent), now, opts).map((r) => r.key);
 
   it("one reminder before, from daysBefore days ahead, while the due date has not passed", () => {
     expect(kinds(NOW)).toEqual([]);
@@ -441,10 +510,20 @@ describe("schedule", () => {
 
   it("0 7 * * *: one run per local day at 07:00, the UTC instant shifting at both changes", () => {
     const spring = nextRuns("0 7 * * *", TZ, at("2026-03-27T12:00:00Z"), 4);
-    expect(utc(spring)).toEqual(["2026-03-28T06:00:00.000Z", "2026-03-29T05:00:00.000Z", "2026-03-30T05:00:00.000Z", "2026-03-31T05:00:00.000Z"]);
+    expect(utc(spring)).toEqual([
+      "2026-03-28T06:00:00.000Z",
+      "2026-03-29T05:00:00.000Z",
+      "2026-03-30T05:00:00.000Z",
+      "2026-03-31T05:00:00.000Z",
+    ]);
     expect(spring.map(local)).toEqual(["2026-03-28 07:00", "2026-03-29 07:00", "2026-03-30 07:00", "2026-03-31 07:00"]);
     const autumn = nextRuns("0 7 * * *", TZ, at("2026-10-23T12:00:00Z"), 4);
-    expect(utc(autumn)).toEqual(["2026-10-24T05:00:00.000Z", "2026-10-25T06:00:00.000Z", "2026-10-26T06:00:00.000Z", "2026-10-27T06:00:00.000Z"]);
+    expect(utc(autumn)).toEqual([
+      "2026-10-24T05:00:00.000Z",
+      "2026-10-25T06:00:00.000Z",
+      "2026-10-26T06:00:00.000Z",
+      "2026-10-27T06:00:00.000Z",
+    ]);
     expect(autumn.map(local)).toEqual(["2026-10-24 07:00", "2026-10-25 07:00", "2026-10-26 07:00", "2026-10-27 07:00"]);
   });
 
@@ -458,13 +537,23 @@ describe("schedule", () => {
 
   it("30 2 * * *: on 29 March 02:30 does not exist — it runs once, at 03:30 CEST (not skipped)", () => {
     const runs = nextRuns("30 2 * * *", TZ, at("2026-03-27T12:00:00Z"), 4);
-    expect(utc(runs)).toEqual(["2026-03-28T01:30:00.000Z", "2026-03-29T01:30:00.000Z", "2026-03-30T00:30:00.000Z", "2026-03-31T00:30:00.000Z"]);
+    expect(utc(runs)).toEqual([
+      "2026-03-28T01:30:00.000Z",
+      "2026-03-29T01:30:00.000Z",
+      "2026-03-30T00:30:00.000Z",
+      "2026-03-31T00:30:00.000Z",
+    ]);
     expect(runs.map(local)).toEqual(["2026-03-28 02:30", "2026-03-29 03:30", "2026-03-30 02:30", "2026-03-31 02:30"]);
   });
 
   it("30 2 * * *: on 25 October 02:30 happens twice — it runs once, at the first (CEST) one", () => {
     const runs = nextRuns("30 2 * * *", TZ, at("2026-10-23T12:00:00Z"), 4);
-    expect(utc(runs)).toEqual(["2026-10-24T00:30:00.000Z", "2026-10-25T00:30:00.000Z", "2026-10-26T01:30:00.000Z", "2026-10-27T01:30:00.000Z"]);
+    expect(utc(runs)).toEqual([
+      "2026-10-24T00:30:00.000Z",
+      "2026-10-25T00:30:00.000Z",
+      "2026-10-26T01:30:00.000Z",
+      "2026-10-27T01:30:00.000Z",
+    ]);
     expect(utc(runs)).not.toContain("2026-10-25T01:30:00.000Z"); // the second 02:30 (CET)
     expect(new Set(runs.map((r) => local(r).slice(0, 10))).size).toBe(4);
     // Starting between the two 02:30s does not produce the second one either.

@@ -21,7 +21,9 @@ describe("store", () => {
   it("keeps strict types", async () => {
     const db = await Database.open(":memory:");
     await migrate(db);
-    await expect(db.run("INSERT INTO kv (key, value, updated_at) VALUES ('k', 'v', 'not a number')")).rejects.toThrow(/cannot store TEXT/);
+    await expect(db.run("INSERT INTO kv (key, value, updated_at) VALUES ('k', 'v', 'not a number')")).rejects.toThrow(
+      /cannot store TEXT/,
+    );
     await db.close();
   });
 

@@ -24,8 +24,7 @@ export interface Commune {
 
 export type CommuneMatch =
   /** exact: false when the caller should echo what it understood ("compris : Épinal"). ancien: the former name that matched. */
-  | { ok: true; commune: Commune; exact: boolean; ancien?: string }
-  | { ok: false; error: string; suggestions: Commune[] };
+  { ok: true; commune: Commune; exact: boolean; ancien?: string } | { ok: false; error: string; suggestions: Commune[] };
 
 interface Key {
   text: string;
@@ -139,7 +138,8 @@ export class CommuneIndex {
 
   private add(commune: Commune): void {
     this.codes.set(commune.code, commune);
-    for (const postal of commune.codesPostaux ?? []) this.postalCodes.set(postal, [...(this.postalCodes.get(postal) ?? []), commune]);
+    for (const postal of commune.codesPostaux ?? [])
+      this.postalCodes.set(postal, [...(this.postalCodes.get(postal) ?? []), commune]);
     this.addKey(commune.nom, commune);
     for (const ancien of commune.anciens ?? []) {
       if (ancien.code !== commune.code) this.ancienCodes.set(ancien.code, { commune, ancien: ancien.nom });
@@ -220,7 +220,10 @@ export class CommuneIndex {
     const close = ranked.filter((r) => r.typos <= maxTypos(query.length));
     if (close.length === 1 && close[0]) return matched(close[0].key, false);
     const limit = Math.max(1, Math.floor(query.length / 2));
-    const shown = ranked.filter((r) => r.typos <= limit).slice(0, MAX_SUGGESTIONS).map((r) => r.key.commune);
+    const shown = ranked
+      .filter((r) => r.typos <= limit)
+      .slice(0, MAX_SUGGESTIONS)
+      .map((r) => r.key.commune);
     const hint = shown.length > 0 ? ` Vouliez-vous dire : ${shown.map((c) => c.nom).join(", ")} ?` : "";
     return { ok: false, error: `Commune inconnue dans les Vosges : « ${typed} ».${hint}`, suggestions: shown };
   }

@@ -49,7 +49,9 @@ const FNI = /^(\d{1,4})([A-Z]{1,3})(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$/;
 
 export function normalisePlate(text: string): Normalised {
   // Separators carry no meaning: only the letter/digit blocks do, so "ab 123cd" = "AB.123.CD".
-  const compact = tidy(text).toUpperCase().replace(/[\s.\-_/]/gu, "");
+  const compact = tidy(text)
+    .toUpperCase()
+    .replace(/[\s.\-_/]/gu, "");
   const siv = SIV.exec(compact);
   if (siv && siv[2] !== "000") {
     const plate = `${siv[1]}-${siv[2]}-${siv[3]}`;
@@ -115,7 +117,10 @@ function capitalise(text: string): string {
 }
 
 function matchingKey(text: string): string {
-  return stripAccents(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  return stripAccents(text)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 }
 
 export function normaliseAddress(text: string): Normalised {
@@ -154,14 +159,8 @@ const BEFORE = (glue: string) => `(?![\\p{L}\\p{N}]|[${glue}][\\p{L}\\p{N}])`;
 const PHONE_INTL = new RegExp(`${AFTER(".\\-")}(?:\\+|00)\\d(?:${SEP}(?:\\(0\\)${SEP})?\\d){6,16}`, "gu");
 // National numbers: ten digits in pairs with one consistent separator (or none), so that a date
 // followed by a time ("01.12.2025 02") is not read as 01 12 20 25 02.
-const PHONE_FR = new RegExp(
-  `${AFTER(".\\-")}0[1-9]([ .\\-]?)\\d{2}\\1\\d{2}\\1\\d{2}\\1\\d{2}${BEFORE(".\\-")}`,
-  "gu",
-);
-const PLATE_SIV = new RegExp(
-  `${AFTER(".\\-/")}([a-z]{2})${SEP}\\d{3}${SEP}([a-z]{2})${BEFORE(".\\-/")}`,
-  "giu",
-);
+const PHONE_FR = new RegExp(`${AFTER(".\\-")}0[1-9]([ .\\-]?)\\d{2}\\1\\d{2}\\1\\d{2}\\1\\d{2}${BEFORE(".\\-")}`, "gu");
+const PLATE_SIV = new RegExp(`${AFTER(".\\-/")}([a-z]{2})${SEP}\\d{3}${SEP}([a-z]{2})${BEFORE(".\\-/")}`, "giu");
 const PLATE_FNI = new RegExp(
   `${AFTER(".\\-/")}\\d{1,4}${SEP}([a-z]{1,3})${SEP}(?:97[1-6]|\\d{2}|2[ab])${BEFORE(".\\-/")}`,
   "giu",
@@ -169,9 +168,11 @@ const PLATE_FNI = new RegExp(
 // Words and units that, typed with spaces, look like a plate block: "12 h 30", "2 kg 50", "le 123 km",
 // "12 nov 25". A real plate with these letters is still found when typed with dashes or dots.
 const NOT_PLATE_LETTERS = new Set(
-  ("A AN ANS AU AUX AV BD CA CE CL CM DE DES DU E EME EN ER ET EUR G GR H HT IL J JR KG KM L LA LE LES " +
+  (
+    "A AN ANS AU AUX AV BD CA CE CL CM DE DES DU E EME EN ER ET EUR G GR H HT IL J JR KG KM L LA LE LES " +
     "M MA MG MIN ML MM MN NE NI NO ON OU PAR PER RE RUE S SA SE SI SUR TEL UN VA VU X " +
-    "JAN FEV MAR AVR MAI JUN JUI AOU SEP OCT NOV DEC").split(" "),
+    "JAN FEV MAR AVR MAI JUN JUI AOU SEP OCT NOV DEC"
+  ).split(" "),
 );
 
 interface Found {
@@ -206,14 +207,14 @@ function acceptIntlPhone(match: RegExpExecArray): Accepted {
   for (;;) {
     const result = normalisePhone(candidate);
     if (result.ok) return { entity: result.entity, length: candidate.length };
-    const shorter = candidate.replace(/[ .\-]+[^ .\-]*$/u, "");
+    const shorter = candidate.replace(/[ .-]+[^ .-]*$/u, "");
     if (shorter === candidate || !/\d.*\d/.test(shorter)) return null;
     candidate = shorter;
   }
 }
 
 function acceptPlate(match: RegExpExecArray): Accepted {
-  const dashed = /[.\-]/.test(match[0]);
+  const dashed = /[.-]/.test(match[0]);
   const letterBlocks = match.slice(1).filter((block): block is string => block !== undefined);
   if (!dashed && letterBlocks.some((block) => NOT_PLATE_LETTERS.has(block.toUpperCase()))) return null;
   return whole(match, normalisePlate(match[0]));
@@ -222,7 +223,10 @@ function acceptPlate(match: RegExpExecArray): Accepted {
 export function extractEntities(freeText: string): Entity[] {
   const found: Found[] = [];
   // Positions only order the results, so collapsing runs of spaces ("AB  123 CD") is harmless.
-  let text = freeText.replace(ODD_SPACES, " ").replace(ODD_DASHES, "-").replace(/[ \t]+/g, " ");
+  let text = freeText
+    .replace(ODD_SPACES, " ")
+    .replace(ODD_DASHES, "-")
+    .replace(/[ \t]+/g, " ");
   text = scan(text, PHONE_INTL, acceptIntlPhone, found);
   text = scan(text, PHONE_FR, (m) => whole(m, normalisePhone(m[0])), found);
   text = scan(text, PLATE_SIV, acceptPlate, found);

@@ -51,10 +51,14 @@ export function renderUpdate(
   if (before.observedAt !== after.observedAt) {
     changes.push(`observé : ${formatObserved(new Date(after.observedAt), after.observedPrecision, vocabulary.timeZone)}`);
   }
-  if (gradeCode(before.grade) !== gradeCode(after.grade)) changes.push(`cotation : ${gradeCode(before.grade)} → ${gradeCode(after.grade)}`);
-  const added = after.entities.filter((e) => e.kind !== "address" && !before.entities.some((b) => b.kind === e.kind && b.value === e.value));
+  if (gradeCode(before.grade) !== gradeCode(after.grade))
+    changes.push(`cotation : ${gradeCode(before.grade)} → ${gradeCode(after.grade)}`);
+  const added = after.entities.filter(
+    (e) => e.kind !== "address" && !before.entities.some((b) => b.kind === e.kind && b.value === e.value),
+  );
   if (added.length > 0) changes.push(`entités ajoutées : ${added.map((e) => `${ICONS[e.kind]} ${e.display}`).join(", ")}`);
-  if (after.text !== before.text && after.text.startsWith(before.text)) changes.push(`complément : ${after.text.slice(before.text.length).replace(/^ — /, "")}`);
+  if (after.text !== before.text && after.text.startsWith(before.text))
+    changes.push(`complément : ${after.text.slice(before.text.length).replace(/^ — /, "")}`);
   else if (after.text !== before.text) changes.push(`texte : ${after.text}`);
   const headline: Record<string, string> = {
     update: "mis à jour",
@@ -64,23 +68,43 @@ export function renderUpdate(
     cancel: "RETIRÉ",
   };
   return message(
-    line("🔄 ", code(ref), ` v${version} — ${headline[change] ?? change}`, change === "cancel" && note ? ` (motif : ${note})` : ""),
+    line(
+      "🔄 ",
+      code(ref),
+      ` v${version} — ${headline[change] ?? change}`,
+      change === "cancel" && note ? ` (motif : ${note})` : "",
+    ),
     ...changes.map((c) => line("• ", c)),
   );
 }
 
 export function renderWithdrawn(ref: string): Message {
-  return message(line("🚫 ", code(ref), " n'est plus diffusé à ce salon (diffusion restreinte par son auteur ou le coordinateur)."));
+  return message(
+    line("🚫 ", code(ref), " n'est plus diffusé à ce salon (diffusion restreinte par son auteur ou le coordinateur)."),
+  );
 }
 
 /** A cross-reference, for a room entitled to both reports. */
-export function renderMatch(mine: CardReport, other: CardReport, entity: { kind: string; display: string }, vocabulary: Vocabulary): Message {
+export function renderMatch(
+  mine: CardReport,
+  other: CardReport,
+  entity: { kind: string; display: string },
+  vocabulary: Vocabulary,
+): Message {
   const crossService = mine.service !== other.service;
   return message(
     line("🔗 ", strong("Rapprochement"), " : ", code(mine.ref), " ↔ ", code(other.ref)),
-    line(`${ICONS[entity.kind as Entity["kind"]] ?? "•"} ${entity.display} — ${vocabulary.serviceName(mine.service)} / ${vocabulary.serviceName(other.service)}`),
+    line(
+      `${ICONS[entity.kind as Entity["kind"]] ?? "•"} ${entity.display} — ${vocabulary.serviceName(mine.service)} / ${vocabulary.serviceName(other.service)}`,
+    ),
     ...(crossService
-      ? [line(em("Corroboration entre services : l'auteur ou le coordinateur peut relever la crédibilité (ex. "), code(`!maj ${mine.ref} cotation=…`), em(")."))]
+      ? [
+          line(
+            em("Corroboration entre services : l'auteur ou le coordinateur peut relever la crédibilité (ex. "),
+            code(`!maj ${mine.ref} cotation=…`),
+            em(")."),
+          ),
+        ]
       : []),
   );
 }
@@ -91,7 +115,15 @@ export function renderMatch(mine: CardReport, other: CardReport, entity: { kind:
  */
 export function renderBlindMatch(mine: CardReport, entity: { kind: string; display: string }): Message {
   return message(
-    line("🔗 ", strong("Rapprochement"), " : votre renseignement ", code(mine.ref), " partage une entité avec un renseignement détenu par un autre service."),
-    line(`${ICONS[entity.kind as Entity["kind"]] ?? "•"} ${entity.display} (de votre renseignement). Le coordinateur est informé et peut vous mettre en relation.`),
+    line(
+      "🔗 ",
+      strong("Rapprochement"),
+      " : votre renseignement ",
+      code(mine.ref),
+      " partage une entité avec un renseignement détenu par un autre service.",
+    ),
+    line(
+      `${ICONS[entity.kind as Entity["kind"]] ?? "•"} ${entity.display} (de votre renseignement). Le coordinateur est informé et peut vous mettre en relation.`,
+    ),
   );
 }

@@ -53,11 +53,18 @@ export function question(step: Step, ctx: Pick<CaptureContext, "types">): Messag
     case "diffusion":
       return message(
         line("Diffusion ?"),
-        numbered([["CROSS — tous les services (défaut)"], ["Service — votre service et le coordinateur"], ["Restreinte — ex. ", code("3 douane,gir")]]),
+        numbered([
+          ["CROSS — tous les services (défaut)"],
+          ["Service — votre service et le coordinateur"],
+          ["Restreinte — ex. ", code("3 douane,gir")],
+        ]),
         ...skip,
       );
     case "details":
-      return message(line("Véhicules, téléphones, personnes, substances ? ex. ", code("plaque=AB-123-CD tel=0612345678 personnes=3")), ...skip);
+      return message(
+        line("Véhicules, téléphones, personnes, substances ? ex. ", code("plaque=AB-123-CD tel=0612345678 personnes=3")),
+        ...skip,
+      );
     case "text":
       return message(line("Un texte libre pour décrire le fait ?"), ...skip);
   }
@@ -81,7 +88,12 @@ export function answer(state: DialogueState, text: string, ctx: CaptureContext):
     const answered = [...parsed.given].map(stepOf);
     const queue = state.queue.filter((s) => !answered.includes(s) && !(s === "details" && answered.includes("details")));
     const moved = { ...state, draft: parsed.draft, queue: parsed.problems.length > 0 ? state.queue : queue };
-    if (parsed.problems.length > 0) return { kind: "continue", state: { ...moved, draft: parsed.draft }, error: parsed.problems.map((p) => p.message).join(" ") };
+    if (parsed.problems.length > 0)
+      return {
+        kind: "continue",
+        state: { ...moved, draft: parsed.draft },
+        error: parsed.problems.map((p) => p.message).join(" "),
+      };
     return next(moved);
   }
   const result = applyStep(step, reply, state.draft, ctx);
@@ -99,7 +111,9 @@ function applyStep(step: Step, reply: string, draft: ReportDraft, ctx: CaptureCo
   }
   if (step === "details") {
     const parsed = parseFieldsOnto(reply, draft, ctx);
-    return parsed.problems.length > 0 ? { ok: false as const, error: parsed.problems.map((p) => p.message).join(" ") } : { ok: true as const, draft: parsed.draft };
+    return parsed.problems.length > 0
+      ? { ok: false as const, error: parsed.problems.map((p) => p.message).join(" ") }
+      : { ok: true as const, draft: parsed.draft };
   }
   return applyField(step === "when" ? "when" : step, reply, draft, ctx);
 }
@@ -120,7 +134,8 @@ function finish(state: DialogueState): DialogueOutcome {
 
 function stepOf(field: FieldName | "inconnu"): Step | null {
   if (field === "inconnu") return null;
-  if (field === "plate" || field === "phone" || field === "person" || field === "substances" || field === "people") return "details";
+  if (field === "plate" || field === "phone" || field === "person" || field === "substances" || field === "people")
+    return "details";
   return field;
 }
 

@@ -9,11 +9,19 @@ export interface FactType {
 /** The cell's default list (PRODUCT.md); `capture.types` in the configuration replaces it. */
 export const DEFAULT_FACT_TYPES: FactType[] = [
   { key: "point_de_deal", label: "Point de deal", aliases: ["deal", "pdd", "point deal", "vente", "trafic", "point de vente"] },
-  { key: "livraison", label: "Livraison / go-fast", aliases: ["go fast", "gofast", "go-fast", "livraison", "convoi", "transport", "drive"] },
+  {
+    key: "livraison",
+    label: "Livraison / go-fast",
+    aliases: ["go fast", "gofast", "go-fast", "livraison", "convoi", "transport", "drive"],
+  },
   { key: "stockage", label: "Stockage", aliases: ["stock", "nourrice", "planque", "cache", "entrepot"] },
   { key: "culture", label: "Culture", aliases: ["plantation", "cannabiculture", "serre", "pieds"] },
   { key: "blanchiment", label: "Blanchiment", aliases: ["argent", "blanchiment d'argent", "cash"] },
-  { key: "violences", label: "Violences liées au trafic", aliases: ["violence", "reglement de comptes", "rixe", "agression", "arme", "tirs"] },
+  {
+    key: "violences",
+    label: "Violences liées au trafic",
+    aliases: ["violence", "reglement de comptes", "rixe", "agression", "arme", "tirs"],
+  },
   { key: "consommation", label: "Consommation", aliases: ["conso", "usage", "usager", "consommateurs"] },
   { key: "nuisances", label: "Nuisances signalées", aliases: ["nuisance", "plainte", "riverains", "rassemblement"] },
   { key: "autre", label: "Autre", aliases: ["divers", "other"] },
@@ -22,7 +30,13 @@ export const DEFAULT_FACT_TYPES: FactType[] = [
 export type FactTypeMatch = { ok: true; type: FactType; guessed: boolean } | { ok: false; error: string };
 
 const normalise = (text: string) =>
-  text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[-_'’.]/g, " ").replace(/\s+/g, " ").trim();
+  text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[-_'’.]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** Matches what an officer typed (`deal`, `Go-Fast`, `stockage`, `stokage`, `3`) to a fact type. */
 export function matchFactType(text: string, types: readonly FactType[] = DEFAULT_FACT_TYPES): FactTypeMatch {

@@ -1,11 +1,5 @@
 import type { CommuneIndex } from "../capture/communes.js";
-import {
-  type Entity,
-  normaliseAddress,
-  normalisePerson,
-  normalisePhone,
-  normalisePlate,
-} from "../capture/entities.js";
+import { type Entity, normaliseAddress, normalisePerson, normalisePhone, normalisePlate } from "../capture/entities.js";
 import { parseWhen } from "../capture/when.js";
 import { parseDiffusion } from "./diffusion.js";
 import { type FactType, matchFactType } from "./fact-types.js";
@@ -14,18 +8,7 @@ import type { ReportDraft } from "./report.js";
 
 /** The fields an officer can give, by the name used in messages and in the guided dialogue. */
 export type FieldName =
-  | "type"
-  | "commune"
-  | "place"
-  | "when"
-  | "grade"
-  | "diffusion"
-  | "substances"
-  | "people"
-  | "plate"
-  | "phone"
-  | "person"
-  | "text";
+  "type" | "commune" | "place" | "when" | "grade" | "diffusion" | "substances" | "people" | "plate" | "phone" | "person" | "text";
 
 /** Keys officers type (accent-free, lower case), per field. The first one is taught in help texts. */
 export const FIELD_KEYS: Record<FieldName, string[]> = {
@@ -62,7 +45,7 @@ export const FIELD_EXAMPLES: Record<FieldName, string> = {
   type: "type=deal",
   commune: "commune=epinal",
   place: 'lieu="rue de la Gare"',
-  when: "quand=\"hier 22h\"",
+  when: 'quand="hier 22h"',
   grade: "cotation=B2",
   diffusion: "diffusion=restreint:douane,gir",
   substances: "substances=cannabis,cocaine",
@@ -101,18 +84,27 @@ export type FieldResult = { ok: true; draft: ReportDraft; note?: string } | { ok
  */
 export function applyField(field: FieldName, value: string, draft: ReportDraft, ctx: CaptureContext): FieldResult {
   const text = value.trim();
-  if (text === "" && field !== "text") return { ok: false, error: `${capitalise(FIELD_LABELS[field])} vide (ex. ${FIELD_EXAMPLES[field]}).` };
+  if (text === "" && field !== "text")
+    return { ok: false, error: `${capitalise(FIELD_LABELS[field])} vide (ex. ${FIELD_EXAMPLES[field]}).` };
   switch (field) {
     case "type": {
       const match = matchFactType(text, ctx.types);
       if (!match.ok) return match;
-      return { ok: true, draft: { ...draft, type: match.type.key }, note: match.guessed ? `type compris : ${match.type.label}` : undefined };
+      return {
+        ok: true,
+        draft: { ...draft, type: match.type.key },
+        note: match.guessed ? `type compris : ${match.type.label}` : undefined,
+      };
     }
     case "commune": {
       const match = ctx.communes.resolve(text);
       if (!match.ok) return { ok: false, error: match.error };
       const commune = { code: match.commune.code, nom: match.commune.nom };
-      return { ok: true, draft: { ...draft, commune }, note: match.exact ? undefined : `commune comprise : ${commune.nom} (${commune.code})` };
+      return {
+        ok: true,
+        draft: { ...draft, commune },
+        note: match.exact ? undefined : `commune comprise : ${commune.nom} (${commune.code})`,
+      };
     }
     case "place":
       return { ok: true, draft: { ...draft, place: text } };
@@ -149,7 +141,11 @@ export function applyField(field: FieldName, value: string, draft: ReportDraft, 
       // `personne=3` (singular key) is a head count, not somebody called "3".
       const count = field === "person" ? parseCount(text) : null;
       if (count !== null) {
-        return { ok: true, draft: { ...draft, peopleCount: count }, note: `« ${text} » compris comme ${count} personne(s) ; pour désigner quelqu'un : ${FIELD_EXAMPLES.person}` };
+        return {
+          ok: true,
+          draft: { ...draft, peopleCount: count },
+          note: `« ${text} » compris comme ${count} personne(s) ; pour désigner quelqu'un : ${FIELD_EXAMPLES.person}`,
+        };
       }
       // A "+" separates substances ("shit+coke") but starts an international number ("+32 470…").
       const items = field === "person" ? [text] : splitList(text, field === "phone" ? LIST_SEPARATORS_PHONE : LIST_SEPARATORS);
@@ -210,7 +206,15 @@ const NUMBER_WORDS = [
   "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix sept", "dix huit", "dix neuf", "vingt",
 ]; // prettier-ignore
 /** "une dizaine", "une quinzaine": the round number. */
-const ROUND_WORDS: Record<string, number> = { dizaine: 10, douzaine: 12, quinzaine: 15, vingtaine: 20, trentaine: 30, cinquantaine: 50, centaine: 100 };
+const ROUND_WORDS: Record<string, number> = {
+  dizaine: 10,
+  douzaine: 12,
+  quinzaine: 15,
+  vingtaine: 20,
+  trentaine: 30,
+  cinquantaine: 50,
+  centaine: 100,
+};
 
 /** `personne=3`: a head count typed with the singular key (read as such by applyField). */
 export function isHeadCount(text: string): boolean {

@@ -31,7 +31,17 @@ export interface ParsedLine {
 type Segment = { kind: "field"; key: string; value: string; quoted: boolean } | { kind: "word"; text: string };
 
 /** Fields whose unquoted value may span several words: the longest run that makes sense wins. */
-const GREEDY: ReadonlySet<FieldName> = new Set(["commune", "when", "plate", "phone", "type", "grade", "diffusion", "people", "substances"]);
+const GREEDY: ReadonlySet<FieldName> = new Set([
+  "commune",
+  "when",
+  "plate",
+  "phone",
+  "type",
+  "grade",
+  "diffusion",
+  "people",
+  "substances",
+]);
 const LIST_FIELDS: ReadonlySet<FieldName> = new Set(["substances", "plate", "phone", "person", "text"]);
 const GENERIC_PLACES = /^(rue|avenue|av|bd|boulevard|place|chemin|route|quartier|cite|allee|impasse|parking)$/i;
 
@@ -95,7 +105,10 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
       const guessed = fieldForKey(guess) ?? "text";
       const close = typed.length >= 3 && distance(typed, guess) <= (guess.length > 4 ? 2 : 1);
       if (close && (guess.length > 4 || applyField(guessed, current.value, draft, ctx).ok)) {
-        problems.push({ field: "inconnu", message: `Champ inconnu « ${current.key} » : vouliez-vous dire « ${guess} » ? (${FIELD_EXAMPLES[guessed]})` });
+        problems.push({
+          field: "inconnu",
+          message: `Champ inconnu « ${current.key} » : vouliez-vous dire « ${guess} » ? (${FIELD_EXAMPLES[guessed]})`,
+        });
       } else {
         words.push(`${current.key}=${current.value}`); // free text that happens to contain "="
       }
@@ -113,7 +126,13 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
       problems.push({ field, message: `${capitalise(FIELD_LABELS[field])} donné(e) deux fois : gardez-en un seul.` });
       continue;
     }
-    if (replacing && !given.has(field) && LIST_FIELDS.has(field) && field !== "text" && !(field === "person" && isHeadCount(current.value))) {
+    if (
+      replacing &&
+      !given.has(field) &&
+      LIST_FIELDS.has(field) &&
+      field !== "text" &&
+      !(field === "person" && isHeadCount(current.value))
+    ) {
       draft = clearListField(draft, field);
     }
     given.add(field);
@@ -128,7 +147,12 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
       value = [value, ...following].join(" ");
       i += following.length;
     }
-    const result = applyField(field, current.key.toLowerCase() === "rue" && !/^rue\b/i.test(value) ? `rue ${value}` : value, draft, ctx);
+    const result = applyField(
+      field,
+      current.key.toLowerCase() === "rue" && !/^rue\b/i.test(value) ? `rue ${value}` : value,
+      draft,
+      ctx,
+    );
     if (!result.ok) {
       problems.push({ field, message: result.error });
       continue;
@@ -236,7 +260,13 @@ function takeWords(segments: Segment[], from: number, max = 5): string[] {
 function longestValid(field: FieldName, first: string, following: string[], draft: ReportDraft, ctx: CaptureContext) {
   const usable =
     field === "commune"
-      ? following.slice(0, indexOrLength(following.findIndex((w) => /\d/.test(w)), following))
+      ? following.slice(
+          0,
+          indexOrLength(
+            following.findIndex((w) => /\d/.test(w)),
+            following,
+          ),
+        )
       : field === "substances"
         ? substanceWords(following)
         : following;
@@ -267,8 +297,17 @@ function substanceWords(following: string[]): string[] {
 }
 
 /** `date=25/11 heure=22h` (either order): the second half joined to the first, when together they read. */
-function joinWhen(first: string, current: Segment & { kind: "field" }, segments: Segment[], i: number, draft: ReportDraft, ctx: CaptureContext) {
-  const second = current.quoted ? { value: current.value, consumed: 0 } : longestValid("when", current.value, takeWords(segments, i + 1), draft, ctx);
+function joinWhen(
+  first: string,
+  current: Segment & { kind: "field" },
+  segments: Segment[],
+  i: number,
+  draft: ReportDraft,
+  ctx: CaptureContext,
+) {
+  const second = current.quoted
+    ? { value: current.value, consumed: 0 }
+    : longestValid("when", current.value, takeWords(segments, i + 1), draft, ctx);
   for (const value of [`${first} ${second.value}`, `${second.value} ${first}`]) {
     const result = applyField("when", value, draft, ctx);
     if (result.ok) return { draft: result.draft, value, consumed: second.consumed };
@@ -281,7 +320,9 @@ function indexOrLength(index: number, list: readonly unknown[]): number {
 }
 
 function article(field: FieldName): string {
-  return { type: "le type de fait", commune: "la commune", when: "la date d'observation" }[field as "type"] ?? FIELD_LABELS[field];
+  return (
+    { type: "le type de fait", commune: "la commune", when: "la date d'observation" }[field as "type"] ?? FIELD_LABELS[field]
+  );
 }
 
 function capitalise(text: string): string {

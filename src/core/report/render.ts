@@ -21,10 +21,17 @@ export function describeFields(fields: ReportDraft, vocabulary: Vocabulary): Inl
   const typeLabel = vocabulary.types.find((t) => t.key === fields.type)?.label ?? fields.type;
   if (typeLabel) lines.push([strong("Type : "), typeLabel]);
   if (fields.commune) {
-    lines.push([strong("Commune : "), `${fields.commune.nom} (${fields.commune.code})`, ...(fields.place ? [" — ", fields.place] : [])]);
+    lines.push([
+      strong("Commune : "),
+      `${fields.commune.nom} (${fields.commune.code})`,
+      ...(fields.place ? [" — ", fields.place] : []),
+    ]);
   } else if (fields.place) lines.push([strong("Lieu : "), fields.place]);
   if (fields.observedAt) {
-    lines.push([strong("Observé : "), formatObserved(new Date(fields.observedAt), fields.observedPrecision ?? "minute", vocabulary.timeZone)]);
+    lines.push([
+      strong("Observé : "),
+      formatObserved(new Date(fields.observedAt), fields.observedPrecision ?? "minute", vocabulary.timeZone),
+    ]);
   }
   if (fields.grade) lines.push([strong("Cotation : "), describeGrade(fields.grade)]);
   if (fields.diffusion) lines.push([strong("Diffusion : "), describeDiffusion(fields.diffusion, vocabulary.serviceName)]);

@@ -23,7 +23,10 @@ const UNIT_MS: Record<string, number> = { h: 3600_000, j: 86_400_000, sem: 7 * 8
 export function parseSearch(text: string, ctx: CaptureContext): ParsedSearch {
   const result: ParsedSearch = { terms: [], entities: [], problems: [] };
   const words: string[] = [];
-  for (const token of text.replace(/[\u00a0\u202f]/g, " ").split(/\s+/).filter(Boolean)) {
+  for (const token of text
+    .replace(/[\u00a0\u202f]/g, " ")
+    .split(/\s+/)
+    .filter(Boolean)) {
     const filter = /^(commune|type|depuis|service):(.+)$/i.exec(token);
     if (!filter) {
       words.push(token);
@@ -55,7 +58,13 @@ function applyFilter(name: string, value: string, result: ParsedSearch, ctx: Cap
   } else {
     const duration = DURATION.exec(value.toLowerCase());
     if (duration) {
-      const unit = duration[2]?.startsWith("sem") ? "sem" : duration[2]?.startsWith("mois") ? "mois" : duration[2]?.startsWith("h") ? "h" : "j";
+      const unit = duration[2]?.startsWith("sem")
+        ? "sem"
+        : duration[2]?.startsWith("mois")
+          ? "mois"
+          : duration[2]?.startsWith("h")
+            ? "h"
+            : "j";
       result.since = ctx.now.getTime() - Number(duration[1]) * (UNIT_MS[unit] ?? 0);
       return;
     }

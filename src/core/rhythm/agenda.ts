@@ -69,7 +69,11 @@ export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Mes
     line(strong(agendaTitle(input.meeting, ctx))),
     ...(input.meeting.status === "cancelled" ? [line("⚠️ Réunion annulée.")] : []),
   ];
-  const headline = message(...title, numbered(sections.map((s) => [`${s.title} : ${s.summary}`])), line(em("Détail dans le fil.")));
+  const headline = message(
+    ...title,
+    numbered(sections.map((s) => [`${s.title} : ${s.summary}`])),
+    line(em("Détail dans le fil.")),
+  );
   const detail = message(
     ...title,
     line(`Depuis le ${formatLocal(new Date(input.since), ctx.timeZone)}.`),
@@ -88,8 +92,14 @@ export function agendaTitle(meeting: Meeting, ctx: RhythmContext): string {
 function reportsSection(active: RhythmReport[], retired: RhythmReport[], ctx: RhythmContext): Section {
   const body: Block[] = [];
   for (const [arr, list] of groupByArrondissement(active)) {
-    const byType = rankGroups(groupBy(list, (r) => r.fields.type), (type) => typeLabel(type, ctx));
-    body.push(line(`${arrondissementLabel(arr, ctx)} : ${list.length}`), bullets(byType.map(([type, group]) => typeLine(type, group, ctx))));
+    const byType = rankGroups(
+      groupBy(list, (r) => r.fields.type),
+      (type) => typeLabel(type, ctx),
+    );
+    body.push(
+      line(`${arrondissementLabel(arr, ctx)} : ${list.length}`),
+      bullets(byType.map(([type, group]) => typeLine(type, group, ctx))),
+    );
   }
   if (retired.length > 0) body.push(line("Retirés (hors décompte) : ", ...refs(retired)));
   return { title: "Nouveaux renseignements", summary: count(active.length), body };
@@ -114,8 +124,12 @@ function tipsSection(tips: number | null): Section {
 
 function actionsSection(actions: RhythmAction[], ctx: RhythmContext): Section {
   const { overdue, soon, later } = classifyActions(actions, ctx.now, ctx.timeZone);
-  const items = [...overdue.map((a) => [...describeAction(a, ctx), strong(" (en retard)")]), ...[...soon, ...later].map((a) => describeAction(a, ctx))];
-  const summary = items.length === 0 ? NOTHING : `${items.length}${overdue.length > 0 ? ` dont ${overdue.length} en retard` : ""}`;
+  const items = [
+    ...overdue.map((a) => [...describeAction(a, ctx), strong(" (en retard)")]),
+    ...[...soon, ...later].map((a) => describeAction(a, ctx)),
+  ];
+  const summary =
+    items.length === 0 ? NOTHING : `${items.length}${overdue.length > 0 ? ` dont ${overdue.length} en retard` : ""}`;
   return { title: "Actions en cours", summary, body: items.length > 0 ? [bullets(items)] : [] };
 }
 
@@ -130,22 +144,35 @@ function itemsSection(title: string, items: AgendaItem[], carried: boolean): Sec
  */
 function strategySection(active: RhythmReport[], previous: RhythmReport[], ctx: RhythmContext): Section {
   const proposals = [...risingCommunes(active, previous), ...recurringEntities(active), ...risingTypes(active, previous, ctx)];
-  return { title: "Propositions de stratégie", summary: count(proposals.length), body: proposals.length > 0 ? [bullets(proposals)] : [] };
+  return {
+    title: "Propositions de stratégie",
+    summary: count(proposals.length),
+    body: proposals.length > 0 ? [bullets(proposals)] : [],
+  };
 }
 
 /** A commune with at least 2 reports, more than in the previous period of the same length. */
 function risingCommunes(active: RhythmReport[], previous: RhythmReport[]): Inline[][] {
   const before = countBy(previous, (r) => r.fields.commune.code);
-  return rising(groupBy(active, (r) => r.fields.commune.code), before).map(({ group, was }) => {
+  return rising(
+    groupBy(active, (r) => r.fields.commune.code),
+    before,
+  ).map(({ group, was }) => {
     const now = plural(group.length, "renseignement", "renseignements");
-    return [`📈 ${communeName(group)} : ${now} contre ${was} sur la période précédente — point chaud en hausse, à cibler : `, ...refs(group)];
+    return [
+      `📈 ${communeName(group)} : ${now} contre ${was} sur la période précédente — point chaud en hausse, à cibler : `,
+      ...refs(group),
+    ];
   });
 }
 
 /** A type with at least 2 reports, more than in the previous period. */
 function risingTypes(active: RhythmReport[], previous: RhythmReport[], ctx: RhythmContext): Inline[][] {
   const before = countBy(previous, (r) => r.fields.type);
-  return rising(groupBy(active, (r) => r.fields.type), before).map(({ key, group, was }) => [
+  return rising(
+    groupBy(active, (r) => r.fields.type),
+    before,
+  ).map(({ key, group, was }) => [
     `📊 ${typeLabel(key, ctx)} : ${group.length} contre ${was} sur la période précédente — type de fait en hausse : `,
     ...refs(group),
   ]);
@@ -175,7 +202,10 @@ function recurringEntities(active: RhythmReport[]): Inline[][] {
     .map(({ display, reports }) => {
       const services = new Set(reports.map((r) => r.service)).size;
       const across = services > 1 ? `, ${services} services` : "";
-      return [`🔁 ${entityLabel(display)} : ${reports.length} renseignements${across} — entité récurrente, à approfondir : `, ...refs(reports)];
+      return [
+        `🔁 ${entityLabel(display)} : ${reports.length} renseignements${across} — entité récurrente, à approfondir : `,
+        ...refs(reports),
+      ];
     });
 }
 

@@ -48,7 +48,9 @@ export function buildDigest(input: DigestInput, ctx: RhythmContext): TwoPart<Mes
   );
   const detail = message(
     title,
-    line(`Du ${formatLocal(new Date(input.period.from), ctx.timeZone)} au ${formatLocal(new Date(input.period.to), ctx.timeZone)}.`),
+    line(
+      `Du ${formatLocal(new Date(input.period.from), ctx.timeZone)} au ${formatLocal(new Date(input.period.to), ctx.timeZone)}.`,
+    ),
     ...late,
     ...(active.length === 0 ? [line(EMPTY_PERIOD)] : reportSections(active, input.matches, ctx)),
     ...matchSection(input.matches),
@@ -68,7 +70,10 @@ function countLines(active: RhythmReport[], matches: RhythmMatch[]): Block[] {
 /** "Épinal 3 (↑ +2) · Golbey 2 (=) · Vittel 1 (nouveau)": where the period's reports concentrate. */
 function hotSpotSummary(active: RhythmReport[], previous: RhythmReport[]): string {
   const before = countBy(previous, (r) => r.fields.commune.code);
-  return rankGroups(groupBy(active, (r) => r.fields.commune.code), (_, list) => communeName(list))
+  return rankGroups(
+    groupBy(active, (r) => r.fields.commune.code),
+    (_, list) => communeName(list),
+  )
     .slice(0, HOT_SPOTS)
     .map(([codeInsee, list]) => `${communeName(list)} ${list.length} (${trend(list.length, before.get(codeInsee) ?? 0)})`)
     .join(" · ");
@@ -82,7 +87,10 @@ function reportSections(active: RhythmReport[], matches: RhythmMatch[], ctx: Rhy
   if (notable.length > 0) {
     blocks.push(line(strong("À signaler")), bullets(notable.map((r) => notableLine(r, matched.has(r.ref), ctx))));
   }
-  const byType = rankGroups(groupBy(active, (r) => r.fields.type), (type) => typeLabel(type, ctx));
+  const byType = rankGroups(
+    groupBy(active, (r) => r.fields.type),
+    (type) => typeLabel(type, ctx),
+  );
   blocks.push(
     line(strong("Par type")),
     bullets(byType.map(([type, list]) => [`${typeLabel(type, ctx)} : ${list.length} — `, ...refs(list)])),
@@ -102,7 +110,10 @@ function isWellGraded(r: RhythmReport): boolean {
 
 function notableLine(r: RhythmReport, matched: boolean, ctx: RhythmContext): Inline[] {
   const suffix = matched ? " · recoupé" : "";
-  return [code(r.ref), ` — ${typeLabel(r.fields.type, ctx)} · ${r.fields.commune.nom} · cotation ${gradeCode(r.fields.grade)}${suffix}`];
+  return [
+    code(r.ref),
+    ` — ${typeLabel(r.fields.type, ctx)} · ${r.fields.commune.nom} · cotation ${gradeCode(r.fields.grade)}${suffix}`,
+  ];
 }
 
 function matchSection(matches: RhythmMatch[]): Block[] {
@@ -121,12 +132,17 @@ function actionSection(overdue: RhythmAction[], soon: RhythmAction[], ctx: Rhyth
   if (overdue.length === 0 && soon.length === 0) return [line("Actions : aucune en retard ni à échéance sous 7 jours.")];
   return [
     ...(overdue.length > 0 ? [line(strong("Actions en retard")), bullets(overdue.map((a) => describeAction(a, ctx)))] : []),
-    ...(soon.length > 0 ? [line(strong("Actions à échéance sous 7 jours")), bullets(soon.map((a) => describeAction(a, ctx)))] : []),
+    ...(soon.length > 0
+      ? [line(strong("Actions à échéance sous 7 jours")), bullets(soon.map((a) => describeAction(a, ctx)))]
+      : []),
   ];
 }
 
 function communeLines(list: RhythmReport[]): Inline[][] {
-  const byCommune = rankGroups(groupBy(list, (r) => r.fields.commune.code), (_, group) => communeName(group));
+  const byCommune = rankGroups(
+    groupBy(list, (r) => r.fields.commune.code),
+    (_, group) => communeName(group),
+  );
   return byCommune.map(([, group]) => [`${communeName(group)} : ${group.length} — `, ...refs(group)]);
 }
 
@@ -155,7 +171,10 @@ export function countBy<K>(reports: RhythmReport[], key: (r: RhythmReport) => K)
 }
 
 /** Largest group first; ties in alphabetical order of their names, so the order never looks random. */
-export function rankGroups<K>(groups: Map<K, RhythmReport[]>, name: (key: K, list: RhythmReport[]) => string): [K, RhythmReport[]][] {
+export function rankGroups<K>(
+  groups: Map<K, RhythmReport[]>,
+  name: (key: K, list: RhythmReport[]) => string,
+): [K, RhythmReport[]][] {
   return [...groups].sort(([ka, a], [kb, b]) => b.length - a.length || name(ka, a).localeCompare(name(kb, b), "fr"));
 }
 

@@ -36,12 +36,12 @@ export function parseFutureWhen(text: string, now: number, timeZone: string, def
 
 function resolveDay(part: string, today: TZDate): TZDate | null {
   if (part === "" || part === "aujourd'hui" || part === "auj") return today;
-  if (part === "demain") return addDays(today, 1) as TZDate;
-  if (part === "apres-demain" || part === "apres demain") return addDays(today, 2) as TZDate;
+  if (part === "demain") return addDays<TZDate>(today, 1);
+  if (part === "apres-demain" || part === "apres demain") return addDays<TZDate>(today, 2);
   const inDays = /^dans (\d{1,3}) (jours?|j|semaines?|sem)$/.exec(part);
-  if (inDays) return addDays(today, Number(inDays[1]) * (inDays[2]?.startsWith("s") ? 7 : 1)) as TZDate;
+  if (inDays) return addDays<TZDate>(today, Number(inDays[1]) * (inDays[2]?.startsWith("s") ? 7 : 1));
   const weekday = WEEKDAYS.indexOf(part.replace(/^(ce |le )/, "").replace(/ prochain$/, ""));
-  if (weekday >= 0) return addDays(today, ((weekday - today.getDay() + 7) % 7) || 7) as TZDate;
+  if (weekday >= 0) return addDays<TZDate>(today, (weekday - today.getDay() + 7) % 7 || 7);
   const date = /^(?:le )?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$/.exec(part);
   if (!date) return null;
   const dayOfMonth = Number(date[1]);

@@ -29,11 +29,20 @@ export function parsePeriod(text: string, now: number, timeZone: string): Period
   }
   if (/^(?:ce |le )?mois(?: en cours)?$/.test(norm)) return ok(startOfMonth(now, inZone).getTime(), now, "mois en cours");
   const since = /^depuis(?: (.*))?$/.exec(norm);
-  if (since) return parseSince(text.trim().replace(/^depuis/i, "").trim(), now, timeZone);
+  if (since)
+    return parseSince(
+      text
+        .trim()
+        .replace(/^depuis/i, "")
+        .trim(),
+      now,
+      timeZone,
+    );
   const hours = /^(\d+) ?(?:h|heures?)$/.exec(norm);
   if (hours) {
     const n = Number(hours[1]);
-    if (n < 1 || n > MAX_HOURS) return fail(`Durée impossible : « ${text.trim()} ». De 1 à ${MAX_HOURS} heures (ex. 48h), ou en jours (ex. 7j).`);
+    if (n < 1 || n > MAX_HOURS)
+      return fail(`Durée impossible : « ${text.trim()} ». De 1 à ${MAX_HOURS} heures (ex. 48h), ou en jours (ex. 7j).`);
     // A number of hours is a duration, not a calendar span: plain arithmetic is what is meant.
     return ok(now - n * HOUR, now, `${n} h`);
   }
@@ -63,7 +72,8 @@ function parseSince(dateText: string, now: number, timeZone: string): PeriodResu
   const when = parseWhen(dateText, new Date(now), { timeZone, maxAgeDays: 100 * MAX_DAYS, futureToleranceMinutes: 0 });
   if (!when.ok) return fail(`Date non comprise ou à venir : « ${quote(dateText)} ». ${SINCE_EXAMPLES}`);
   const from = when.precision === "day" ? startOfDay(when.at, { in: tz(timeZone) }).getTime() : when.at.getTime();
-  if (now - from > MAX_DAYS * 24 * HOUR) return fail(`« ${quote(dateText)} » remonte à plus d'un an : choisissez une date plus récente.`);
+  if (now - from > MAX_DAYS * 24 * HOUR)
+    return fail(`« ${quote(dateText)} » remonte à plus d'un an : choisissez une date plus récente.`);
   return ok(from, now, `depuis le ${sinceLabel(from, when.precision, now, timeZone)}`);
 }
 

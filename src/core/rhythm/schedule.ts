@@ -34,4 +34,3 @@ export function nextRuns(cron: string, timeZone: string, after: number, count: n
 export function isLate(scheduledFor: number, now: number, graceMs: number): boolean {
   return now - scheduledFor > graceMs;
 }
-
