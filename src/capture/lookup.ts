@@ -28,3 +28,25 @@ export async function findVisibleReport(
 export function mayChange(report: StoredReport, userId: string, capture: Pick<CaptureDeps, "isCoordinator">): boolean {
   return report.author === userId || capture.isCoordinator(userId);
 }
+
+/** The reports among `reports` that the room may see (the policy), in the same order. */
+export function visibleIn(reports: StoredReport[], roomKey: string, capture: Pick<CaptureDeps, "roomMaySee">): StoredReport[] {
+  return reports.filter((r) => capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, roomKey));
+}
+
+/** Journals that `userId` consulted these reports from this room, with the command used. */
+export async function journalConsultation(
+  capture: Pick<CaptureDeps, "journal">,
+  who: { userId: string; roomKey: string; at: number },
+  reports: readonly Pick<StoredReport, "ref">[],
+  detail: string,
+): Promise<void> {
+  for (const report of reports) {
+    await capture.journal({ at: who.at, actor: who.userId, action: "consult", ref: report.ref, room: who.roomKey, detail });
+  }
+}
+
+/** Who consults, from a command invocation. */
+export function consulter(invocation: { sender: { userId: string }; roomKey: string; sentAt: number }) {
+  return { userId: invocation.sender.userId, roomKey: invocation.roomKey, at: invocation.sentAt };
+}

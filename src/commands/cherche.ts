@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CaptureDeps } from "../capture/deps.js";
+import { consulter, journalConsultation, visibleIn } from "../capture/lookup.js";
 import { ALL_ROLES, defineCommand } from "../core/command.js";
 import { formatObserved } from "../core/capture/when.js";
 import { bullets, code, em, type Inline, line, message, type Message } from "../core/message.js";
@@ -25,20 +26,9 @@ export const cherche = defineCommand({
     const { capture } = deps;
     const query = parseSearch(invocation.rawArgs, capture.captureContext(new Date(invocation.sentAt)));
     if (query.problems.length > 0) return { ok: false, problems: query.problems };
-    const visible = (await capture.reports.search(query)).filter((r) =>
-      capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, invocation.roomKey),
-    );
+    const visible = visibleIn(await capture.reports.search(query), invocation.roomKey, capture);
     const shown = visible.slice(0, SHOWN);
-    for (const report of shown) {
-      await capture.journal({
-        at: invocation.sentAt,
-        actor: invocation.sender.userId,
-        action: "consult",
-        ref: report.ref,
-        room: invocation.roomKey,
-        detail: "!cherche",
-      });
-    }
+    await journalConsultation(capture, consulter(invocation), shown, "!cherche");
     return { ok: true, reports: shown, total: visible.length, vocabulary: capture.vocabulary };
   },
   render(result: SearchResult): Message {

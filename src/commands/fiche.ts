@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CaptureDeps } from "../capture/deps.js";
+import { consulter, journalConsultation, visibleIn } from "../capture/lookup.js";
 import { ALL_ROLES, defineCommand } from "../core/command.js";
 import { type Entity, normaliseAddress, normalisePerson, normalisePhone, normalisePlate } from "../core/capture/entities.js";
 import { bullets, code, em, line, message, type Message, strong } from "../core/message.js";
@@ -28,19 +29,10 @@ export const fiche = defineCommand({
         error: `Entité non reconnue : « ${invocation.rawArgs.trim()} ». Ex. !fiche AB-123-CD, !fiche 0612345678, !fiche personne "Le Gitan".`,
       };
     }
-    const visible = (await capture.reports.withEntity(entity.kind, entity.value))
-      .filter((r) => capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, invocation.roomKey))
-      .sort((a, b) => a.fields.observedAt.localeCompare(b.fields.observedAt));
-    for (const report of visible) {
-      await capture.journal({
-        at: invocation.sentAt,
-        actor: invocation.sender.userId,
-        action: "consult",
-        ref: report.ref,
-        room: invocation.roomKey,
-        detail: `!fiche ${entity.kind}`,
-      });
-    }
+    const visible = visibleIn(await capture.reports.withEntity(entity.kind, entity.value), invocation.roomKey, capture).sort(
+      (a, b) => a.fields.observedAt.localeCompare(b.fields.observedAt),
+    );
+    await journalConsultation(capture, consulter(invocation), visible, `!fiche ${entity.kind}`);
     return { ok: true, entity, reports: visible, vocabulary: capture.vocabulary };
   },
   render(result: FicheResult): Message {

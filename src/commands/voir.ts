@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CaptureDeps } from "../capture/deps.js";
-import { findVisibleReport } from "../capture/lookup.js";
+import { consulter, findVisibleReport, journalConsultation } from "../capture/lookup.js";
 import { ALL_ROLES, defineCommand } from "../core/command.js";
 import { bullets, code, line, message, type Message, strong } from "../core/message.js";
 import { formatLocal } from "../core/capture/when.js";
@@ -30,14 +30,7 @@ export const voir = defineCommand({
     const found = await findVisibleReport(invocation.args.référence, invocation.roomKey, capture);
     if (!found.ok) return found;
     const { report } = found;
-    await capture.journal({
-      at: invocation.sentAt,
-      actor: invocation.sender.userId,
-      action: "consult",
-      ref: report.ref,
-      room: invocation.roomKey,
-      detail: "!voir",
-    });
+    await journalConsultation(capture, consulter(invocation), [report], "!voir");
     const tz = capture.vocabulary.timeZone;
     const [history, attachments] = await Promise.all([
       capture.reports.history(report.id),

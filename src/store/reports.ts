@@ -1,12 +1,11 @@
 import { formatReference, type ReportFields } from "../core/report/report.js";
+import type { SearchQuery } from "../core/report/search-query.js";
 import type { Database, Queries } from "./db.js";
 import { type DiffusionPlanner, planDiffusion } from "./outbox.js";
 
 export type Change = "create" | "update" | "edit" | "complement" | "attachment" | "cancel";
 
-export interface SearchQuery {
-  terms: string[];
-  entities: { kind: string; value: string }[];
+];
   communeCode?: string;
   type?: string;
   service?: string;

@@ -3,13 +3,11 @@ import { parseWhen } from "../capture/when.js";
 import type { CaptureContext } from "./fields.js";
 import { matchFactType } from "./fact-types.js";
 
-export interface ParsedSearch {
+export interface SearchQuery {
   terms: string[];
-  entities: { kind: string; value: string }[];
-  communeCode?: string;
-  type?: string;
-  service?: string;
-  since?: number;
+  entities: { kind: string; value: string }[
+
+export interface ParsedSearch extends SearchQuery {
   problems: string[];
 }
 
