@@ -5,14 +5,6 @@ import { type DiffusionPlanner, planDiffusion } from "./outbox.js";
 
 export type Change = "create" | "update" | "edit" | "complement" | "attachment" | "cancel";
 
-];
-  communeCode?: string;
-  type?: string;
-  service?: string;
-  /** Observed at or after (ms). */
-  since?: number;
-}
-
 export interface StoredReport {
   id: number;
   ref: string;

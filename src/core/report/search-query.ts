@@ -3,9 +3,16 @@ import { parseWhen } from "../capture/when.js";
 import type { CaptureContext } from "./fields.js";
 import { matchFactType } from "./fact-types.js";
 
+/** What the store searches on; every condition optional. */
 export interface SearchQuery {
   terms: string[];
-  entities: { kind: string; value: string }[
+  entities: { kind: string; value: string }[];
+  communeCode?: string;
+  type?: string;
+  service?: string;
+  /** Observed at or after (ms). */
+  since?: number;
+}
 
 export interface ParsedSearch extends SearchQuery {
   problems: string[];
