@@ -11,6 +11,9 @@ import { createInviteHandler } from "./handlers/invite.js";
 import { createMessageHandler } from "./handlers/message.js";
 import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
 import { startAuditRetention } from "./jobs/audit-retention.js";
+import { createSafetyHandler, frozenAlert } from "./handlers/safety.js";
+import { noticeContent } from "./matrix/content.js";
+import { FrozenRooms } from "./store/frozen-rooms.js";
 import { startRhythmJobs } from "./jobs/rhythm.js";
 import { CommuneIndex } from "./core/capture/communes.js";
 import type { RhythmDeps } from "./rhythm/deps.js";
@@ -92,6 +95,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     await audit.append(entry);
   };
   const outbox = new OutboxStore(db);
+  const frozen = await FrozenRooms.load(db);
   let diffusion: Diffusion | null = null;
   const capture = buildCapture(
     config,
@@ -103,10 +107,11 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       return { rooms, pending: !relayed || (await outbox.pendingForReport(reportId)) > 0 };
     },
     journal,
+    (roomKey) => frozen.has(roomKey),
   );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
-  const roomIdByKey = new Map<string, string>();
+  const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
   const rhythm: RhythmDeps = {
     rhythm: rhythmStore,
     gather: gatherer({
@@ -140,7 +145,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       );
     },
   };
-  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit, rhythm };
+  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit, rhythm, frozen };
   const displayName = await transport.displayName();
 
   const ops = await startOpsServer({
@@ -171,6 +176,23 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       log,
       metrics,
     }),
+    onStateChange: createSafetyHandler({
+      roomById: (roomId) => rooms.byId.get(roomId),
+      frozen,
+      alert: async (roomKey, reason, at) => {
+        const coordinatorRoom = config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key);
+        const target = coordinatorRoom ? roomIdByKey.get(coordinatorRoom.key) : undefined;
+        await journal({ at, actor: "bot", action: "communicate", ref: null, room: roomKey, detail: `salon gelé : ${reason}` });
+        const roomId = roomIdByKey.get(roomKey);
+        for (const { reportId, card } of roomId ? await outbox.cardsIn(roomKey) : []) {
+          await transport.redact(roomId ?? "", card.eventId, "Salon gelé", `freeze:${reportId}:${roomKey}:${card.eventId}`);
+          await outbox.saveCard(reportId, roomKey, { ...card, withdrawn: true });
+        }
+        if (target)
+          await transport.send(target, "m.room.message", noticeContent(frozenAlert(roomKey, reason)), `frozen:${roomKey}:${at}`);
+      },
+      log,
+    }),
     onInvite: createInviteHandler({
       directory,
       isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
@@ -179,7 +201,6 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       metrics,
     }),
   });
-  for (const [id, room] of rooms.byId) roomIdByKey.set(room.key, id);
   diffusion = startDiffusion(
     {
       redisUrl: config.redis.url,

@@ -1,7 +1,7 @@
 import type { Config } from "../config/load.js";
 import { CommuneIndex } from "../core/capture/communes.js";
 import type { Directory } from "../core/directory.js";
-import { type Classified, entitledRooms, roomMaySee } from "../core/policy.js";
+import { type Classified, entitledRooms, roomMaySee, roomMaySeeAction } from "../core/policy.js";
 import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
 import type { Database } from "../store/db.js";
 import { DialogueStore } from "../store/dialogues.js";
@@ -16,6 +16,7 @@ export function buildCapture(
   directory: Directory,
   announceDiffusion: CaptureDeps["announceDiffusion"],
   journal: CaptureDeps["journal"],
+  isFrozen: (roomKey: string) => boolean = () => false,
 ): CaptureDeps {
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;
@@ -48,9 +49,14 @@ export function buildCapture(
     }),
     vocabulary: { timeZone: config.cross.timezone, types, serviceName: (key) => serviceNames.get(key) ?? key },
     dialogueTimeoutMs: config.capture.dialogue_timeout_minutes * 60_000,
+    // A frozen room (made public, upgraded…) may see nothing at all.
     roomMaySee: (report, roomKey) => {
       const room = directory.room(roomKey);
-      return room !== undefined && roomMaySee(report, room, coordinator);
+      return room !== undefined && !isFrozen(roomKey) && roomMaySee(report, room, coordinator);
+    },
+    roomMaySeeAction: (action, roomKey) => {
+      const room = directory.room(roomKey);
+      return room !== undefined && !isFrozen(roomKey) && roomMaySeeAction(action, room, coordinator);
     },
     isCoordinator: (userId) => directory.isCoordinatorMember(userId),
     announceDiffusion,

@@ -12,8 +12,10 @@ export interface CaptureDeps {
   captureContext(now: Date): CaptureContext;
   vocabulary: Vocabulary;
   dialogueTimeoutMs: number;
-  /** The diffusion policy, bound to the configuration (src/core/policy.ts). */
+  /** The diffusion policy, bound to the configuration and to frozen rooms (src/core/policy.ts). */
   roomMaySee(report: Classified, roomKey: string): boolean;
+  /** The same, for follow-up actions (an action tied to a report follows the report). */
+  roomMaySeeAction(action: { service: string; report: Classified | null }, roomKey: string): boolean;
   isCoordinator(userId: string): boolean;
   /** The audit journal (consultations; writes are journaled by the report store itself). */
   journal(entry: NewAuditEntry): Promise<void>;

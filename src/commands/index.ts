@@ -1,12 +1,14 @@
 import type { CaptureDeps } from "../capture/deps.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 import type { AuditJournal } from "../store/audit.js";
+import type { FrozenRooms } from "../store/frozen-rooms.js";
 import { audit } from "./audit.js";
 import { action } from "./action.js";
 import { actions } from "./actions.js";
 import { agenda } from "./agenda.js";
 import { cherche } from "./cherche.js";
 import { cr } from "./cr.js";
+import { degeler } from "./degeler.js";
 import { digest } from "./digest.js";
 import { fait } from "./fait.js";
 import { reunion } from "./reunion.js";
@@ -22,7 +24,12 @@ import { voir } from "./voir.js";
 
 /** Everything any command may ask for; each command declares the narrow part it uses. */
 export type CommandDeps = HelpDeps &
-  PingDeps & { capture: CaptureDeps; audit: Pick<AuditJournal, "forRef" | "verify">; rhythm: RhythmDeps };
+  PingDeps & {
+    capture: CaptureDeps;
+    audit: Pick<AuditJournal, "forRef" | "verify">;
+    rhythm: RhythmDeps;
+    frozen: Pick<FrozenRooms, "thaw">;
+  };
 
 /** The command table, in the order `!aide` lists it. */
 export function buildRegistry(): CommandRegistry {
@@ -42,6 +49,7 @@ export function buildRegistry(): CommandRegistry {
     actions,
     fait,
     audit,
+    degeler,
     aide,
     ping,
   ]);

@@ -208,7 +208,10 @@ export class BotSdkTransport implements Transport {
       try {
         // Room keys arrive as to-device messages: take them in before decrypting the timeline.
         const keys = this.crypto ? await this.crypto.receiveSync(raw) : { toDeviceCount: 0 };
-        for (const room of batch.rooms) this.rooms.update(room.roomId, room.stateChanges);
+        for (const room of batch.rooms) {
+          this.rooms.update(room.roomId, room.stateChanges);
+          for (const change of room.stateChanges) await handlers.onStateChange?.(room.roomId, change);
+        }
         for (const invite of batch.invites) await handlers.onInvite(invite);
         if (keys.toDeviceCount > 0) await this.retryPending(handlers);
         // A brand-new bot (no saved position) starts from now: it does not answer the rooms' history.

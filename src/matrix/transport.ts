@@ -1,4 +1,5 @@
 import type { MatrixContent } from "./content.js";
+import type { StateChange } from "./room-state.js";
 
 /** A timeline event as the handlers see it, whatever client library delivered it. */
 export interface InboundEvent {
@@ -21,6 +22,8 @@ export interface TransportHandlers {
   /** Called once per timeline event, in order; the transport waits for it before moving on. */
   onEvent(event: InboundEvent): Promise<void>;
   onInvite(invite: InboundInvite): Promise<void>;
+  /** A state change in a joined room (join rules, history visibility, tombstone…). */
+  onStateChange?(roomId: string, change: StateChange): Promise<void>;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { CaptureDeps } from "../capture/deps.js";
 import type { RoomConfig } from "../config/schema.js";
 import type { CommuneIndex } from "../core/capture/communes.js";
-import { roomMaySee, roomMaySeeAction } from "../core/policy.js";
 import type { RhythmAction, RhythmMatch, RhythmReport } from "../core/rhythm/types.js";
 import type { RhythmStore } from "../store/rhythm.js";
 import type { StoredReport } from "../store/reports.js";
@@ -20,7 +19,7 @@ export interface GatherDeps {
  */
 export function gatherer(deps: GatherDeps) {
   const visible = (report: StoredReport, room: RoomConfig) =>
-    roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room, deps.coordinatorService);
+    deps.capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room.key);
   const toRhythm = (report: StoredReport): RhythmReport => ({
     ref: report.ref,
     service: report.service,
@@ -55,7 +54,7 @@ export function gatherer(deps: GatherDeps) {
       for (const action of await deps.rhythm.openActions()) {
         const report = action.ref ? await deps.capture.reports.byRef(action.ref) : undefined;
         const classified = report ? { service: report.service, diffusion: report.fields.diffusion } : null;
-        if (roomMaySeeAction({ service: action.service, report: classified }, room, deps.coordinatorService)) result.push(action);
+        if (deps.capture.roomMaySeeAction({ service: action.service, report: classified }, room.key)) result.push(action);
       }
       return result;
     },

@@ -193,6 +193,14 @@ export const MIGRATIONS: readonly string[] = [
     posted_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 6 — rooms whose safety changed (made public, history opened to all, upgraded): frozen, they see nothing.
+  `
+  CREATE TABLE frozen_rooms (
+    room_key TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    frozen_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

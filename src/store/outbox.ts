@@ -207,6 +207,15 @@ export class OutboxStore {
     );
   }
 
+  /** Cards still standing in a room (not withdrawn), with their report. */
+  async cardsIn(roomKey: string): Promise<{ reportId: number; card: Card }[]> {
+    const rows = await this.db.all<{ report_id: number; event_id: string; version: number }>(
+      "SELECT report_id, event_id, version FROM report_cards WHERE room_key = ? AND withdrawn = 0",
+      [roomKey],
+    );
+    return rows.map((r) => ({ reportId: r.report_id, card: { eventId: r.event_id, version: r.version, withdrawn: false } }));
+  }
+
   async match(id: number): Promise<MatchRow | undefined> {
     const r = await this.db.get<{
       id: number;

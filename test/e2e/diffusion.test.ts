@@ -114,6 +114,40 @@ describe("fan-out to entitled rooms", () => {
   });
 });
 
+describe("room safety", () => {
+  it("freezes a room made public: the coordinator is alerted, its cards are withdrawn, it sees nothing until thawed", async () => {
+    const cross = await createCross();
+    bot = await cross.startBot();
+    const before = referenceIn(
+      (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=hier avant le gel")).body,
+    );
+    await waitForCards(cross, before, { gir: 1 });
+    await cross.user("ggd").sendState(cross.rooms.gir ?? "", "m.room.join_rules", "", { join_rule: "public" });
+    const alert = await cross
+      .user("ggd")
+      .waitForEvent(
+        cross.rooms.ggd ?? "",
+        (e) => e.sender === cross.botUserId && textOf(e.content.body).includes("Salon « gir » gelé"),
+      );
+    expect(textOf(alert.content.body)).toContain("public");
+    // The card it had received is taken back.
+    await expect.poll(async () => (await cardsFor(cross, before, ["gir"])).gir, { timeout: 15_000 }).toBe(0);
+
+    const during = referenceIn(
+      (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant pendant le gel")).body,
+    );
+    await waitForCards(cross, during, { gir: 0, douane: 1 });
+    expect((await ask(cross, "gir", "gir", `!voir ${before}`)).body).toContain("Aucun renseignement");
+    expect((await ask(cross, "gir", "gir", "!cherche gel")).body).toContain("Aucun renseignement trouvé");
+
+    expect((await ask(cross, "ggd", "ggd", "!degeler gir")).body).toContain("dégelé");
+    const after = referenceIn(
+      (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant après le gel")).body,
+    );
+    await waitForCards(cross, after, { gir: 1 });
+  });
+});
+
 describe("nothing lost, nothing twice", () => {
   it("leaves exactly one card per entitled room when the bot is SIGKILLed mid-fan-out", async () => {
     // One send per second: an eight-room fan-out takes long enough to be cut in the middle.
