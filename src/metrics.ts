@@ -44,6 +44,11 @@ export function createMetrics() {
       help: "Times the outbox relay could not reach the queue (Redis down)",
       registers: [registry],
     }),
+    deadLetters: new Counter({
+      name: "crossbot_dead_letters_total",
+      help: "Events set aside after repeated failures to answer them",
+      registers: [registry],
+    }),
     syncFailures: new Counter({
       name: "crossbot_sync_failures_total",
       help: "Failed /sync requests",

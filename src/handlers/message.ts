@@ -13,6 +13,9 @@ import { handleEdit } from "./edit.js";
 import { respond } from "./respond.js";
 import { handleThreadMessage } from "./thread.js";
 
+/** Times an event may fail to be answered before it is set aside (dead-lettered). */
+export const MAX_ATTEMPTS = 3;
+
 export interface MessageHandlerDeps {
   directory: Directory;
   registry: CommandRegistry;
@@ -37,6 +40,7 @@ interface Handled {
  * with a short French answer and a reference — the stack goes to the log only.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
+  const failures = new Map<string, number>();
   return async function handleEvent(event: InboundEvent): Promise<void> {
     if (event.sender === deps.transport.userId) return;
     const room = deps.roomById(event.roomId);
@@ -71,20 +75,38 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       const reference = errorReference();
       const label = commandLine?.name ?? (isEdit ? "edit" : "thread-reply");
       deps.log.error({ ...context, command: label, reference, err: error }, "handling failed");
-      await respond(
-        deps.transport,
-        event,
-        "ko",
-        message(
-          line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
-          line(
-            "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
+      try {
+        await respond(
+          deps.transport,
+          event,
+          "ko",
+          message(
+            line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
+            line(
+              "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
+            ),
           ),
-        ),
-        isEdit && typeof relation.event_id === "string"
-          ? { eventId: relation.event_id, threadRootId: relation.event_id }
-          : undefined,
-      );
+          isEdit && typeof relation.event_id === "string"
+            ? { eventId: relation.event_id, threadRootId: relation.event_id }
+            : undefined,
+        );
+      } catch (sendError) {
+        // Not even the error could be answered (homeserver down, bot muted in the room): let the
+        // sync batch come again, a bounded number of times, then set the event aside so that one
+        // broken room never stops the others.
+        const attempts = (failures.get(event.eventId) ?? 0) + 1;
+        failures.set(event.eventId, attempts);
+        if (attempts < MAX_ATTEMPTS) throw sendError;
+        failures.delete(event.eventId);
+        deps.metrics.deadLetters.inc();
+        deps.log.error(
+          { ...context, command: label, reference, attempts, err: sendError },
+          "event dead-lettered: no answer could be sent",
+        );
+        await deps.receipts.markHandled(event, "error", `dead-letter ${reference}`);
+        return;
+      }
+      failures.delete(event.eventId);
       await deps.receipts.markHandled(event, "error", reference);
       deps.metrics.commands.inc({ command: label, outcome: "error" });
       return;
