@@ -150,6 +150,36 @@ describe("meetings, agenda and actions", () => {
     await ddsp.waitForEvent(cross.rooms.ddsp ?? "", overdue, 30_000);
     await sleep(12_000);
     expect((await ddsp.roomEvents(cross.rooms.ddsp ?? "", 100)).filter(overdue)).toHaveLength(1);
+    // The agenda of the next meeting (tomorrow, within the two days) is posted on its own.
+    const posted = await cross
+      .user("ggd")
+      .waitForEvent(
+        cross.rooms.coordination ?? "",
+        (e) => e.sender === cross.botUserId && textOf(e.content.body).startsWith("Ordre du jour") && !e.content["m.relates_to"],
+        30_000,
+      );
+    expect(textOf(posted.content.body)).toContain("réunion du");
+
+    // Minutes of the meeting that took place, and their Markdown export as a file.
+    expect((await ask(cross, "ggd", "ggd", "!cr Décision : renforcer la présence au parking de la gare")).body).toContain(
+      "Compte rendu consigné",
+    );
+    const exported = await ask(cross, "ggd", "ggd", "!cr export");
+    const file = await cross
+      .user("ggd")
+      .waitForEvent(cross.rooms.ggd ?? "", (e) => e.sender === cross.botUserId && e.content.msgtype === "m.file");
+    expect(file.content.body).toBe("reunion-1.md");
+    expect((file.content["m.relates_to"] as { event_id?: string }).event_id).toBe(exported.eventId);
+    const media = await fetch(
+      `${cross.stack.homeserver}/_matrix/client/v1/media/download/${textOf(file.content.url).slice("mxc://".length)}`,
+      {
+        headers: { authorization: `Bearer ${cross.user("ggd").accessToken}` },
+      },
+    );
+    const markdown = await media.text();
+    expect(markdown).toContain("## Compte rendu");
+    expect(markdown).toContain("renforcer la présence au parking de la gare");
+
     const done = await ask(cross, "ddsp", "ddsp", "!fait 1 parking contrôlé");
     expect(done.body).toContain("Action n°1 close");
     expect((await ask(cross, "ddsp", "ddsp", "!actions")).body).toContain("Aucune action ouverte");
