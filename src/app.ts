@@ -129,6 +129,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       cellName: config.cross.name,
     }),
     services: config.services.map((s) => s.key),
+    serviceRoom: (service) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key,
     postFile: async (roomId, threadRoot, name, text, txnKey) => {
       await transport.sendFile(
         roomId,

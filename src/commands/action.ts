@@ -52,7 +52,26 @@ export const action = defineCommand({
         .trim();
       if (text.length < 3) break;
       const ref = REF.exec(text)?.[0] ?? null;
-      if (ref && !(await capture.reports.byRef(ref))) return { ok: false, message: message(line(`Aucun renseignement ${ref}.`)) };
+      const linked = ref ? await capture.reports.byRef(ref) : undefined;
+      if (
+        ref &&
+        (!linked || !capture.roomMaySee({ service: linked.service, diffusion: linked.fields.diffusion }, invocation.roomKey))
+      ) {
+        return { ok: false, message: message(line(`Aucun renseignement ${ref} accessible depuis ce salon.`)) };
+      }
+      // The reminders go to the owner service's room: it must be entitled to the report named.
+      const ownerRoom = rhythm.serviceRoom(service);
+      if (
+        linked &&
+        (!ownerRoom || !capture.roomMaySee({ service: linked.service, diffusion: linked.fields.diffusion }, ownerRoom))
+      ) {
+        return {
+          ok: false,
+          message: message(
+            line(`Le service ${service} n'a pas accès à ${linked.ref} : élargissez sa diffusion ou retirez la référence.`),
+          ),
+        };
+      }
       const next = (await rhythm.rhythm.upcoming(invocation.sentAt, 1))[0] ?? (await rhythm.rhythm.lastHeld(invocation.sentAt));
       const created = await rhythm.rhythm.addAction({
         service,

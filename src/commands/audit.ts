@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CaptureDeps } from "../capture/deps.js";
+import { findVisibleReport } from "../capture/lookup.js";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
 import { formatLocal } from "../core/capture/when.js";
 import { bullets, code, line, message, type Message, strong } from "../core/message.js";
@@ -27,9 +28,10 @@ export const audit = defineCommand({
     invocation,
     deps: { audit: Pick<AuditJournal, "forRef" | "verify">; capture: CaptureDeps },
   ): Promise<AuditResult> {
-    const ref = invocation.args.référence.trim().toUpperCase();
-    const report = await deps.capture.reports.byRef(ref);
-    if (!report) return { ok: false, error: `Aucun renseignement ${ref}.` };
+    // Even the journal goes through the policy: the room must be entitled to the report.
+    const found = await findVisibleReport(invocation.args.référence, invocation.roomKey, deps.capture);
+    if (!found.ok) return { ok: false, error: found.error };
+    const ref = found.report.ref;
     await deps.capture.journal({
       at: invocation.sentAt,
       actor: invocation.sender.userId,

@@ -9,6 +9,8 @@ export interface RhythmDeps {
   gather: Gatherer;
   context(now: number): RhythmContext;
   services: readonly string[];
+  /** The room of a service (where its reminders go). */
+  serviceRoom(service: string): string | undefined;
   /** Posts a file (Markdown export) in a room's thread; encrypted when the room is. */
   postFile(roomId: string, threadRoot: string, name: string, text: string, txnKey: string): Promise<void>;
 }
