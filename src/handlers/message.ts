@@ -11,6 +11,7 @@ import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
 import { handleEdit } from "./edit.js";
 import { respond } from "./respond.js";
+import { handleRedaction } from "./redaction.js";
 import { handleThreadMessage } from "./thread.js";
 
 /** Times an event may fail to be answered before it is set aside (dead-lettered). */
@@ -44,7 +45,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
   return async function handleEvent(event: InboundEvent): Promise<void> {
     if (event.sender === deps.transport.userId) return;
     const room = deps.roomById(event.roomId);
-    if (!room || event.type !== "m.room.message") return;
+    if (!room) return;
+    if (event.type === "m.room.redaction") return handleRedactionEvent(event, room, deps);
+    if (event.type !== "m.room.message") return;
     const relation = isRecord(event.content["m.relates_to"]) ? event.content["m.relates_to"] : {};
     const isEdit = relation.rel_type === "m.replace";
     const commandLine =
@@ -202,4 +205,14 @@ async function runCommand(
     await deps.transport.send(event.roomId, "m.room.message", noticeContent(more, thread), `reply:${event.eventId}:${i + 2}`);
   }
   return handled;
+}
+
+/** A redaction of a `!report` message withdraws the report and takes its copies back (once, audited). */
+async function handleRedactionEvent(event: InboundEvent, room: RoomConfig, deps: MessageHandlerDeps): Promise<void> {
+  if (!event.redacts || (await deps.receipts.isHandled(event.eventId))) return;
+  const sender = deps.directory.identify(event.sender);
+  const handled = await handleRedaction(event, event.redacts, sender, { ...deps, capture: deps.commandDeps.capture });
+  if (!handled) return;
+  await deps.receipts.markHandled(event, "ok");
+  deps.log.info({ eventId: event.eventId, roomId: event.roomId, redacts: event.redacts }, "report message redacted");
 }

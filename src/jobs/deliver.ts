@@ -1,6 +1,7 @@
 import type { Classified } from "../core/policy.js";
 import { renderBlindMatch, renderCard, renderMatch, renderUpdate, renderWithdrawn } from "../core/diffusion/render.js";
 import type { Message } from "../core/message.js";
+import { REDACTION_NOTE } from "../core/report/report.js";
 import type { Vocabulary } from "../core/report/render.js";
 import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
@@ -72,6 +73,10 @@ async function deliverReport(
     return "dropped";
   }
   const history = await deps.reports.history(report.id);
+  if (report.status === "cancelled" && (!card || card.withdrawn)) {
+    await deps.outbox.markDone(item.id, "dropped", null, now, "withdrawn before delivery");
+    return "dropped";
+  }
   if (!card || card.withdrawn) {
     const version = history.find((v) => v.version === item.version) ?? history[history.length - 1];
     if (!version) return "skipped";
@@ -80,6 +85,20 @@ async function deliverReport(
     await deps.outbox.saveCard(report.id, item.roomKey, { eventId, version: version.version, withdrawn: false });
     await deps.outbox.markReportSentUpTo(report.id, item.roomKey, version.version, eventId, now);
     await deps.communicated(report.ref, item.roomKey, `fiche v${version.version}`);
+    return "sent";
+  }
+  const latest = history[history.length - 1];
+  if (report.status === "cancelled" && latest?.note === REDACTION_NOTE) {
+    // The report's message was deleted at the source: delete its copies too.
+    await deps.transport.redact(
+      roomId,
+      card.eventId,
+      "Message d'origine supprimé",
+      `redact:${report.id}:${item.roomKey}:${card.eventId}`,
+    );
+    await deps.outbox.saveCard(report.id, item.roomKey, { ...card, withdrawn: true, version: report.version });
+    await deps.outbox.markReportSentUpTo(report.id, item.roomKey, report.version, card.eventId, now);
+    await deps.communicated(report.ref, item.roomKey, "copie supprimée");
     return "sent";
   }
   // Updates in the card's thread, in version order, up to this row's version.

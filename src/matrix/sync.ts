@@ -73,8 +73,15 @@ export function toInboundEvent(roomId: string, raw: unknown): SyncEvent | null {
     sender,
     originServerTs: typeof origin_server_ts === "number" ? origin_server_ts : 0,
     content: isRecord(content) ? content : {},
+    // Redactions name their target at the top level before room version 11, in the content after.
+    ...(type === "m.room.redaction" ? { redacts: redactedId(raw) } : {}),
     raw,
   };
+}
+
+function redactedId(raw: Record<string, unknown>): string | undefined {
+  if (typeof raw.redacts === "string") return raw.redacts;
+  return isRecord(raw.content) && typeof raw.content.redacts === "string" ? raw.content.redacts : undefined;
 }
 
 function toStateChange(raw: unknown): StateChange | null {

@@ -11,6 +11,8 @@ export interface InboundEvent {
   content: Record<string, unknown>;
   /** True when the event arrived encrypted (and was decrypted by the transport). */
   encrypted?: boolean;
+  /** For a redaction: the event it removes. */
+  redacts?: string;
 }
 
 export interface InboundInvite {

@@ -114,6 +114,29 @@ describe("fan-out to entitled rooms", () => {
   });
 });
 
+describe("deleting a report's message", () => {
+  it("withdraws the report and deletes its copies in the other rooms", async () => {
+    const cross = await createCross();
+    bot = await cross.startBot();
+    const { body, eventId, roomId, user } = await ask(
+      cross,
+      "pref",
+      "pref",
+      "!report type=nuisances commune=vittel quand=hier rassemblement devant le casino",
+    );
+    const ref = referenceIn(body);
+    await waitForCards(cross, ref, { ggd: 1, douane: 1, gir: 1 });
+    await user.request("PUT", `/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(eventId)}/del-${Date.now()}`, {
+      reason: "erreur de saisie",
+    });
+    await user.waitForEvent(roomId, (e) => e.sender === cross.botUserId && textOf(e.content.body).includes(`${ref} retiré`));
+    await waitForCards(cross, ref, { ggd: 0, douane: 0, gir: 0 });
+    const shown = await ask(cross, "ggd", "ggd", `!voir ${ref}`);
+    expect(shown.body).toContain("RETIRÉ");
+    expect(shown.body).toContain("[suppression]");
+  });
+});
+
 describe("room safety", () => {
   it("freezes a room made public: the coordinator is alerted, its cards are withdrawn, it sees nothing until thawed", async () => {
     const cross = await createCross();

@@ -31,4 +31,7 @@ export function formatReference(departement: string, year: number, sequence: num
   return `${departement}-${year}-${String(sequence).padStart(4, "0")}`;
 }
 
+/** The note of a withdrawal caused by deleting the report's message: its copies are deleted too. */
+export const REDACTION_NOTE = "[suppression] message d'origine supprimé";
+
 export const REFERENCE_PATTERN = /^(\d{2,3}|2[AB])-(\d{4})-(\d{4,})$/i;
