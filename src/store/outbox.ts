@@ -95,26 +95,12 @@ export class OutboxStore {
 
   /** Rows to hand to the queue: pending ones, and queued ones that never completed (lost by Redis). */
   async dueForQueue(now: number, requeueAfterMs: number, limit = 500): Promise<OutboxItem[]> {
-    const rows = await this.db.all<{
-      id: number;
-      kind: "report" | "match";
-      report_id: number;
-      version: number;
-      match_id: number;
-      room_key: string;
-    }>(
-      `SELECT id, kind, report_id, version, match_id, room_key FROM outbox
+    const rows = await this.db.all<OutboxRow>(
+      `SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox
        WHERE status = 'pending' OR (status = 'queued' AND queued_at < ?) ORDER BY id LIMIT ?`,
       [now - requeueAfterMs, limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      reportId: r.report_id,
-      version: r.version,
-      matchId: r.match_id,
-      roomKey: r.room_key,
-    }));
+    return rows.map(toItem);
   }
 
   async markQueued(ids: number[], now: number): Promise<void> {
@@ -123,26 +109,11 @@ export class OutboxStore {
   }
 
   async item(id: number): Promise<(OutboxItem & { status: string }) | undefined> {
-    const r = await this.db.get<{
-      id: number;
-      kind: "report" | "match";
-      report_id: number;
-      version: number;
-      match_id: number;
-      room_key: string;
-      status: string;
-    }>("SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox WHERE id = ?", [id]);
-    return (
-      r && {
-        id: r.id,
-        kind: r.kind,
-        reportId: r.report_id,
-        version: r.version,
-        matchId: r.match_id,
-        roomKey: r.room_key,
-        status: r.status,
-      }
+    const row = await this.db.get<OutboxRow>(
+      "SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox WHERE id = ?",
+      [id],
     );
+    return row && { ...toItem(row), status: row.status };
   }
 
   async markDone(
@@ -233,4 +204,25 @@ export class OutboxStore {
     const rows = await this.db.all<{ status: string; n: number }>("SELECT status, count(*) AS n FROM outbox GROUP BY status");
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
+}
+
+interface OutboxRow {
+  id: number;
+  kind: "report" | "match";
+  report_id: number;
+  version: number;
+  match_id: number;
+  room_key: string;
+  status: string;
+}
+
+function toItem(row: OutboxRow): OutboxItem {
+  return {
+    id: row.id,
+    kind: row.kind,
+    reportId: row.report_id,
+    version: row.version,
+    matchId: row.match_id,
+    roomKey: row.room_key,
+  };
 }
