@@ -99,13 +99,15 @@ describe("CommuneIndex.resolve — found", () => {
     ["st dei", "88413", false],
     ["raon etape", "88372", false],
     ["st etienne lez remiremont", "88415", false],
-    // INSEE codes: 88160 is also the postal code of Le Thillot's area, hence echoed back.
-    ["88160", "88160", false],
-    ["88 160", "88160", false],
+    // INSEE codes that are no postal code ("88160", Épinal's, is also Le Thillot's postal code: see below).
     ["88413", "88413", true],
-    ["88500", "88500", false],
-    // A postal code that is no INSEE code and serves one commune.
+    ["88 413", "88413", true],
+    ["88383", "88383", true],
+    ["88196", "88196", true],
+    // A postal code that is no INSEE code and serves one commune: echoed back.
     ["88540", "88081", false],
+    ["88420", "88319", false],
+    ["88 560", "88426", false],
     // Former communes, merged into a commune nouvelle, or renamed.
     ["rollainville", "88321", true, "Rollainville"],
     ["88393", "88321", true, "Rollainville"],
@@ -170,6 +172,87 @@ describe("CommuneIndex.resolve — ambiguous", () => {
   });
 });
 
+describe("CommuneIndex.resolve — postal code or INSEE code?", () => {
+  // [typed, error, suggestions]: the INSEE commune first, then the postal ones by population, 5 at most.
+  it.each<[string, string, string[]]>([
+    [
+      "88100",
+      "88100 : code postal de Saint-Dié-des-Vosges (et 7 autres communes) ou code INSEE de Chef-Haut ? Précisez le nom.",
+      ["Chef-Haut", "Saint-Dié-des-Vosges", "Sainte-Marguerite", "Taintrux", "Nayemont-les-Fosses"],
+    ],
+    [
+      "88200",
+      "88200 : code postal de Remiremont (et 4 autres communes) ou code INSEE de Gigney ? Précisez le nom.",
+      ["Gigney", "Remiremont", "Saint-Nabord", "Saint-Étienne-lès-Remiremont", "Dommartin-lès-Remiremont"],
+    ],
+    [
+      "88160",
+      "88160 : code postal du Thillot (et 3 autres communes) ou code INSEE d'Épinal ? Précisez le nom.",
+      ["Épinal", "Le Thillot", "Ramonchamp", "Fresse-sur-Moselle", "Le Ménil"],
+    ],
+    [
+      "88 160",
+      "88160 : code postal du Thillot (et 3 autres communes) ou code INSEE d'Épinal ? Précisez le nom.",
+      ["Épinal", "Le Thillot", "Ramonchamp", "Fresse-sur-Moselle", "Le Ménil"],
+    ],
+    [
+      "88500",
+      "88500 : code postal de Mirecourt (et 41 autres communes) ou code INSEE de Ventron ? Précisez le nom.",
+      ["Ventron", "Mirecourt", "Mattaincourt", "Poussay", "Hymont"],
+    ],
+    [
+      "88290",
+      "88290 : code postal de Saulxures-sur-Moselotte (et 1 autre commune) ou code INSEE de Martigny-les-Gerbonvaux ? Précisez le nom.",
+      ["Martigny-les-Gerbonvaux", "Saulxures-sur-Moselotte", "Thiéfosse"],
+    ],
+    ["88190", "88190 : code postal de Golbey ou code INSEE de Frizon ? Précisez le nom.", ["Frizon", "Golbey"]],
+    ["88510", "88510 : code postal d'Éloyes ou code INSEE de Villotte ? Précisez le nom.", ["Villotte", "Éloyes"]],
+    [
+      "88520",
+      "88520 : code postal de Ban-de-Laveline (et 5 autres communes) ou code INSEE des Voivres ? Précisez le nom.",
+      ["Les Voivres", "Ban-de-Laveline", "Raves", "La Croix-aux-Mines", "Wisembach"],
+    ],
+    // Dombrot-le-Sec's postal code is its own INSEE code, shared with 17 others: listed once.
+    [
+      "88140",
+      "88140 : code postal de Contrexéville (et 17 autres communes) ou code INSEE de Dombrot-le-Sec ? Précisez le nom.",
+      ["Dombrot-le-Sec", "Contrexéville", "Bulgnéville", "Saint-Ouen-lès-Parey", "Vrécourt"],
+    ],
+  ])("%j asks which reading", (typed, error, names) => {
+    const match = vosges.resolve(typed);
+    expect(match).toEqual({ ok: false, error, suggestions: expect.any(Array) });
+    expect(!match.ok && match.suggestions.map((c) => c.nom)).toEqual(names);
+  });
+
+  it("asks for exactly the 41 postal codes that are also an INSEE code, offering both readings", () => {
+    const postal = [...new Set(vosges.all().flatMap((c) => c.codesPostaux ?? []))].sort();
+    expect(postal).toHaveLength(53);
+    const both = postal.filter((code) => vosges.byCode(code) !== undefined);
+    expect(both).toHaveLength(41);
+    for (const code of both) {
+      const match = vosges.resolve(code);
+      expect(match.ok, code).toBe(false);
+      if (match.ok) continue;
+      const served = vosges
+        .all()
+        .filter((c) => c.codesPostaux?.includes(code) && c.code !== code)
+        .sort((a, b) => (b.population ?? 0) - (a.population ?? 0) || a.nom.localeCompare(b.nom, "fr"));
+      expect(match.suggestions, code).toEqual([vosges.byCode(code), ...served].slice(0, 5));
+      expect(match.error, code).toMatch(new RegExp(`^${code} : code postal .+ ou code INSEE .+ \\? Précisez le nom\\.$`));
+    }
+    // The other 12 are postal codes only: one commune, found; several, listed.
+    for (const code of postal.filter((c) => !both.includes(c))) {
+      const match = vosges.resolve(code);
+      const served = vosges.all().filter((c) => c.codesPostaux?.includes(code));
+      if (served.length === 1) expect(match, code).toEqual({ ok: true, exact: false, commune: served[0] });
+      else
+        expect(!match.ok && match.error, code).toMatch(
+          new RegExp(`^« ${code} » est un code postal commun à ${served.length} communes`),
+        );
+    }
+  });
+});
+
 describe("CommuneIndex.resolve — unknown", () => {
   it.each<[string, string, string[]]>([
     ["xyz", "Commune inconnue dans les Vosges : « xyz ».", []],
@@ -224,6 +307,52 @@ describe("CommuneIndex on a small list", () => {
     expect(index.resolve("99003")).toEqual({ ok: true, exact: true, ancien: "Vieux-Mont", commune: index.byCode("99002") });
   });
 
+  describe("with postal codes", () => {
+    const postal = new CommuneIndex([
+      { code: "99001", nom: "Le Mont", arrondissement: "991", population: 100, codesPostaux: ["99001"] },
+      { code: "99002", nom: "Aval", arrondissement: "991", population: 900, codesPostaux: ["99010"] },
+      { code: "99010", nom: "Bourg", arrondissement: "991", population: 50, codesPostaux: ["99020"] },
+      { code: "99011", nom: "Hameau", arrondissement: "991", population: 10, codesPostaux: ["99003"] },
+      { code: "99020", nom: "Val", arrondissement: "991", population: 80, anciens: [{ code: "99030", nom: "Vieux-Val" }] },
+      { code: "99021", nom: "Plaine", arrondissement: "991", population: 300, codesPostaux: ["99030", "99040"] },
+      { code: "99022", nom: "Orée", arrondissement: "991", population: 400, codesPostaux: ["99030"] },
+      { code: "99023", nom: "Les Prés", arrondissement: "991", codesPostaux: ["99050"] },
+      { code: "99050", nom: "Haut", arrondissement: "991", codesPostaux: ["99060"] },
+    ]);
+
+    it("resolves exactly a code that is an INSEE code and only the same commune's postal code", () => {
+      expect(postal.resolve("99001")).toEqual({ ok: true, exact: true, commune: postal.byCode("99001") });
+    });
+
+    it("resolves exactly an INSEE code that is no postal code", () => {
+      expect(postal.resolve("99011")).toEqual({ ok: true, exact: true, commune: postal.byCode("99011") });
+    });
+
+    it("resolves a postal code of a single commune, to be echoed back", () => {
+      expect(postal.resolve("99040")).toEqual({ ok: true, exact: false, commune: postal.byCode("99021") });
+    });
+
+    it("asks when an INSEE code is another commune's postal code", () => {
+      expect(postal.resolve("99010")).toEqual({
+        ok: false,
+        error: "99010 : code postal d'Aval ou code INSEE de Bourg ? Précisez le nom.",
+        suggestions: [postal.byCode("99010"), postal.byCode("99002")],
+      });
+      expect(postal.resolve("99050")).toMatchObject({
+        ok: false,
+        error: "99050 : code postal des Prés ou code INSEE de Haut ? Précisez le nom.",
+      });
+    });
+
+    it("asks when a former INSEE code is other communes' postal code, naming the former commune", () => {
+      expect(postal.resolve("99030")).toEqual({
+        ok: false,
+        error: "99030 : code postal d'Orée (et 1 autre commune) ou ancien code INSEE de Vieux-Val (Val) ? Précisez le nom.",
+        suggestions: [postal.byCode("99020"), postal.byCode("99022"), postal.byCode("99021")],
+      });
+    });
+  });
+
   it("answers byCode, arrondissementName and all", () => {
     expect(index.byCode("99001")?.nom).toBe("Le Mont");
     expect(index.byCode("99003")).toBeUndefined();
@@ -234,10 +363,17 @@ describe("CommuneIndex on a small list", () => {
 });
 
 describe("every commune of the Vosges", () => {
-  it("is found exactly by its official name and by its INSEE code", () => {
+  it("is found exactly by its official name and by its INSEE code, or offered first when that code is also a postal code", () => {
     for (const commune of vosges.all()) {
       expect(vosges.resolve(commune.nom), commune.nom).toMatchObject({ ok: true, exact: true, commune: { code: commune.code } });
-      expect(vosges.resolve(commune.code), commune.code).toMatchObject({ ok: true, commune: { code: commune.code } });
+      const alsoPostal = vosges.all().some((c) => c !== commune && c.codesPostaux?.includes(commune.code));
+      const byCode = vosges.resolve(commune.code);
+      if (alsoPostal) {
+        expect(byCode, commune.code).toMatchObject({ ok: false, error: expect.stringMatching(/ou code INSEE /) });
+        expect(!byCode.ok && byCode.suggestions[0], commune.code).toBe(commune);
+      } else {
+        expect(byCode, commune.code).toEqual({ ok: true, exact: true, commune });
+      }
       expect(vosges.byCode(commune.code)).toBe(commune);
     }
   });

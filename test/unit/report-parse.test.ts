@@ -150,7 +150,7 @@ const good: Good[] = [
   { line: "type=deal commune=val d'ajol quand=hier", ...deal, commune: "88487" },
   { line: "type=deal commune=bains les bains quand=hier", ...deal, commune: "88029" },
   { line: "type=deal commune=st etienne les remiremont quand=hier", ...deal, commune: "88415" },
-  { line: "type=deal commune=88160 quand=hier", ...deal, notes: ["Épinal (88160)"] },
+  { line: "type=deal commune=88413 quand=hier", ...deal, commune: "88413" },
   { line: "type=deal commune=epinal devant la gare quand=hier", ...deal, text: "devant la gare" },
   { line: "type=deal commune=golbey 3 guetteurs quand=hier", ...deal, commune: GOLBEY, text: "3 guetteurs" },
   { line: "type=deal commune=remiremont centre ville quand=hier", ...deal, commune: REMIREMONT, text: "centre ville" },
@@ -461,6 +461,12 @@ const good: Good[] = [
 
 const bad: Bad[] = [
   // ---------------------------------------------------------------- communes
+  {
+    // 88160 is Épinal's INSEE code and Le Thillot's postal code: the bot asks rather than guesses.
+    line: "type=deal commune=88160 quand=hier",
+    problems: { commune: ["code postal", "Épinal"] },
+    understood: { type: "point_de_deal", at: HIER },
+  },
   {
     line: "type=deal commune=paris quand=hier",
     problems: { commune: ["paris", "Vosges"] },

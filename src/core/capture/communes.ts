@@ -74,6 +74,13 @@ function byPopulation(a: Commune, b: Commune): number {
   return (b.population ?? 0) - (a.population ?? 0) || a.nom.localeCompare(b.nom, "fr");
 }
 
+/** "de Golbey", "d'Épinal", "du Thillot", "des Voivres": French elision and contraction before a name. */
+function of(nom: string): string {
+  if (nom.startsWith("Le ")) return `du ${nom.slice(3)}`;
+  if (nom.startsWith("Les ")) return `des ${nom.slice(4)}`;
+  return /^[AEIOUYÂÉÈÊÎÔŒ]/u.test(nom) ? `d'${nom}` : `de ${nom}`;
+}
+
 function listNames(communes: readonly Commune[], total: number): string {
   const names = communes.map((c) => c.nom).join(", ");
   return total > communes.length ? `${names}, …` : names;
@@ -156,15 +163,31 @@ export class CommuneIndex {
     }
   }
 
-  /** An INSEE code is also very often some other commune's postal code: those are echoed back (exact: false). */
+  /**
+   * Officers usually type postal codes, and 41 of the 53 postal codes of the Vosges are also the INSEE
+   * code of another commune (88100: Saint-Dié-des-Vosges's postal code, Chef-Haut's INSEE code). Such a
+   * code is not guessed: both readings are offered. An INSEE code that is no other commune's postal code
+   * resolves exactly; a postal code that is no INSEE code resolves when it serves a single commune,
+   * echoed back (exact: false).
+   */
   private resolveCode(code: string): CommuneMatch {
-    const alsoPostal = this.postalCodes.has(code);
-    const commune = this.codes.get(code);
-    if (commune) return { ok: true, commune, exact: !alsoPostal };
-    const merged = this.ancienCodes.get(code);
-    if (merged) return { ok: true, commune: merged.commune, exact: !alsoPostal, ancien: merged.ancien };
+    const current = this.codes.get(code);
+    const merged = current ? undefined : this.ancienCodes.get(code);
+    const insee = current ?? merged?.commune;
     const served = [...(this.postalCodes.get(code) ?? [])].sort(byPopulation);
-    if (served.length === 1 && served[0]) return { ok: true, commune: served[0], exact: false };
+    if (insee && served.every((c) => c === insee)) {
+      return { ok: true, commune: insee, exact: true, ...(merged ? { ancien: merged.ancien } : {}) };
+    }
+    const [first] = served;
+    if (insee && first) {
+      const others = served.length - 1;
+      const more = others === 0 ? "" : ` (et ${others} ${others === 1 ? "autre commune" : "autres communes"})`;
+      const inseeReading = merged ? `ancien code INSEE ${of(merged.ancien)} (${insee.nom})` : `code INSEE ${of(insee.nom)}`;
+      const error = `${code} : code postal ${of(first.nom)}${more} ou ${inseeReading} ? Précisez le nom.`;
+      const suggestions = [insee, ...served.filter((c) => c !== insee)].slice(0, MAX_SUGGESTIONS);
+      return { ok: false, error, suggestions };
+    }
+    if (served.length === 1 && first) return { ok: true, commune: first, exact: false };
     if (served.length > 1) {
       const shown = served.slice(0, MAX_SUGGESTIONS);
       const error = `« ${code} » est un code postal commun à ${served.length} communes. Précisez le nom : ${listNames(shown, served.length)}`;
