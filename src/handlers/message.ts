@@ -46,7 +46,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (event.sender === deps.transport.userId) return;
     const room = deps.roomById(event.roomId);
     if (!room) return;
-    if (event.type === "m.room.redaction") return handleRedactionEvent(event, room, deps);
+    if (event.type === "m.room.redaction") return handleRedactionEvent(event, deps);
     if (event.type !== "m.room.message") return;
     const relation = isRecord(event.content["m.relates_to"]) ? event.content["m.relates_to"] : {};
     const isEdit = relation.rel_type === "m.replace";
@@ -208,11 +208,18 @@ async function runCommand(
 }
 
 /** A redaction of a `!report` message withdraws the report and takes its copies back (once, audited). */
-async function handleRedactionEvent(event: InboundEvent, room: RoomConfig, deps: MessageHandlerDeps): Promise<void> {
+async function handleRedactionEvent(event: InboundEvent, deps: MessageHandlerDeps): Promise<void> {
   if (!event.redacts || (await deps.receipts.isHandled(event.eventId))) return;
   const sender = deps.directory.identify(event.sender);
-  const handled = await handleRedaction(event, event.redacts, sender, { ...deps, capture: deps.commandDeps.capture });
-  if (!handled) return;
+  const context = { eventId: event.eventId, roomId: event.roomId, redacts: event.redacts };
+  try {
+    if (!(await handleRedaction(event, event.redacts, sender, { ...deps, capture: deps.commandDeps.capture }))) return;
+  } catch (error) {
+    // Like any other event: never let one redaction hold the sync loop.
+    deps.log.error({ ...context, err: error }, "handling a redaction failed");
+    await deps.receipts.markHandled(event, "error", "redaction");
+    return;
+  }
   await deps.receipts.markHandled(event, "ok");
-  deps.log.info({ eventId: event.eventId, roomId: event.roomId, redacts: event.redacts }, "report message redacted");
+  deps.log.info(context, "report message redacted");
 }

@@ -13,8 +13,9 @@ export interface RedactionDeps {
 }
 
 /**
- * The author (or the coordinator) deleted the `!report` message: the report is withdrawn — kept,
- * marked, journaled — and the cards other rooms received are redacted by the diffusion worker.
+ * The `!report` message was deleted: the report is withdrawn — kept, marked, journaled — and the
+ * cards other rooms received are redacted by the diffusion worker. Deletion by someone other than
+ * the author or the coordinator (a room moderator) still withdraws it, the safe direction, and is logged.
  */
 export async function handleRedaction(
   event: InboundEvent,
