@@ -256,7 +256,12 @@ describe("CommuneIndex.resolve — postal code or INSEE code?", () => {
 describe("CommuneIndex.resolve — unknown", () => {
   it.each<[string, string, string[]]>([
     ["xyz", "Commune inconnue dans les Vosges : « xyz ».", []],
-    ["Nancy", "Commune inconnue dans les Vosges : « Nancy ».", []],
+    // Issue 11: a commune of another département is named as such, with its département.
+    [
+      "Nancy",
+      "Commune inconnue dans les Vosges : « Nancy » — Nancy est hors du département (Meurthe-et-Moselle, 54) : seules les communes des Vosges sont acceptées.",
+      [],
+    ],
     ["", "Commune manquante : tapez un nom ou un code INSEE.", []],
     ["   ", "Commune manquante : tapez un nom ou un code INSEE.", []],
     ["88", "Commune inconnue dans les Vosges : « 88 ».", []],
@@ -264,12 +269,13 @@ describe("CommuneIndex.resolve — unknown", () => {
     ["88999", "Code INSEE inconnu dans les Vosges : « 88999 ».", []],
     [
       "paris",
-      "Commune inconnue dans les Vosges : « paris ». Vouliez-vous dire : Pair-et-Grandrupt, Parey-sous-Montfort ?",
-      ["Pair-et-Grandrupt", "Parey-sous-Montfort"],
+      "Commune inconnue dans les Vosges : « paris » — Paris est hors du département (Paris, 75) : seules les communes des Vosges sont acceptées.",
+      [],
     ],
+    ["xyzzy", "Commune inconnue dans les Vosges : « xyzzy ».", []],
   ])("%j → %j", (typed, error, suggestions) => {
     const match = vosges.resolve(typed);
-    expect(match).toEqual({ ok: false, error, suggestions: expect.any(Array) });
+    expect(match).toMatchObject({ ok: false, error, suggestions: expect.any(Array) });
     expect(!match.ok && match.suggestions.map((c) => c.nom)).toEqual(suggestions);
   });
 

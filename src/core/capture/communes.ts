@@ -22,9 +22,18 @@ export interface Commune {
   anciens?: readonly AncienNom[];
 }
 
+/** A commune of another département, known by name only: « à Toul » is refused naming Meurthe-et-Moselle. */
+export interface OutsideCommune {
+  nom: string;
+  departement: string;
+  departementNom: string;
+}
+
 export type CommuneMatch =
   /** exact: false when the caller should echo what it understood ("compris : Épinal"). ancien: the former name that matched. */
-  { ok: true; commune: Commune; exact: boolean; ancien?: string } | { ok: false; error: string; suggestions: Commune[] };
+  | { ok: true; commune: Commune; exact: boolean; ancien?: string }
+  /** outside: the name is a commune of another département (never stored, only named in the refusal). */
+  | { ok: false; error: string; suggestions: Commune[]; outside?: OutsideCommune[] };
 
 interface Key {
   text: string;
@@ -36,6 +45,7 @@ interface Key {
 }
 
 const DATA_URL = new URL("../../../data/geo/communes-88.json", import.meta.url);
+const OUTSIDE_URL = new URL("../../../data/geo/communes-hors-88.json", import.meta.url);
 const MAX_SUGGESTIONS = 5;
 const ABBREVIATIONS: Record<string, string> = { st: "saint", ste: "sainte", sts: "saints", stes: "saintes" };
 
@@ -102,8 +112,16 @@ export class CommuneIndex {
 
   /** The communes of the Vosges, read from data/geo/communes-88.json once per process. */
   static vosges(): CommuneIndex {
-    CommuneIndex.vosgesIndex ??= CommuneIndex.fromFile(DATA_URL);
+    CommuneIndex.vosgesIndex ??= CommuneIndex.fromFile(DATA_URL).withOutside(OutsideCommunes.fromFile(OUTSIDE_URL));
     return CommuneIndex.vosgesIndex;
+  }
+
+  private outside: OutsideCommunes | undefined;
+
+  /** Names the communes of the other départements, so that a refusal can say where they are. */
+  withOutside(outside: OutsideCommunes): this {
+    this.outside = outside;
+    return this;
   }
 
   static fromFile(url: URL): CommuneIndex {
@@ -140,7 +158,38 @@ export class CommuneIndex {
     // "Épinal (88)": the département number adds nothing here, and would count as typos.
     const query = normaliseName(typed).replace(/^(.+) 88$/, "$1");
     if (query === "") return { ok: false, error: "Commune manquante : tapez un nom ou un code INSEE.", suggestions: [] };
-    return this.resolveExact(query) ?? this.resolvePrefix(query, typed) ?? this.resolveFuzzy(query, typed);
+    return (
+      this.resolveExact(query) ??
+      this.resolvePrefix(query, typed) ??
+      this.resolveOutside(query, typed) ??
+      this.resolveFuzzy(query, typed)
+    );
+  }
+
+  /**
+   * The careful reading used on free words (« à Senones », « sur la RN57 »): an exact name, a former
+   * name or an unambiguous abbreviation ("st die"), a commune of another département, or an ambiguity;
+   * undefined when the words name no commune (no typo correction: free words are not meant as names).
+   */
+  lookup(text: string): CommuneMatch | undefined {
+    const typed = text.replace(/[\s\u00a0\u202f]+/g, " ").trim();
+    const query = normaliseName(typed);
+    if (query === "" || /\d/.test(query)) return undefined;
+    return this.resolveExact(query) ?? this.resolvePrefix(query, typed) ?? this.resolveOutside(query, typed);
+  }
+
+  /** Toul, Nancy: a commune of another département is refused with its département named. */
+  private resolveOutside(query: string, typed: string): CommuneMatch | undefined {
+    const outside = this.outside?.find(query) ?? [];
+    const [first] = outside;
+    if (!first) return undefined;
+    const where = outside
+      .slice(0, MAX_SUGGESTIONS)
+      .map((c) => `${c.departementNom}, ${c.departement}`)
+      .join(" ; ");
+    const more = outside.length > MAX_SUGGESTIONS ? " ; …" : "";
+    const error = `Commune inconnue dans les Vosges : « ${typed} » — ${first.nom} est hors du département (${where}${more}) : seules les communes des Vosges sont acceptées.`;
+    return { ok: false, error, suggestions: [], outside };
   }
 
   private add(commune: Commune): void {
@@ -249,6 +298,37 @@ export class CommuneIndex {
       .map((r) => r.key.commune);
     const hint = shown.length > 0 ? ` Vouliez-vous dire : ${shown.map((c) => c.nom).join(", ")} ?` : "";
     return { ok: false, error: `Commune inconnue dans les Vosges : « ${typed} ».${hint}`, suggestions: shown };
+  }
+}
+
+/** The names of the communes of the other départements (data/geo/communes-hors-88.json), by normalised name. */
+export class OutsideCommunes {
+  private constructor(private readonly byName: Map<string, OutsideCommune[]>) {}
+
+  static fromFile(url: URL): OutsideCommunes {
+    const data = JSON.parse(readFileSync(url, "utf8")) as {
+      departements?: Record<string, string>;
+      communes?: Record<string, string>;
+    };
+    const names = new Map<string, OutsideCommune[]>();
+    for (const [departement, list] of Object.entries(data.communes ?? {})) {
+      const departementNom = data.departements?.[departement] ?? departement;
+      for (const nom of list.split("|")) {
+        const key = normaliseName(nom);
+        names.set(key, [...(names.get(key) ?? []), { nom, departement, departementNom }]);
+      }
+    }
+    return new OutsideCommunes(names);
+  }
+
+  static of(communes: OutsideCommune[]): OutsideCommunes {
+    const names = new Map<string, OutsideCommune[]>();
+    for (const c of communes) names.set(normaliseName(c.nom), [...(names.get(normaliseName(c.nom)) ?? []), c]);
+    return new OutsideCommunes(names);
+  }
+
+  find(normalised: string): OutsideCommune[] {
+    return this.byName.get(normalised) ?? [];
   }
 }
 

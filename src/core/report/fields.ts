@@ -5,6 +5,8 @@ import { parseDiffusion } from "./diffusion.js";
 import { type FactType, matchFactType } from "./fact-types.js";
 import { parseGrade } from "./grading.js";
 import type { ReportDraft } from "./report.js";
+import { ancienNote } from "./free-form.js";
+import type { FreeWord } from "./vocabulary.js";
 
 /** The fields an officer can give, by the name used in messages and in the guided dialogue. */
 export type FieldName =
@@ -71,12 +73,15 @@ export interface CaptureContext {
   now: Date;
   timeZone: string;
   maxAgeDays: number;
-  communes: Pick<CommuneIndex, "resolve">;
+  communes: Pick<CommuneIndex, "resolve" | "lookup">;
   types: readonly FactType[];
   services: readonly string[];
+  /** Words that name a type in a free-form line; by default the types' names and DEFAULT_FREE_WORDS. */
+  vocabulary?: readonly FreeWord[];
 }
 
-export type FieldResult = { ok: true; draft: ReportDraft; note?: string } | { ok: false; error: string };
+/** note: a guess the officer should check; info: something worth saying that is not a guess. */
+export type FieldResult = { ok: true; draft: ReportDraft; note?: string; info?: string } | { ok: false; error: string };
 
 /**
  * Interprets one field value into the draft. Pure; used by the one-line report, the guided dialogue
@@ -104,6 +109,7 @@ export function applyField(field: FieldName, value: string, draft: ReportDraft, 
         ok: true,
         draft: { ...draft, commune },
         note: match.exact ? undefined : `commune comprise : ${commune.nom} (${commune.code})`,
+        info: match.ancien ? ancienNote(match.ancien, commune) : undefined,
       };
     }
     case "place":

@@ -15,11 +15,14 @@ import {
   placeEntity,
 } from "./fields.js";
 import { DEFAULT_DIFFUSION } from "./diffusion.js";
+import { readFreeForm } from "./free-form.js";
 import { REQUIRED_FIELDS, type ReportDraft } from "./report.js";
 
 export interface FieldProblem {
   field: FieldName | "inconnu";
   message: string;
+  /** For an unknown key: the field it looks like ("qand=" is surely the date: not looked for elsewhere). */
+  meant?: FieldName;
 }
 
 export interface ParsedLine {
@@ -29,6 +32,9 @@ export interface ParsedLine {
 }
 
 type Segment = { kind: "field"; key: string; value: string; quoted: boolean } | { kind: "word"; text: string };
+
+/** Closes the ⚠️ lines of a report understood from free words; `{réf}` is filled in by the confirmation. */
+export const INFERRED_HINT = "compris d'après vos mots : corrigez avec !maj {réf} champ=valeur, ou modifiez votre message";
 
 /** Fields whose unquoted value may span several words: the longest run that makes sense wins. */
 const GREEDY: ReadonlySet<FieldName> = new Set([
@@ -54,7 +60,18 @@ export function parseReportLine(line: string, ctx: CaptureContext): ParsedLine {
   const read = readFields(line, {}, ctx);
   let draft = read.draft;
   const { problems, notes } = read;
-  if (read.freeText) draft = { ...draft, text: [read.freeText, draft.text].filter(Boolean).join(" — ") };
+  let freeText = read.freeText;
+  // The officer's own words: what no field gave is looked for in the free text (explicit fields win).
+  const open = (field: FieldName) => !read.given.has(field) && !problems.some((p) => p.field === field || p.meant === field);
+  const need = { type: open("type"), commune: open("commune"), when: open("when") };
+  if (freeText && (need.type || need.commune || need.when)) {
+    const free = readFreeForm(freeText, draft, need, ctx);
+    draft = free.draft;
+    freeText = free.text;
+    problems.push(...free.problems);
+    if (free.notes.length > 0) notes.push(...free.notes, INFERRED_HINT);
+  }
+  if (freeText) draft = { ...draft, text: [freeText, draft.text].filter(Boolean).join(" — ") };
   draft = withDefaultsAndEntities(draft, read.given, notes);
   for (const field of REQUIRED_FIELDS) {
     const name = field === "observedAt" ? "when" : field;
@@ -107,6 +124,7 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
       if (close && (guess.length > 4 || applyField(guessed, current.value, draft, ctx).ok)) {
         problems.push({
           field: "inconnu",
+          meant: guessed,
           message: `Champ inconnu « ${current.key} » : vouliez-vous dire « ${guess} » ? (${FIELD_EXAMPLES[guessed]})`,
         });
       } else {
@@ -160,11 +178,30 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
     draft = result.draft;
     if (field === "when") whenText = value;
     if (result.note) notes.push(result.note);
+    if (result.info) notes.push(result.info);
     if (field === "place" && !current.quoted && GENERIC_PLACES.test(value)) {
       notes.push(`lieu « ${value} » : mettez un lieu de plusieurs mots entre guillemets, ex. ${FIELD_EXAMPLES.place}`);
     }
   }
+  // Diffusion is never guessed from free words: a mention not read as a field is refused and asked.
+  const mention = given.has("diffusion") || problems.some((p) => p.field === "diffusion") ? undefined : words.find(mentionsDiffusion);
+  if (mention !== undefined) {
+    problems.push({
+      field: "diffusion",
+      message: `Diffusion non comprise : « ${mention} ». Précisez-la, ex. diffusion=service, diffusion=restreint:douane,gir ou diffusion=cross ; rien n'est enregistré ni diffusé avant.`,
+    });
+  }
   return { draft, problems, notes, given, freeText: words.join(" ").trim() };
+}
+
+/** "diffusion", "diff", "diffuser", "restreinte", "confidentiel": a word that speaks of who may see the report. */
+function mentionsDiffusion(word: string): boolean {
+  const flat = word
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/^[^\p{L}]+/u, "");
+  return /^(?:diffus|diffu\b|diff?\b|restreint|confidentiel)/u.test(flat);
 }
 
 /** `!update … plaque=…` replaces the plates rather than adding to them. */
@@ -202,7 +239,7 @@ const TRAILING_PUNCTUATION = /[,;.!?…]+$/u;
 
 /** Splits the line into `key=value` fields and plain words, honouring the quotes phones produce. */
 function segment(line: string): Segment[] {
-  const text = line.replace(/[\u00a0\u202f\u2007\u2009\u200b\ufeff]/g, " ");
+  const text = outsideQuotes(line.replace(/[\u00a0\u202f\u2007\u2009\u200b\ufeff]/g, " "), colonFields);
   const pattern = new RegExp(SEGMENT);
   const segments: Segment[] = [];
   let match: RegExpExecArray | null;
@@ -232,6 +269,26 @@ function segment(line: string): Segment[] {
     segments.push({ kind: "field", key: match[1] ?? "", value: value.trim(), quoted: quotedValue !== undefined });
   }
   return segments;
+}
+
+/**
+ * `commune : Vagney`, `diffusion:service`, `diff:service`, `Diffusion service`: the forms phones and
+ * dictation produce, read as `key=value` (keys of three letters or more; "secteur X" stays free words,
+ * read there as a commune). Only outside quoted values.
+ */
+function colonFields(text: string): string {
+  return text
+    .replace(/(^|[\s,;])([\p{L}_][\p{L}\p{N}_]*)[ \t]*[:：][ \t]*(?=[^\s:=/])/gu, (whole, before: string, key: string) =>
+      key.length >= 3 && fieldForKey(key) && !/^secteur$/i.test(key) ? `${before}${key}=` : whole,
+    )
+    .replace(/(^|[\s,;])(diffusion|diff|dif)[ \t]+(?=[^\s=:])/giu, "$1$2=");
+}
+
+/** Applies `rewrite` to the parts of the line outside "…", “…” and « … » quotes. */
+function outsideQuotes(text: string, rewrite: (part: string) => string): string {
+  return text.replace(/([^"“”„«»]*)("[^"]*"?|[“”„][^“”]*[“”]?|«[^»]*»?)?/gu, (_, plain: string, quoted: string | undefined) =>
+    `${rewrite(plain)}${quoted ?? ""}`,
+  );
 }
 
 /** Where a known `key=` starts inside an unquoted value: the value ends there, reading resumes there. */
