@@ -3,6 +3,7 @@ import { CommuneIndex } from "../core/capture/communes.js";
 import type { Directory } from "../core/directory.js";
 import { type Classified, entitledRooms, roomMaySee, roomMaySeeAction } from "../core/policy.js";
 import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
+import { freeWords } from "../core/report/vocabulary.js";
 import type { Database } from "../store/db.js";
 import { DialogueStore } from "../store/dialogues.js";
 import type { DiffusionPlanner } from "../store/outbox.js";
@@ -21,6 +22,7 @@ export function buildCapture(
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;
   const services = config.services.map((s) => s.key);
+  const vocabulary = freeWords(types, config.capture.vocabulary);
   const serviceNames = new Map(config.services.map((s) => [s.key, s.name]));
   const coordinator = directory.coordinatorService.key;
   return {
@@ -46,6 +48,7 @@ export function buildCapture(
       communes,
       types,
       services,
+      vocabulary,
     }),
     vocabulary: { timeZone: config.cross.timezone, types, serviceName: (key) => serviceNames.get(key) ?? key },
     dialogueTimeoutMs: config.capture.dialogue_timeout_minutes * 60_000,

@@ -52,12 +52,13 @@ export const report = defineCommand({
         parsed.draft,
         parsed.problems.map((p) => p.field),
         text,
+        parsed.notes,
       );
       await capture.dialogues.save({ ...dialogue, state, expiresAt });
       const next = state.queue[0]
         ? message(line(em("Ou répondez dans ce fil, je complète :")), ...question(state.queue[0], ctx).blocks)
         : null;
-      return { kind: "problems", message: renderProblems(parsed.problems, text, next) };
+      return { kind: "problems", message: renderProblems(parsed.problems, text, next, parsed.notes) };
     }
     const { report: stored } = await capture.reports.create({
       sourceEventId: invocation.eventId,

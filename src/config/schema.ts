@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
 
 /** Matrix ids as the configuration writes them: `@localpart:server`. */
 const userId = z.string().regex(/^@[^:\s]+:[^\s]+$/, "identifiant Matrix attendu, ex. @prenom.nom:serveur");
@@ -57,10 +58,22 @@ export const configFileSchema = z.strictObject({
         .array(z.strictObject({ key, label: z.string().min(1), aliases: z.array(z.string()).default([]) }))
         .min(1)
         .optional(),
+      /**
+       * Words and slang that name a type in a free-form report, by type key, added to the defaults
+       * (a phrase given here wins over a default one; "~" before a phrase makes it weak, e.g. "~vente").
+       */
+      vocabulary: z.record(key, z.array(z.string().min(2)).min(1)).optional(),
       /** A guided report with no answer for this long is closed with a message. */
       dialogue_timeout_minutes: z.number().positive().default(30),
       /** Observation dates older than this are refused. */
       max_age_days: z.number().int().positive().default(365),
+    })
+    .superRefine((capture, issues) => {
+      const keys = (capture.types ?? DEFAULT_FACT_TYPES).map((t) => t.key);
+      for (const type of Object.keys(capture.vocabulary ?? {})) {
+        if (!keys.includes(type))
+          issues.addIssue({ code: "custom", path: ["vocabulary", type], message: `type inconnu (types : ${keys.join(", ")})` });
+      }
     })
     .default({ dialogue_timeout_minutes: 30, max_age_days: 365 }),
   diffusion: z

@@ -15,6 +15,10 @@ export interface DialogueState {
   queue: Step[];
   draft: ReportDraft;
   originalText: string | null;
+  /** What the one-line report understood from free words: said again in the final confirmation. */
+  notes?: string[];
+  /** Steps that "passer" may not skip here: a diffusion the line mentioned but could not be read. */
+  mustAnswer?: Step[];
 }
 
 export type DialogueOutcome =
@@ -27,11 +31,25 @@ export function startGuided(): DialogueState {
 }
 
 /** After a one-line report with problems: ask only for the fields that are wrong or missing. */
-export function startFix(draft: ReportDraft, badFields: readonly (FieldName | "inconnu")[], originalText: string): DialogueState {
+export function startFix(
+  draft: ReportDraft,
+  badFields: readonly (FieldName | "inconnu")[],
+  originalText: string,
+  notes: readonly string[] = [],
+): DialogueState {
   const missing = ALL_STEPS.filter((step) => REQUIRED.has(step) && draftValue(draft, step) === undefined);
   const bad = badFields.map(stepOf).filter((s): s is Step => s !== null);
   const queue = ALL_STEPS.filter((step) => missing.includes(step) || bad.includes(step));
-  return { mode: "fix", queue, draft: withoutFields(draft, bad), originalText };
+  // A diffusion refused is asked until answered: skipping it must never fall back to the widest level.
+  const mustAnswer: Step[] = bad.includes("diffusion") ? ["diffusion"] : [];
+  return {
+    mode: "fix",
+    queue,
+    draft: withoutFields(draft, bad),
+    originalText,
+    ...(notes.length > 0 ? { notes: [...notes] } : {}),
+    ...(mustAnswer.length > 0 ? { mustAnswer } : {}),
+  };
 }
 
 export function question(step: Step, ctx: Pick<CaptureContext, "types">): Message {
@@ -79,7 +97,8 @@ export function answer(state: DialogueState, text: string, ctx: CaptureContext):
   if (!step) return finish(state);
 
   if (["passer", "-", "skip", "suivant", "rien", "non"].includes(word)) {
-    if (REQUIRED.has(step)) return { kind: "continue", state, error: "Cette information est obligatoire." };
+    if (REQUIRED.has(step) || state.mustAnswer?.includes(step))
+      return { kind: "continue", state, error: "Cette information est obligatoire." };
     return next({ ...state, queue: state.queue.slice(1) });
   }
   if (/[\p{L}_]+\s*=/u.test(reply)) {
@@ -123,7 +142,7 @@ function next(state: DialogueState): DialogueOutcome {
 }
 
 function finish(state: DialogueState): DialogueOutcome {
-  const notes: string[] = [];
+  const notes: string[] = [...(state.notes ?? [])];
   const draft = withDefaultsAndEntities(state.draft, new Set(state.mode === "guided" ? ["grade"] : []), notes);
   if (!isComplete(draft)) {
     const missing = ALL_STEPS.filter((s) => REQUIRED.has(s) && draftValue(draft, s) === undefined);
@@ -148,5 +167,6 @@ function withoutFields(draft: ReportDraft, steps: readonly Step[]): ReportDraft 
   if (steps.includes("type")) delete copy.type;
   if (steps.includes("commune")) delete copy.commune;
   if (steps.includes("when")) delete copy.observedAt;
+  if (steps.includes("diffusion")) delete copy.diffusion;
   return copy;
 }

@@ -57,16 +57,24 @@ export function renderConfirmation(
   return message(
     line(strong(`${heading} : `), code(ref)),
     ...describeFields(fields, vocabulary).map((l) => line(...l)),
-    ...notes.map((n) => line("⚠️ ", n)),
+    ...notes.map((n) => line("⚠️ ", n.replace("{réf}", ref))),
     line(em("Répondez dans ce fil avec une photo ou une position pour l'ajouter ; un texte ajoute un complément.")),
   );
 }
 
 /** A report that could not be stored: each problem, the officer's text kept, and what to do next. */
-export function renderProblems(problems: readonly { message: string }[], originalText: string, next: Message | null): Message {
+export function renderProblems(
+  problems: readonly { message: string }[],
+  originalText: string,
+  next: Message | null,
+  understood: readonly string[] = [],
+): Message {
+  // What free words already gave is said, so the officer sees it will not be asked again.
+  const said = understood.filter((n) => !n.includes("{réf}") && !n.startsWith("cotation non précisée"));
   return message(
     line(strong("Renseignement non enregistré"), " — à corriger :"),
     bullets(problems.map((p) => [p.message])),
+    ...(said.length > 0 ? [line("Déjà compris :"), bullets(said.map((n) => [n]))] : []),
     line("Votre saisie, conservée : ", code(originalText)),
     ...(next ? next.blocks : [line("Corrigez et renvoyez la commande, ou tapez ", code("!report"), " pour le mode guidé.")]),
   );
