@@ -52,7 +52,7 @@ const DATE_WORD =
   /^(?:hier|avant|aujourd|hui|ce|cet|cette|le|la|l|vers|a|il|y|maintenant|en|dans|fin|debut|de|d|du|journee|matinee|soiree|moment|cours|actuellement|instant|matin|mat|soir|nuit|midi|apres|aprem|minuit|derniere|dernier|passe|h|heure|heures|et|demi|demie|quart|moins|minutes?|min|mn|jours?|j|semaines?|sem|environ|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|janv|fev|avr|juil|sept|oct|nov|dec|1er|premier|\d.*|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante)$/;
 /** What makes a run of words a date at all: a day, a part of the day, a clock time, a duration. */
 const DATE_ANCHOR =
-  /hier|aujourd|maintenant|instant|matin|soir|nuit|midi|minuit|aprem|apres midi|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d ?h\b|\d{1,2}h\d|\d:\d\d|\d{1,2}[/.-]\d{1,2}|y a \d|\d (?:janv|fev|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec)/;
+  /hier|aujourd|maintenant|instant|matin|soir|nuit|midi|minuit|aprem|apres midi|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d ?h\b|\d{1,2}h\d|\d:\d\d|\d{1,2}[/.-]\d{1,2}|y a |\d (?:janv|fev|mars|avr|mai|juin|juil|aout|sept|oct|nov|dec)/;
 /** Said, but not precise enough to record: asked rather than guessed. */
 const VAGUE =
   /(?:^| )(tout a l heure|l autre (?:soir|jour|nuit|matin|fois|aprem|apres midi|semaine)|recemment|dernierement|il y a (?:quelques|plusieurs|un moment|longtemps|peu)(?: (?:jours|heures|semaines|temps|minutes))?|la semaine derniere|ces derniers (?:jours|temps)|ce week end|le week end dernier|cette semaine|un de ces (?:soirs|jours)|depuis quelques jours|un soir|une nuit|l autre (?:fois))(?= |$)/;
@@ -204,7 +204,7 @@ function rest(tokens: Token[], used: ReadonlySet<number>): string {
     const last = kept.length - 1;
     if (trailing && last >= 0 && !/[,;.!?…]$/u.test(kept[last] ?? "")) kept[last] = `${kept[last] ?? ""}${trailing}`;
   });
-  return kept.join(" ").replace(/^[,;:.\s-]+|[,;:\s-]+$/gu, "");
+  return kept.join(" ").replace(/(^|\s)([dDjJ]|[jJ]usqu)' /g, "$1$2'").replace(/^[,;:.\s-]+|[,;:\s-]+$/gu, "");
 }
 
 // ------------------------------------------------------------------------------------------- type
@@ -287,7 +287,7 @@ function findCommune(tokens: Token[], ctx: CaptureContext): CommuneFound {
     const head = tokens[first];
     const headWord = head?.norm.split(" ")[0] ?? "";
     // "à la Bresse" is a name, "à la gare" is not: lookup decides for the articles.
-    if (!head || words.length === 0 || (NOT_A_NAME.test(headWord) && !/^(la|le|les|l)$/.test(headWord))) return;
+    if (!head || words.length === 0 || (!marker.article && NOT_A_NAME.test(headWord) && !/^(la|le|les|l)$/.test(headWord))) return;
     const capitalised = head ? /^\p{Lu}/u.test(head.raw) : false;
     for (let n = words.length; n >= 1; n--) {
       const span = words.slice(0, n);
@@ -298,7 +298,7 @@ function findCommune(tokens: Token[], ctx: CaptureContext): CommuneFound {
       if (match.ok) {
         // Abbreviations and names without their article need a few letters: "à la" names nothing.
         if (!match.exact && name.replace(/[^\p{L}]/gu, "").length < 4) continue;
-        candidates.push({ rank: marker.rank, match, span: [i, ...span], said: `${token.raw} ${said}` });
+        candidates.push({ rank: marker.rank, match, span: [...range(i, first), ...span], said: `${token.raw} ${said}` });
         return;
       }
       const worthSaying = capitalised || marker.rank === 3;
@@ -325,7 +325,10 @@ function findCommune(tokens: Token[], ctx: CaptureContext): CommuneFound {
   const communes = [...new Map(best.map((c) => [c.match.commune.code, c.match.commune])).values()];
   const [chosen] = best;
   if (chosen && communes.length === 1) {
-    return { kind: "commune", match: chosen.match, span: chosen.span, said: tidy(chosen.said) };
+    // "à Épinal (88)": the "à" goes with the name.
+    const before = Math.min(...chosen.span) - 1;
+    const span = MARKERS[tokens[before]?.norm ?? ""] && chosen.rank === 3 ? [before, ...chosen.span] : chosen.span;
+    return { kind: "commune", match: chosen.match, span, said: tidy(chosen.said) };
   }
   if (communes.length > 1) {
     const names = communes.map((c) => c.nom).join(", ");
@@ -353,6 +356,7 @@ function findWhen(tokens: Token[], used: ReadonlySet<number>, ctx: CaptureContex
   for (let i = 0; i < tokens.length; i++) {
     const start = tokens[i];
     if (!start || used.has(i) || !DATE_START.test(start.norm.split(" ")[0] ?? "")) continue;
+    if (/^\d{1,2}\.\d{2}$/.test(start.norm)) continue; // "payée 10.50 hier": a price, not a time
     const run: number[] = [];
     for (let j = i; j < tokens.length && run.length < 10; j++) {
       const t = tokens[j];
@@ -367,7 +371,11 @@ function findWhen(tokens: Token[], used: ReadonlySet<number>, ctx: CaptureContex
       const when = parseWhen(written, ctx.now, options);
       const said = tidy(span.map((j) => tokens[j]?.raw ?? "").join(" "));
       if (when.ok) return { kind: "date", at: when.at, precision: when.precision, span, said };
-      if (n === run.length && !when.error.startsWith("Date non comprise")) refusal ??= when.error.replace(/« [^»]* »/, `« ${said} »`);
+      // "hier 25h": a date written but impossible is said, not shortened to "hier".
+      if (n === run.length && !when.error.startsWith("Date non comprise")) {
+        refusal ??= when.error.replace(/« [^»]* »/, `« ${said} »`);
+        break;
+      }
     }
   }
   const joined = joinNorms(tokens);
