@@ -46,7 +46,7 @@ const SMS: Record<string, string> = {
 
 /** Words that start a date ("hier", "ce", "vers", "il y a", "lundi", "12/11", "cinq heures"…). */
 const DATE_START =
-  /^(?:hier|avant|aujourd|ce|cet|cette|le|la|vers|a|il|y|maintenant|en|dans|fin|debut|tout|midi|minuit|l|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d.*|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante)$/;
+  /^(?:hier|avant|aujourd|ce|cet|cette|le|la|vers|a|il|y|maintenant|actuellement|en|dans|fin|debut|tout|midi|minuit|l|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d.*|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante)$/;
 /** Words a date may contain after its start. */
 const DATE_WORD =
   /^(?:hier|avant|aujourd|hui|ce|cet|cette|le|la|l|vers|a|il|y|maintenant|en|dans|fin|debut|de|d|du|journee|matinee|soiree|moment|cours|actuellement|instant|matin|mat|soir|nuit|midi|apres|aprem|minuit|derniere|dernier|passe|h|heure|heures|et|demi|demie|quart|moins|minutes?|min|mn|jours?|j|semaines?|sem|environ|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|janv|fev|avr|juil|sept|oct|nov|dec|1er|premier|\d.*|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|cinquante)$/;
