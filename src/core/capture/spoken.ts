@@ -71,7 +71,14 @@ export function spokenToWritten(norm: string): string {
   });
   text = text.replace(
     CLOCK,
-    (whole, hours: string, fraction: string | undefined, less: string | undefined, minutes: string | undefined, part: string | undefined) => {
+    (
+      whole,
+      hours: string,
+      fraction: string | undefined,
+      less: string | undefined,
+      minutes: string | undefined,
+      part: string | undefined,
+    ) => {
       let h = value(hours);
       let min = 0;
       if (fraction?.startsWith("et demi")) min = 30;

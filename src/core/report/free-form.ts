@@ -204,7 +204,10 @@ function rest(tokens: Token[], used: ReadonlySet<number>): string {
     const last = kept.length - 1;
     if (trailing && last >= 0 && !/[,;.!?…]$/u.test(kept[last] ?? "")) kept[last] = `${kept[last] ?? ""}${trailing}`;
   });
-  return kept.join(" ").replace(/(^|\s)([dDjJ]|[jJ]usqu)' /g, "$1$2'").replace(/^[,;:.\s-]+|[,;:\s-]+$/gu, "");
+  return kept
+    .join(" ")
+    .replace(/(^|\s)([dDjJ]|[jJ]usqu)' /g, "$1$2'")
+    .replace(/^[,;:.\s-]+|[,;:\s-]+$/gu, "");
 }
 
 // ------------------------------------------------------------------------------------------- type
@@ -287,7 +290,8 @@ function findCommune(tokens: Token[], ctx: CaptureContext): CommuneFound {
     const head = tokens[first];
     const headWord = head?.norm.split(" ")[0] ?? "";
     // "à la Bresse" is a name, "à la gare" is not: lookup decides for the articles.
-    if (!head || words.length === 0 || (!marker.article && NOT_A_NAME.test(headWord) && !/^(la|le|les|l)$/.test(headWord))) return;
+    if (!head || words.length === 0 || (!marker.article && NOT_A_NAME.test(headWord) && !/^(la|le|les|l)$/.test(headWord)))
+      return;
     const capitalised = head ? /^\p{Lu}/u.test(head.raw) : false;
     for (let n = words.length; n >= 1; n--) {
       const span = words.slice(0, n);
@@ -315,7 +319,8 @@ function findCommune(tokens: Token[], ctx: CaptureContext): CommuneFound {
     const one = words[0];
     if (one !== undefined && (marker.rank === 3 || (capitalised && marker.rank === 2 && head.norm.length >= 5))) {
       const match = ctx.communes.resolve(head.raw);
-      if (match.ok || marker.rank === 3) candidates.push({ rank: marker.rank, match, span: [i, one], said: `${token.raw} ${head.raw}` });
+      if (match.ok || marker.rank === 3)
+        candidates.push({ rank: marker.rank, match, span: [i, one], said: `${token.raw} ${head.raw}` });
     }
   });
 

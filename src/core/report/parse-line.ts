@@ -184,7 +184,8 @@ function readFields(line: string, base: ReportDraft, ctx: CaptureContext, replac
     }
   }
   // Diffusion is never guessed from free words: a mention not read as a field is refused and asked.
-  const mention = given.has("diffusion") || problems.some((p) => p.field === "diffusion") ? undefined : words.find(mentionsDiffusion);
+  const mention =
+    given.has("diffusion") || problems.some((p) => p.field === "diffusion") ? undefined : words.find(mentionsDiffusion);
   if (mention !== undefined) {
     problems.push({
       field: "diffusion",
@@ -286,8 +287,9 @@ function colonFields(text: string): string {
 
 /** Applies `rewrite` to the parts of the line outside "…", “…” and « … » quotes. */
 function outsideQuotes(text: string, rewrite: (part: string) => string): string {
-  return text.replace(/([^"“”„«»]*)("[^"]*"?|[“”„][^“”]*[“”]?|«[^»]*»?)?/gu, (_, plain: string, quoted: string | undefined) =>
-    `${rewrite(plain)}${quoted ?? ""}`,
+  return text.replace(
+    /([^"“”„«»]*)("[^"]*"?|[“”„][^“”]*[“”]?|«[^»]*»?)?/gu,
+    (_, plain: string, quoted: string | undefined) => `${rewrite(plain)}${quoted ?? ""}`,
   );
 }
 
