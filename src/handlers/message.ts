@@ -5,12 +5,13 @@ import { type BotNames, type CommandLine, parseCommandLine } from "../core/comma
 import type { Directory, Identity } from "../core/directory.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
-import { isRecord, noticeContent, threadOf } from "../matrix/content.js";
+import { isRecord, noticeContents, threadOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
 import { handleEdit } from "./edit.js";
-import { respond } from "./respond.js";
+import { inputLength, MAX_INPUT_CHARS, tooLong } from "./input-limit.js";
+import { respond, respondError } from "./respond.js";
 import { handleRedaction } from "./redaction.js";
 import { handleThreadMessage } from "./thread.js";
 
@@ -63,6 +64,15 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 
     const sender = deps.directory.identify(event.sender);
     const context = { eventId: event.eventId, roomId: event.roomId, room: room.key, sender: event.sender };
+    const length = inputLength(event);
+    if (length > MAX_INPUT_CHARS && (commandLine || isEdit)) {
+      // Refused before anything is parsed or stored: an answer about it could not even be sent.
+      deps.log.warn({ ...context, length }, "message too long");
+      await respond(deps.transport, event, "ko", tooLong(length));
+      await deps.receipts.markHandled(event, "invalid", "too long");
+      deps.metrics.commands.inc({ command: "too-long", outcome: "invalid" });
+      return;
+    }
     let handled: Handled | null;
     try {
       if (commandLine) handled = await runCommand(event, room, sender, commandLine, deps);
@@ -79,16 +89,30 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       const label = commandLine?.name ?? (isEdit ? "edit" : "thread-reply");
       deps.log.error({ ...context, command: label, reference, err: error }, "handling failed");
       try {
-        await respond(
+        // Never "not recorded" about a report that was: if this event created one before failing,
+        // say so (retrying would create a second one).
+        const stored = await storedBy(event.eventId, deps);
+        await respondError(
           deps.transport,
           event,
-          "ko",
-          message(
-            line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
-            line(
-              "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
-            ),
-          ),
+          stored ? "⚠️" : "❌",
+          stored
+            ? message(
+                line(
+                  "Renseignement enregistré : ",
+                  code(stored.ref),
+                  ", mais la suite du traitement a échoué (réf. ",
+                  code(reference),
+                  ").",
+                ),
+                line("Ne le ressaisissez pas : ", code(`!voir ${stored.ref}`), " pour le consulter."),
+              )
+            : message(
+                line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
+                line(
+                  "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
+                ),
+              ),
           isEdit && typeof relation.event_id === "string"
             ? { eventId: relation.event_id, threadRootId: relation.event_id }
             : undefined,
@@ -202,7 +226,14 @@ async function runCommand(
   const handled = await answer(verdict === "ok" ? "ok" : "invalid", command.name, verdict, command.render(result));
   const thread = threadOf(event.eventId, event.content);
   for (const [i, more] of (command.renderMore?.(result) ?? []).entries()) {
-    await deps.transport.send(event.roomId, "m.room.message", noticeContent(more, thread), `reply:${event.eventId}:${i + 2}`);
+    for (const [j, content] of noticeContents(more, thread).entries()) {
+      await deps.transport.send(
+        event.roomId,
+        "m.room.message",
+        content,
+        `reply:${event.eventId}:${i + 2}${j > 0 ? `:p${j}` : ""}`,
+      );
+    }
   }
   return handled;
 }
@@ -222,4 +253,13 @@ async function handleRedactionEvent(event: InboundEvent, deps: MessageHandlerDep
   }
   await deps.receipts.markHandled(event, "ok");
   deps.log.info(context, "report message redacted");
+}
+
+/** The report this event created, if any (looked up after a failure; a failing lookup counts as none). */
+async function storedBy(eventId: string, deps: MessageHandlerDeps) {
+  try {
+    return await deps.commandDeps.capture.reports.bySourceEvent(eventId);
+  } catch {
+    return undefined;
+  }
 }

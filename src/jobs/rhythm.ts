@@ -8,7 +8,7 @@ import { parsePeriod, previousPeriod } from "../core/rhythm/period.js";
 import { dueReminders, renderReminder } from "../core/rhythm/reminders.js";
 import { isLate } from "../core/rhythm/schedule.js";
 import type { Logger } from "../log.js";
-import { type MatrixContent, noticeContent } from "../matrix/content.js";
+import { type MatrixContent, noticeContent, noticeContents } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
 import { agendaFor } from "../rhythm/agenda-for.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
@@ -73,12 +73,10 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
     const roomId = deps.roomIdOf(roomKey);
     if (!roomId) throw new Error(`room ${roomKey} is not resolved`);
     const root = await deps.transport.send(roomId, "m.room.message", { ...noticeContent(parts.headline), ...extra }, key);
-    await deps.transport.send(
-      roomId,
-      "m.room.message",
-      noticeContent(parts.detail, { eventId: root, threadRootId: root }),
-      `${key}:detail`,
-    );
+    // The detail may be long (a week of reports): several messages in the thread, each within the event size.
+    for (const [i, content] of noticeContents(parts.detail, { eventId: root, threadRootId: root }).entries()) {
+      await deps.transport.send(roomId, "m.room.message", content, `${key}:detail${i > 0 ? `:p${i}` : ""}`);
+    }
   };
 
   const worker = new Worker(
@@ -110,6 +108,7 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
 
   const coordinationRoom = config.rooms.find((r) => r.kind === "coordination")?.key;
   const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
+  const coordinatorServiceRoom = serviceRoom(deps.directory.coordinatorService.key);
   const tick = async () => {
     const now = Date.now();
     const ctx = deps.rhythm.context(now);
@@ -127,14 +126,20 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
       daysBefore: config.rhythm.reminder_days_before,
     });
     for (const reminder of due) {
-      const room = serviceRoom(reminder.action.service);
+      const owner = serviceRoom(reminder.action.service);
+      // The policy is asked again on the report as it is now: once narrowed away from the owner
+      // service, its reminders go to the coordinator's room instead (who decides what to do).
+      const ownerMaySee = owner !== undefined && (await deps.rhythm.gather.actionVisible(reminder.action, owner));
+      const room = ownerMaySee ? owner : coordinatorServiceRoom;
       const roomId = room ? deps.roomIdOf(room) : undefined;
-      if (!roomId) continue;
+      if (!roomId || !room || !(await deps.rhythm.gather.actionVisible(reminder.action, room))) continue;
       // An intentional mention of the owner service's members: this one is meant to notify.
-      const members = deps.directory.config.services.find((s) => s.key === reminder.action.service)?.members ?? [];
-      const content = noticeContent(renderReminder(reminder, ctx));
+      const members = ownerMaySee
+        ? (deps.directory.config.services.find((s) => s.key === reminder.action.service)?.members ?? [])
+        : [];
+      const content = noticeContent(renderReminder(reminder, ctx, ownerMaySee ? null : reminder.action.service));
       content["m.mentions"] = { user_ids: members };
-      content.body = `${String(content.body)}\n${members.join(" ")}`;
+      if (members.length > 0) content.body = `${String(content.body)}\n${members.join(" ")}`;
       await deps.transport.send(roomId, "m.room.message", content, `remind:${reminder.key}`);
       await deps.rhythm.rhythm.claim(`remind:${reminder.key}`, now);
       log.info({ action: reminder.action.id, kind: reminder.kind }, "action reminder posted");
