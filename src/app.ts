@@ -12,7 +12,7 @@ import { createMessageHandler } from "./handlers/message.js";
 import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
 import { startAuditRetention } from "./jobs/audit-retention.js";
 import { createSafetyHandler, frozenAlert } from "./handlers/safety.js";
-import { noticeContent } from "./matrix/content.js";
+import { freezeRoom } from "./app/room-freeze.js";
 import { FrozenRooms } from "./store/frozen-rooms.js";
 import { startRhythmJobs } from "./jobs/rhythm.js";
 import { CommuneIndex } from "./core/capture/communes.js";
@@ -112,6 +112,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
   const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
+  const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
   const rhythm: RhythmDeps = {
     rhythm: rhythmStore,
     gather: gatherer({
@@ -129,7 +130,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       cellName: config.cross.name,
     }),
     services: config.services.map((s) => s.key),
-    serviceRoom: (service) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key,
+    serviceRoom,
     postFile: async (roomId, threadRoot, name, text, txnKey) => {
       await transport.sendFile(
         roomId,
@@ -179,19 +180,24 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     }),
     onStateChange: createSafetyHandler({
       roomById: (roomId) => rooms.byId.get(roomId),
+      identify: (userId) => directory.identify(userId),
+      botUserId: transport.userId,
       frozen,
-      alert: async (roomKey, reason, at) => {
-        const coordinatorRoom = config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key);
-        const target = coordinatorRoom ? roomIdByKey.get(coordinatorRoom.key) : undefined;
-        await journal({ at, actor: "bot", action: "communicate", ref: null, room: roomKey, detail: `salon gelé : ${reason}` });
-        const roomId = roomIdByKey.get(roomKey);
-        for (const { reportId, card } of roomId ? await outbox.cardsIn(roomKey) : []) {
-          await transport.redact(roomId ?? "", card.eventId, "Salon gelé", `freeze:${reportId}:${roomKey}:${card.eventId}`);
-          await outbox.saveCard(reportId, roomKey, { ...card, withdrawn: true });
-        }
-        if (target)
-          await transport.send(target, "m.room.message", noticeContent(frozenAlert(roomKey, reason)), `frozen:${roomKey}:${at}`);
-      },
+      freeze: (roomKey, reason, at) =>
+        freezeRoom(
+          {
+            frozen,
+            outbox,
+            transport,
+            journal,
+            roomIdOf: (key) => roomIdByKey.get(key),
+            coordinatorRoomKey: serviceRoom(directory.coordinatorService.key),
+            alert: frozenAlert,
+          },
+          roomKey,
+          reason,
+          at,
+        ),
       log,
     }),
     onInvite: createInviteHandler({
@@ -236,6 +242,10 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     rhythm,
     transport,
     roomIdOf: (key) => roomIdByKey.get(key),
+    recordReminder: async (roomKey, eventId, ref) => {
+      const report = await capture.reports.byRef(ref);
+      if (report) await outbox.recordSent(roomKey, eventId, "reminder", [report.id], Date.now());
+    },
     namespace,
     log,
   });

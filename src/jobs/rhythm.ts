@@ -24,6 +24,8 @@ export interface RhythmJobsDeps {
   rhythm: RhythmDeps;
   transport: Pick<Transport, "send">;
   roomIdOf(key: string): string | undefined;
+  /** Records a reminder citing a report, so that narrowing the report takes the reminder back too. */
+  recordReminder(roomKey: string, eventId: string, ref: string): Promise<void>;
   namespace: string;
   log: Logger;
   tickMs?: number;
@@ -140,7 +142,8 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
       const content = noticeContent(renderReminder(reminder, ctx, ownerMaySee ? null : reminder.action.service));
       content["m.mentions"] = { user_ids: members };
       if (members.length > 0) content.body = `${String(content.body)}\n${members.join(" ")}`;
-      await deps.transport.send(roomId, "m.room.message", content, `remind:${reminder.key}`);
+      const eventId = await deps.transport.send(roomId, "m.room.message", content, `remind:${reminder.key}`);
+      if (reminder.action.ref) await deps.recordReminder(room, eventId, reminder.action.ref);
       await deps.rhythm.rhythm.claim(`remind:${reminder.key}`, now);
       log.info({ action: reminder.action.id, kind: reminder.kind }, "action reminder posted");
     }

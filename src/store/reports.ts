@@ -126,7 +126,11 @@ export class ReportStore {
     const key = (await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'"))?.value ?? "";
     for (let attempt = 0; ; attempt++) {
       const ref = referenceCandidate(this.departement, year, sourceEventId, key, attempt);
-      if (!(await tx.get("SELECT 1 AS taken FROM reports WHERE ref = ?", [ref]))) return ref;
+      const taken = await tx.get(
+        "SELECT 1 AS taken FROM reports WHERE ref = ? UNION ALL SELECT 1 FROM retired_refs WHERE ref = ?",
+        [ref, ref],
+      );
+      if (!taken) return ref;
     }
   }
 
