@@ -5,7 +5,6 @@ import type { Config } from "../config/load.js";
 import type { Directory } from "../core/directory.js";
 import type { Message } from "../core/message.js";
 import { parsePeriod, previousPeriod } from "../core/rhythm/period.js";
-import { dueReminders, renderReminder } from "../core/rhythm/reminders.js";
 import { isLate } from "../core/rhythm/schedule.js";
 import type { Logger } from "../log.js";
 import { type MatrixContent, noticeContent, noticeContents } from "../matrix/content.js";
@@ -13,6 +12,7 @@ import type { Transport } from "../matrix/transport.js";
 import { agendaFor } from "../rhythm/agenda-for.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 import { digestFor } from "../rhythm/digest-for.js";
+import { postDueReminders } from "./reminders.js";
 
 const RHYTHM_QUEUE = "cross-rhythm";
 const DAY = 86_400_000;
@@ -109,11 +109,8 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
   worker.on("failed", (job, e) => log.warn({ jobId: job?.id, err: e.message }, "scheduled digest failed"));
 
   const coordinationRoom = config.rooms.find((r) => r.kind === "coordination")?.key;
-  const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
-  const coordinatorServiceRoom = serviceRoom(deps.directory.coordinatorService.key);
   const tick = async () => {
     const now = Date.now();
-    const ctx = deps.rhythm.context(now);
     for (const meeting of await deps.rhythm.rhythm.upcoming(now, 10)) {
       const key = `agenda:${meeting.id}:${meeting.at}`;
       if (!coordinationRoom || now < meeting.at - config.rhythm.agenda_days_before * DAY) continue;
@@ -122,31 +119,7 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
       await deps.rhythm.rhythm.claim(key, now);
       log.info({ meeting: meeting.id }, "agenda posted");
     }
-    const sent = await deps.rhythm.rhythm.postedKeys("remind:");
-    const open = await deps.rhythm.rhythm.openActions();
-    const due = dueReminders(open, new Set([...sent].map((k) => k.slice("remind:".length))), now, {
-      daysBefore: config.rhythm.reminder_days_before,
-    });
-    for (const reminder of due) {
-      const owner = serviceRoom(reminder.action.service);
-      // The policy is asked again on the report as it is now: once narrowed away from the owner
-      // service, its reminders go to the coordinator's room instead (who decides what to do).
-      const ownerMaySee = owner !== undefined && (await deps.rhythm.gather.actionVisible(reminder.action, owner));
-      const room = ownerMaySee ? owner : coordinatorServiceRoom;
-      const roomId = room ? deps.roomIdOf(room) : undefined;
-      if (!roomId || !room || !(await deps.rhythm.gather.actionVisible(reminder.action, room))) continue;
-      // An intentional mention of the owner service's members: this one is meant to notify.
-      const members = ownerMaySee
-        ? (deps.directory.config.services.find((s) => s.key === reminder.action.service)?.members ?? [])
-        : [];
-      const content = noticeContent(renderReminder(reminder, ctx, ownerMaySee ? null : reminder.action.service));
-      content["m.mentions"] = { user_ids: members };
-      if (members.length > 0) content.body = `${String(content.body)}\n${members.join(" ")}`;
-      const eventId = await deps.transport.send(roomId, "m.room.message", content, `remind:${reminder.key}`);
-      if (reminder.action.ref) await deps.recordReminder(room, eventId, reminder.action.ref);
-      await deps.rhythm.rhythm.claim(`remind:${reminder.key}`, now);
-      log.info({ action: reminder.action.id, kind: reminder.kind }, "action reminder posted");
-    }
+    await postDueReminders({ ...deps, daysBefore: config.rhythm.reminder_days_before, log }, now);
   };
   let ticking: Promise<void> = Promise.resolve();
   const runTick = () => {
