@@ -30,10 +30,13 @@ import { AuditJournal, type NewAuditEntry } from "./store/audit.js";
 import { OutboxStore } from "./store/outbox.js";
 import { PendingDecryptionStore } from "./store/pending-decryption.js";
 import { ReceiptStore } from "./store/receipts.js";
+import { StorageHealth } from "./store/storage-health.js";
 import { startOpsServer } from "./web/server.js";
 
 export interface StartDeps {
   log: Logger;
+  /** Whether the bot can write; `main` shares it with its last-resort error handler. */
+  storage?: StorageHealth;
   /** Replaces the Matrix transport (tests, shell); defaults to the matrix-bot-sdk one. */
   transport?: (receipts: ReceiptStore, metrics: Metrics) => Transport;
 }
@@ -51,7 +54,13 @@ export interface BotHandle {
 export async function start(config: Config, deps: StartDeps): Promise<BotHandle> {
   const { log } = deps;
   mkdirSync(config.storage.data_dir, { recursive: true });
-  const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"));
+  const storage =
+    deps.storage ??
+    new StorageHealth(config.storage.data_dir, (full, detail) =>
+      full ? log.error({ detail }, "storage full: writes refused until space returns") : log.warn("storage writable again"),
+    );
+  const noteError = (error: unknown) => void storage.noteError(error);
+  const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"), noteError);
   const schemaVersion = await migrate(db);
   log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
 
@@ -90,7 +99,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const rooms = await resolveRooms(config, transport, log);
   // Keeps this bot's queues apart from any other bot sharing the Redis.
   const namespace = createHash("sha256").update(config.matrix.bot_user_id).digest("hex").slice(0, 12);
-  const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"));
+  const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"), noteError);
   const journal = async (entry: NewAuditEntry) => {
     await audit.append(entry);
   };
@@ -163,51 +172,64 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       pingSqlite: async () => {
         await db.get("SELECT 1");
       },
+      storage: () => storage.check(),
+      handling: () => transport.handling(),
     },
   });
 
-  await transport.start({
-    onEvent: createMessageHandler({
-      directory,
-      registry,
-      commandDeps,
-      roomById: (roomId) => rooms.byId.get(roomId),
-      receipts,
-      transport,
-      botNames: () => ({ userId: transport.userId, displayName }),
-      log,
-      metrics,
-    }),
-    onStateChange: createSafetyHandler({
-      roomById: (roomId) => rooms.byId.get(roomId),
-      identify: (userId) => directory.identify(userId),
-      botUserId: transport.userId,
-      frozen,
-      freeze: (roomKey, reason, at) =>
-        freezeRoom(
-          {
-            frozen,
-            outbox,
-            transport,
-            journal,
-            roomIdOf: (key) => roomIdByKey.get(key),
-            coordinatorRoomKey: serviceRoom(directory.coordinatorService.key),
-            alert: frozenAlert,
-          },
-          roomKey,
-          reason,
-          at,
-        ),
-      log,
-    }),
-    onInvite: createInviteHandler({
-      directory,
-      isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
-      transport,
-      log,
-      metrics,
-    }),
-  });
+  try {
+    await transport.start({
+      onEvent: createMessageHandler({
+        directory,
+        registry,
+        commandDeps,
+        roomById: (roomId) => rooms.byId.get(roomId),
+        receipts,
+        storage,
+        transport,
+        botNames: () => ({ userId: transport.userId, displayName }),
+        log,
+        metrics,
+      }),
+      onStateChange: createSafetyHandler({
+        roomById: (roomId) => rooms.byId.get(roomId),
+        identify: (userId) => directory.identify(userId),
+        botUserId: transport.userId,
+        frozen,
+        freeze: (roomKey, reason, at) =>
+          freezeRoom(
+            {
+              frozen,
+              outbox,
+              transport,
+              journal,
+              roomIdOf: (key) => roomIdByKey.get(key),
+              coordinatorRoomKey: serviceRoom(directory.coordinatorService.key),
+              alert: frozenAlert,
+            },
+            roomKey,
+            reason,
+            at,
+          ),
+        log,
+      }),
+      onInvite: createInviteHandler({
+        directory,
+        isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
+        transport,
+        log,
+        metrics,
+      }),
+    });
+  } catch (error) {
+    // A start that fails half-way (the crypto store on a full disk) leaves nothing open behind it,
+    // so that \`main\` can try again once there is space.
+    await closeServer(ops.server);
+    redis.disconnect();
+    await db.close();
+    await audit.close();
+    throw error;
+  }
   diffusion = startDiffusion(
     {
       redisUrl: config.redis.url,
@@ -263,6 +285,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       await transport.close();
       await expiry.stop();
       retention.stop();
+      storage.stop();
       await closeServer(ops.server);
       redis.disconnect();
       await db.close();

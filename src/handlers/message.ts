@@ -9,6 +9,7 @@ import { isRecord, noticeContents, threadOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
+import type { StorageHealth } from "../store/storage-health.js";
 import { handleEdit } from "./edit.js";
 import { inputLength, MAX_INPUT_CHARS, tooLong } from "./input-limit.js";
 import { respond, respondError } from "./respond.js";
@@ -24,6 +25,7 @@ export interface MessageHandlerDeps {
   commandDeps: CommandDeps;
   roomById(roomId: string): RoomConfig | undefined;
   receipts: ReceiptStore;
+  storage: Pick<StorageHealth, "noteError">;
   transport: Pick<Transport, "send" | "userId">;
   botNames(): BotNames;
   log: Logger;
@@ -43,6 +45,18 @@ interface Handled {
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
   const failures = new Map<string, number>();
+  // Events answered while the disk was full, whose ledger entry could not be written: kept here so
+  // the batch coming again does not answer them twice.
+  const handledWhileFull = new Set<string>();
+  const markHandled = async (event: InboundEvent, outcome: Outcome, detail?: string) => {
+    try {
+      await deps.receipts.markHandled(event, outcome, detail);
+    } catch (error) {
+      if (!deps.storage.noteError(error)) throw error;
+      handledWhileFull.add(event.eventId);
+      deps.log.error({ eventId: event.eventId, err: error }, "ledger not written: storage full");
+    }
+  };
   return async function handleEvent(event: InboundEvent): Promise<void> {
     if (event.sender === deps.transport.userId) return;
     const room = deps.roomById(event.roomId);
@@ -57,7 +71,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         : null;
     const inThread = relation.rel_type === "m.thread";
     if (!commandLine && !isEdit && !inThread) return;
-    if (await deps.receipts.isHandled(event.eventId)) {
+    if (handledWhileFull.has(event.eventId) || (await deps.receipts.isHandled(event.eventId))) {
       deps.metrics.duplicateEvents.inc();
       return;
     }
@@ -69,7 +83,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       // Refused before anything is parsed or stored: an answer about it could not even be sent.
       deps.log.warn({ ...context, length }, "message too long");
       await respond(deps.transport, event, "ko", tooLong(length));
-      await deps.receipts.markHandled(event, "invalid", "too long");
+      await markHandled(event, "invalid", "too long");
       deps.metrics.commands.inc({ command: "too-long", outcome: "invalid" });
       return;
     }
@@ -87,7 +101,8 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     } catch (error) {
       const reference = errorReference();
       const label = commandLine?.name ?? (isEdit ? "edit" : "thread-reply");
-      deps.log.error({ ...context, command: label, reference, err: error }, "handling failed");
+      const full = deps.storage.noteError(error);
+      deps.log.error({ ...context, command: label, reference, storageFull: full, err: error }, "handling failed");
       try {
         // Never "not recorded" about a report that was: if this event created one before failing,
         // say so (retrying would create a second one).
@@ -96,23 +111,28 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
           deps.transport,
           event,
           stored ? "⚠️" : "❌",
-          stored
+          full && !stored
             ? message(
-                line(
-                  "Renseignement enregistré : ",
-                  code(stored.ref),
-                  ", mais la suite du traitement a échoué (réf. ",
-                  code(reference),
-                  ").",
-                ),
-                line("Ne le ressaisissez pas : ", code(`!voir ${stored.ref}`), " pour le consulter."),
+                line("💾 Stockage plein : rien n'a été enregistré (réf. ", code(reference), ")."),
+                line("Votre message est conservé ici. L'administrateur est alerté ; réessayez quand le service sera rétabli."),
               )
-            : message(
-                line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
-                line(
-                  "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
+            : stored
+              ? message(
+                  line(
+                    "Renseignement enregistré : ",
+                    code(stored.ref),
+                    ", mais la suite du traitement a échoué (réf. ",
+                    code(reference),
+                    ").",
+                  ),
+                  line("Ne le ressaisissez pas : ", code(`!voir ${stored.ref}`), " pour le consulter."),
+                )
+              : message(
+                  line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
+                  line(
+                    "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
+                  ),
                 ),
-              ),
           isEdit && typeof relation.event_id === "string"
             ? { eventId: relation.event_id, threadRootId: relation.event_id }
             : undefined,
@@ -130,16 +150,16 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
           { ...context, command: label, reference, attempts, err: sendError },
           "event dead-lettered: no answer could be sent",
         );
-        await deps.receipts.markHandled(event, "error", `dead-letter ${reference}`);
+        await markHandled(event, "error", `dead-letter ${reference}`);
         return;
       }
       failures.delete(event.eventId);
-      await deps.receipts.markHandled(event, "error", reference);
+      await markHandled(event, "error", reference);
       deps.metrics.commands.inc({ command: label, outcome: "error" });
       return;
     }
     if (!handled) return;
-    await deps.receipts.markHandled(event, handled.outcome);
+    await markHandled(event, handled.outcome);
     deps.metrics.commands.inc({ command: handled.label, outcome: handled.outcome });
     deps.log.info({ ...context, command: handled.label, outcome: handled.outcome, via: commandLine?.via }, "message handled");
   };
