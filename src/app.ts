@@ -12,7 +12,7 @@ import { createMessageHandler } from "./handlers/message.js";
 import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
 import { startAuditRetention } from "./jobs/audit-retention.js";
 import { createSafetyHandler, frozenAlert } from "./handlers/safety.js";
-import { noticeContent } from "./matrix/content.js";
+import { freezeRoom } from "./app/room-freeze.js";
 import { FrozenRooms } from "./store/frozen-rooms.js";
 import { startRhythmJobs } from "./jobs/rhythm.js";
 import { CommuneIndex } from "./core/capture/communes.js";
@@ -30,10 +30,13 @@ import { AuditJournal, type NewAuditEntry } from "./store/audit.js";
 import { OutboxStore } from "./store/outbox.js";
 import { PendingDecryptionStore } from "./store/pending-decryption.js";
 import { ReceiptStore } from "./store/receipts.js";
+import { StorageHealth } from "./store/storage-health.js";
 import { startOpsServer } from "./web/server.js";
 
 export interface StartDeps {
   log: Logger;
+  /** Whether the bot can write; `main` shares it with its last-resort error handler. */
+  storage?: StorageHealth;
   /** Replaces the Matrix transport (tests, shell); defaults to the matrix-bot-sdk one. */
   transport?: (receipts: ReceiptStore, metrics: Metrics) => Transport;
 }
@@ -51,7 +54,13 @@ export interface BotHandle {
 export async function start(config: Config, deps: StartDeps): Promise<BotHandle> {
   const { log } = deps;
   mkdirSync(config.storage.data_dir, { recursive: true });
-  const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"));
+  const storage =
+    deps.storage ??
+    new StorageHealth(config.storage.data_dir, (full, detail) =>
+      full ? log.error({ detail }, "storage full: writes refused until space returns") : log.warn("storage writable again"),
+    );
+  const noteError = (error: unknown) => void storage.noteError(error);
+  const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"), noteError);
   const schemaVersion = await migrate(db);
   log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
 
@@ -90,7 +99,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const rooms = await resolveRooms(config, transport, log);
   // Keeps this bot's queues apart from any other bot sharing the Redis.
   const namespace = createHash("sha256").update(config.matrix.bot_user_id).digest("hex").slice(0, 12);
-  const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"));
+  const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"), noteError);
   const journal = async (entry: NewAuditEntry) => {
     await audit.append(entry);
   };
@@ -112,6 +121,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
   const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
+  const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
   const rhythm: RhythmDeps = {
     rhythm: rhythmStore,
     gather: gatherer({
@@ -129,7 +139,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       cellName: config.cross.name,
     }),
     services: config.services.map((s) => s.key),
-    serviceRoom: (service) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key,
+    serviceRoom,
     postFile: async (roomId, threadRoot, name, text, txnKey) => {
       await transport.sendFile(
         roomId,
@@ -162,46 +172,64 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       pingSqlite: async () => {
         await db.get("SELECT 1");
       },
+      storage: () => storage.check(),
+      handling: () => transport.handling(),
     },
   });
 
-  await transport.start({
-    onEvent: createMessageHandler({
-      directory,
-      registry,
-      commandDeps,
-      roomById: (roomId) => rooms.byId.get(roomId),
-      receipts,
-      transport,
-      botNames: () => ({ userId: transport.userId, displayName }),
-      log,
-      metrics,
-    }),
-    onStateChange: createSafetyHandler({
-      roomById: (roomId) => rooms.byId.get(roomId),
-      frozen,
-      alert: async (roomKey, reason, at) => {
-        const coordinatorRoom = config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key);
-        const target = coordinatorRoom ? roomIdByKey.get(coordinatorRoom.key) : undefined;
-        await journal({ at, actor: "bot", action: "communicate", ref: null, room: roomKey, detail: `salon gelé : ${reason}` });
-        const roomId = roomIdByKey.get(roomKey);
-        for (const { reportId, card } of roomId ? await outbox.cardsIn(roomKey) : []) {
-          await transport.redact(roomId ?? "", card.eventId, "Salon gelé", `freeze:${reportId}:${roomKey}:${card.eventId}`);
-          await outbox.saveCard(reportId, roomKey, { ...card, withdrawn: true });
-        }
-        if (target)
-          await transport.send(target, "m.room.message", noticeContent(frozenAlert(roomKey, reason)), `frozen:${roomKey}:${at}`);
-      },
-      log,
-    }),
-    onInvite: createInviteHandler({
-      directory,
-      isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
-      transport,
-      log,
-      metrics,
-    }),
-  });
+  try {
+    await transport.start({
+      onEvent: createMessageHandler({
+        directory,
+        registry,
+        commandDeps,
+        roomById: (roomId) => rooms.byId.get(roomId),
+        receipts,
+        storage,
+        transport,
+        botNames: () => ({ userId: transport.userId, displayName }),
+        log,
+        metrics,
+      }),
+      onStateChange: createSafetyHandler({
+        roomById: (roomId) => rooms.byId.get(roomId),
+        identify: (userId) => directory.identify(userId),
+        botUserId: transport.userId,
+        frozen,
+        freeze: (roomKey, reason, at) =>
+          freezeRoom(
+            {
+              frozen,
+              outbox,
+              transport,
+              journal,
+              roomIdOf: (key) => roomIdByKey.get(key),
+              coordinatorRoomKey: serviceRoom(directory.coordinatorService.key),
+              alert: frozenAlert,
+            },
+            roomKey,
+            reason,
+            at,
+          ),
+        log,
+      }),
+      onInvite: createInviteHandler({
+        directory,
+        isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
+        transport,
+        log,
+        metrics,
+      }),
+    });
+  } catch (error) {
+    // A start that fails half-way (the crypto store on a full disk) leaves nothing open behind it,
+    // so that \`main\` can try again once there is space.
+    await closeServer(ops.server);
+    redis.disconnect();
+    await db.close();
+    await audit.close();
+    throw error;
+  }
   diffusion = startDiffusion(
     {
       redisUrl: config.redis.url,
@@ -236,6 +264,10 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     rhythm,
     transport,
     roomIdOf: (key) => roomIdByKey.get(key),
+    recordReminder: async (roomKey, eventId, ref) => {
+      const report = await capture.reports.byRef(ref);
+      if (report) await outbox.recordSent(roomKey, eventId, "reminder", [report.id], Date.now());
+    },
     namespace,
     log,
   });
@@ -253,6 +285,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       await transport.close();
       await expiry.stop();
       retention.stop();
+      storage.stop();
       await closeServer(ops.server);
       redis.disconnect();
       await db.close();

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { start } from "./app.js";
 import { ConfigError, loadConfig, parseConfigText } from "./config/load.js";
-import { createLogger } from "./log.js";
+import { createLogger, type Logger } from "./log.js";
+import { StorageHealth } from "./store/storage-health.js";
 
 const USAGE = `Usage : cross-bot --config <fichier.yaml> [--validate-config]
   --config, -c         configuration de la CROSS (défaut : $CROSS_CONFIG ou config/cross.yaml)
@@ -42,7 +43,23 @@ async function main(): Promise<number> {
   }
 
   const log = createLogger();
-  const bot = await start(config, { log });
+  const storage = new StorageHealth(config.storage.data_dir, (full, detail) =>
+    full ? log.error({ detail }, "storage full: writes refused until space returns") : log.warn("storage writable again"),
+  );
+  // Last resort: a write that fails with a full disk outside any handler (the crypto store writes in
+  // the background) must not kill the bot; it is noted, health turns red, and the bot carries on.
+  // Anything else unexpected still stops the process, to be restarted clean.
+  const lastResort = (error: unknown) => {
+    if (storage.noteError(error)) {
+      log.error({ err: error }, "write failed: storage full");
+      return;
+    }
+    log.fatal({ err: error }, "unexpected error");
+    process.exit(1);
+  };
+  process.on("unhandledRejection", lastResort);
+  process.on("uncaughtException", lastResort);
+  const bot = await startWhenWritable(() => start(config, { log, storage }), storage, log);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, "signal received");
@@ -53,6 +70,19 @@ async function main(): Promise<number> {
   });
   await bot.close();
   return 0;
+}
+
+/** Starting on a full disk waits for space (checked every few seconds) instead of giving up. */
+async function startWhenWritable<T>(begin: () => Promise<T>, storage: StorageHealth, log: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await begin();
+    } catch (error) {
+      if (!storage.noteError(error)) throw error;
+      log.error({ err: error, attempt }, "cannot start: storage full; waiting for space");
+      while (!storage.probe()) await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
 }
 
 main().then(

@@ -15,7 +15,7 @@ export async function findVisibleReport(
 ): Promise<Lookup> {
   const wanted = ref.trim().toUpperCase();
   if (!REFERENCE_PATTERN.test(wanted)) {
-    return { ok: false, error: `Référence non comprise : « ${ref} » (format 88-2026-0042).` };
+    return { ok: false, error: `Référence non comprise : « ${ref} » (format 88-2026-40317).` };
   }
   const report = await capture.reports.byRef(wanted);
   if (!report || !capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, roomKey)) {

@@ -15,7 +15,7 @@ export const action = defineCommand({
   summary:
     "Crée une action de suivi pour un service avec une échéance (le coordinateur pour tout service, un officier pour le sien).",
   details: [
-    "Ex. !action douane 15/12 vérifier le véhicule AB-123-CD (88-2026-0042) — rappels avant l'échéance et en cas de retard.",
+    "Ex. !action douane 15/12 vérifier le véhicule AB-123-CD (88-2026-40317) — rappels avant l'échéance et en cas de retard.",
   ],
   roles: MEMBER_ROLES,
   params: [

@@ -3,6 +3,7 @@ import type { CaptureDeps } from "../capture/deps.js";
 import { findVisibleReport } from "../capture/lookup.js";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
 import { formatLocal } from "../core/capture/when.js";
+import { referencesIn } from "../core/report/report.js";
 import { bullets, code, line, message, type Message, strong } from "../core/message.js";
 import type { AuditAction, AuditJournal } from "../store/audit.js";
 
@@ -22,7 +23,7 @@ export const audit = defineCommand({
   aliases: ["journal", "tracabilite"],
   summary: "Journal d'un renseignement : collecte, modifications, consultations, communications (coordinateur).",
   roles: COORDINATOR_ONLY,
-  params: [{ name: "référence", description: "ex. 88-2026-0042" }],
+  params: [{ name: "référence", description: "ex. 88-2026-40317" }],
   schema: z.object({ référence: z.string() }),
   async execute(
     invocation,
@@ -40,7 +41,19 @@ export const audit = defineCommand({
       room: invocation.roomKey,
       detail: "!audit",
     });
-    const [entries, chain] = await Promise.all([deps.audit.forRef(ref, 60), deps.audit.verify()]);
+    const [all, chain] = await Promise.all([deps.audit.forRef(ref, 60), deps.audit.verify()]);
+    // Each line passes the policy on its own: an entry about a match, or about a room, names other
+    // reports (a `service` report matched by this one) that this room may not even know exist.
+    const visible = new Map<string, boolean>([[ref, true]]);
+    const entries = [];
+    for (const entry of all) {
+      let shown = true;
+      for (const other of referencesIn(`${entry.ref ?? ""} ${entry.detail}`)) {
+        if (!visible.has(other)) visible.set(other, (await findVisibleReport(other, invocation.roomKey, deps.capture)).ok);
+        if (!visible.get(other)) shown = false;
+      }
+      if (shown) entries.push(entry);
+    }
     const tz = deps.capture.vocabulary.timeZone;
     return {
       ok: true,

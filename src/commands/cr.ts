@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
 import { formatLocal } from "../core/capture/when.js";
-import { line, message, type Message } from "../core/message.js";
-import { toPlain } from "../core/message.js";
+import { escapeMarkdown, line, message, type Message, toMarkdown } from "../core/message.js";
 import { agendaFor } from "../rhythm/agenda-for.js";
 import type { WithRhythm } from "../rhythm/deps.js";
 
@@ -29,12 +28,14 @@ export const cr = defineCommand({
     if (invocation.rawArgs.trim().toLowerCase() === "export") {
       const agenda = await agendaFor(meeting, invocation.roomKey, deps.rhythm, meeting.at);
       const markdown = [
-        `# ${deps.rhythm.context(invocation.sentAt).cellName} — ${title}`,
-        meeting.place ? `Lieu : ${meeting.place}` : "",
+        // Everything users typed (place, agenda items, minutes) is escaped: the file is opened in
+        // Markdown viewers that would otherwise run its HTML or follow its links.
+        `# ${escapeMarkdown(`${deps.rhythm.context(invocation.sentAt).cellName} — ${title}`)}`,
+        meeting.place ? `Lieu : ${escapeMarkdown(meeting.place)}` : "",
         "## Ordre du jour",
-        toPlain(agenda.detail),
+        toMarkdown(agenda.detail),
         "## Compte rendu",
-        meeting.minutes ?? "(aucun compte rendu consigné)",
+        escapeMarkdown(meeting.minutes ?? "(aucun compte rendu consigné)"),
       ]
         .filter(Boolean)
         .join("\n\n");

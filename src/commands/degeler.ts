@@ -10,7 +10,22 @@ export const degeler = defineCommand({
   roles: COORDINATOR_ONLY,
   params: [{ name: "salon", description: "clé du salon, ex. gir" }],
   schema: z.object({ salon: z.string() }),
-  async execute(invocation, deps: { frozen: Pick<FrozenRooms, "thaw"> }): Promise<{ ok: boolean; message: Message }> {
+  async execute(
+    invocation,
+    deps: { frozen: Pick<FrozenRooms, "thaw" | "intruders"> },
+  ): Promise<{ ok: boolean; message: Message }> {
+    const intruders = await deps.frozen.intruders(invocation.args.salon);
+    if (intruders.length > 0) {
+      return {
+        ok: false,
+        message: message(
+          line(
+            `Le salon « ${invocation.args.salon} » reste gelé : ${intruders.join(", ")} n'y est pas habilité(e) et s'y trouve encore.`,
+          ),
+          line("Retirez-le(s) du salon, puis recommencez."),
+        ),
+      };
+    }
     const thawed = await deps.frozen.thaw(invocation.args.salon);
     return thawed
       ? {

@@ -28,7 +28,7 @@ export type CommandDeps = HelpDeps &
     capture: CaptureDeps;
     audit: Pick<AuditJournal, "forRef" | "verify">;
     rhythm: RhythmDeps;
-    frozen: Pick<FrozenRooms, "thaw">;
+    frozen: Pick<FrozenRooms, "thaw" | "intruders">;
   };
 
 /** The command table, in the order `!aide` lists it. */

@@ -12,7 +12,7 @@ export const retirer = defineCommand({
   summary: "Retire un renseignement (auteur ou coordinateur), avec le motif : il reste conservé et marqué retiré.",
   roles: MEMBER_ROLES,
   params: [
-    { name: "référence", description: "ex. 88-2026-0042" },
+    { name: "référence", description: "ex. 88-2026-40317" },
     { name: "motif", description: "la raison du retrait", rest: true },
   ],
   schema: z.object({ référence: z.string(), motif: z.string().min(3, "précisez le motif du retrait") }),

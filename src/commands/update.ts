@@ -13,10 +13,10 @@ export const update = defineCommand({
   name: "maj",
   aliases: ["update", "modifier", "corriger"],
   summary: "Modifie des champs d'un renseignement (auteur ou coordinateur) : une nouvelle version, l'historique est gardé.",
-  details: ["Ex. !maj 88-2026-0042 commune=golbey cotation=B2 — un texte libre ajouté devient un complément."],
+  details: ["Ex. !maj 88-2026-40317 commune=golbey cotation=B2 — un texte libre ajouté devient un complément."],
   roles: MEMBER_ROLES,
   params: [
-    { name: "référence", description: "ex. 88-2026-0042" },
+    { name: "référence", description: "ex. 88-2026-40317" },
     { name: "champs", description: "clé=valeur… (comme pour !report)", rest: true },
   ],
   schema: z.object({ référence: z.string(), champs: z.string() }),

@@ -23,7 +23,7 @@ export const voir = defineCommand({
   aliases: ["show", "fiche-rens", "afficher"],
   summary: "Affiche un renseignement et son historique, s'il est diffusé à ce salon.",
   roles: ALL_ROLES,
-  params: [{ name: "référence", description: "ex. 88-2026-0042" }],
+  params: [{ name: "référence", description: "ex. 88-2026-40317" }],
   schema: z.object({ référence: z.string() }),
   async execute(invocation, deps: { capture: CaptureDeps }): Promise<ShowResult> {
     const { capture } = deps;

@@ -62,3 +62,114 @@ function inlineHtml(content: Inline[]): string {
     })
     .join("");
 }
+
+/**
+ * Text made inert for a Markdown file: HTML is escaped (so `<script>` or `<img onerror>` read as
+ * text in any renderer) and every character Markdown gives a meaning to is backslash-escaped, so a
+ * `[x](javascript:…)` typed by a user never becomes a link, nor a `#` a heading.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeHtml(text)
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, "  \n");
+}
+
+/** The same structure as `toPlain`, as Markdown, every text piece escaped with `escapeMarkdown`. */
+export function toMarkdown(msg: Message): string {
+  return msg.blocks.map(blockMarkdown).join("\n\n");
+}
+
+function blockMarkdown(block: Block): string {
+  if ("line" in block) return inlineMarkdown(block.line);
+  if ("quote" in block) return `> ${inlineMarkdown(block.quote)}`;
+  if ("bullets" in block) return block.bullets.map((item) => `- ${inlineMarkdown(item)}`).join("\n");
+  return block.numbered.map((item, i) => `${i + 1}. ${inlineMarkdown(item)}`).join("\n");
+}
+
+function inlineMarkdown(content: Inline[]): string {
+  return content
+    .map((piece) => {
+      if (typeof piece === "string") return escapeMarkdown(piece);
+      // Inside a code span nothing is interpreted; only a backtick could close it early.
+      if ("code" in piece) return `\`${piece.code.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
+      if ("strong" in piece) return `**${inlineMarkdown(piece.strong)}**`;
+      return `_${inlineMarkdown(piece.em)}_`;
+    })
+    .join("");
+}
+
+/**
+ * Homeservers refuse events over 65,536 bytes (`M_TOO_LARGE`), and an encrypted event carries its
+ * content as base64 ciphertext (about 4/3 larger) plus keys and signatures. A message whose plain
+ * and HTML bodies together stay under this budget fits in any room.
+ */
+export const MESSAGE_BUDGET_BYTES = 40_000;
+
+const TRUNCATED = "… (tronqué : trop long pour un message)";
+
+/** Bytes a message costs in an event: its plain body plus its HTML body. */
+export function messageBytes(msg: Message): number {
+  return Buffer.byteLength(toPlain(msg), "utf8") + Buffer.byteLength(toHtml(msg), "utf8");
+}
+
+/**
+ * A long answer as several messages, each within `budget` (the first keeps the head): blocks are
+ * packed in order, a list too long for one message is cut between its items, and a single item
+ * still too long is truncated with a mark. Nothing is ever sent over the limit.
+ */
+export function splitMessage(msg: Message, budget = MESSAGE_BUDGET_BYTES): Message[] {
+  const parts: Message[] = [];
+  let current: Block[] = [];
+  const flush = () => {
+    if (current.length > 0) parts.push({ blocks: current });
+    current = [];
+  };
+  const fits = (blocks: Block[]) => messageBytes({ blocks }) <= budget;
+  for (const block of msg.blocks.flatMap((b) => pieces(b, budget))) {
+    if (fits([...current, block])) {
+      current.push(block);
+      continue;
+    }
+    flush();
+    current = [fits([block]) ? block : truncateBlock(block, budget)];
+  }
+  flush();
+  return parts.length > 0 ? parts : [msg];
+}
+
+/** One message within `budget`: what does not fit is cut, with a mark saying so. */
+export function fitMessage(msg: Message, budget = MESSAGE_BUDGET_BYTES): Message {
+  if (messageBytes(msg) <= budget) return msg;
+  const [first] = splitMessage(msg, budget - 200);
+  return { blocks: [...(first?.blocks ?? []), { line: [{ em: [TRUNCATED] }] }] };
+}
+
+/** A list block as lists of items that each fit the budget on their own. */
+function pieces(block: Block, budget: number): Block[] {
+  if (!("bullets" in block) && !("numbered" in block)) return [block];
+  const items = "bullets" in block ? block.bullets : block.numbered;
+  const make = (chunk: Inline[][]): Block => ("bullets" in block ? { bullets: chunk } : { numbered: chunk });
+  if (messageBytes({ blocks: [block] }) <= budget) return [block];
+  const out: Block[] = [];
+  let chunk: Inline[][] = [];
+  for (const item of items) {
+    if (chunk.length > 0 && messageBytes({ blocks: [make([...chunk, item])] }) > budget) {
+      out.push(make(chunk));
+      chunk = [];
+    }
+    chunk.push(item);
+  }
+  if (chunk.length > 0) out.push(make(chunk));
+  return out;
+}
+
+/** A block cut to fit: its text shortened (HTML escaping can triple a character, hence the margin). */
+function truncateBlock(block: Block, budget: number): Block {
+  const inlines =
+    "line" in block ? block.line : "quote" in block ? block.quote : ("bullets" in block ? block.bullets : block.numbered).flat();
+  const text = inlinePlain(inlines);
+  let keep = Math.max(0, Math.floor(budget / 2) - TRUNCATED.length);
+  while (keep > 0 && messageBytes({ blocks: [{ line: [text.slice(0, keep), TRUNCATED] }] }) > budget)
+    keep = Math.floor(keep * 0.8);
+  return { line: [text.slice(0, keep), { em: [TRUNCATED] }] };
+}

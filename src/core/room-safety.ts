@@ -12,3 +12,19 @@ export function unsafeChange(change: { type: string; stateKey: string; content: 
   if (change.type === "m.room.tombstone") return "le salon a été remplacé (mise à niveau)";
   return null;
 }
+
+/**
+ * Whether a person may be in a configured room (entitlement is per person, not only per room): a
+ * service room holds its service and the coordinator's; the coordination room every member
+ * service; the triage room the coordinator's service. Referents and strangers belong to none.
+ */
+export function mayBeInRoom(
+  person: { kind: "coordinator" | "officer" | "referent"; service?: { key: string } } | null,
+  room: { kind: "service" | "coordination" | "triage"; service?: string | null | undefined },
+): boolean {
+  if (!person || person.kind === "referent") return false;
+  if (person.kind === "coordinator") return true;
+  if (room.kind === "coordination") return true;
+  if (room.kind === "triage") return false;
+  return person.service?.key === room.service;
+}

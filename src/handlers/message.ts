@@ -5,12 +5,14 @@ import { type BotNames, type CommandLine, parseCommandLine } from "../core/comma
 import type { Directory, Identity } from "../core/directory.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
-import { isRecord, noticeContent, threadOf } from "../matrix/content.js";
+import { isRecord, noticeContents, threadOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
+import type { StorageHealth } from "../store/storage-health.js";
 import { handleEdit } from "./edit.js";
-import { respond } from "./respond.js";
+import { inputLength, MAX_INPUT_CHARS, tooLong } from "./input-limit.js";
+import { respond, respondError } from "./respond.js";
 import { handleRedaction } from "./redaction.js";
 import { handleThreadMessage } from "./thread.js";
 
@@ -23,6 +25,7 @@ export interface MessageHandlerDeps {
   commandDeps: CommandDeps;
   roomById(roomId: string): RoomConfig | undefined;
   receipts: ReceiptStore;
+  storage: Pick<StorageHealth, "noteError">;
   transport: Pick<Transport, "send" | "userId">;
   botNames(): BotNames;
   log: Logger;
@@ -42,6 +45,18 @@ interface Handled {
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
   const failures = new Map<string, number>();
+  // Events answered while the disk was full, whose ledger entry could not be written: kept here so
+  // the batch coming again does not answer them twice.
+  const handledWhileFull = new Set<string>();
+  const markHandled = async (event: InboundEvent, outcome: Outcome, detail?: string) => {
+    try {
+      await deps.receipts.markHandled(event, outcome, detail);
+    } catch (error) {
+      if (!deps.storage.noteError(error)) throw error;
+      handledWhileFull.add(event.eventId);
+      deps.log.error({ eventId: event.eventId, err: error }, "ledger not written: storage full");
+    }
+  };
   return async function handleEvent(event: InboundEvent): Promise<void> {
     if (event.sender === deps.transport.userId) return;
     const room = deps.roomById(event.roomId);
@@ -56,13 +71,22 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         : null;
     const inThread = relation.rel_type === "m.thread";
     if (!commandLine && !isEdit && !inThread) return;
-    if (await deps.receipts.isHandled(event.eventId)) {
+    if (handledWhileFull.has(event.eventId) || (await deps.receipts.isHandled(event.eventId))) {
       deps.metrics.duplicateEvents.inc();
       return;
     }
 
     const sender = deps.directory.identify(event.sender);
     const context = { eventId: event.eventId, roomId: event.roomId, room: room.key, sender: event.sender };
+    const length = inputLength(event);
+    if (length > MAX_INPUT_CHARS && (commandLine || isEdit)) {
+      // Refused before anything is parsed or stored: an answer about it could not even be sent.
+      deps.log.warn({ ...context, length }, "message too long");
+      await respond(deps.transport, event, "ko", tooLong(length));
+      await markHandled(event, "invalid", "too long");
+      deps.metrics.commands.inc({ command: "too-long", outcome: "invalid" });
+      return;
+    }
     let handled: Handled | null;
     try {
       if (commandLine) handled = await runCommand(event, room, sender, commandLine, deps);
@@ -77,18 +101,38 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     } catch (error) {
       const reference = errorReference();
       const label = commandLine?.name ?? (isEdit ? "edit" : "thread-reply");
-      deps.log.error({ ...context, command: label, reference, err: error }, "handling failed");
+      const full = deps.storage.noteError(error);
+      deps.log.error({ ...context, command: label, reference, storageFull: full, err: error }, "handling failed");
       try {
-        await respond(
+        // Never "not recorded" about a report that was: if this event created one before failing,
+        // say so (retrying would create a second one).
+        const stored = await storedBy(event.eventId, deps);
+        await respondError(
           deps.transport,
           event,
-          "ko",
-          message(
-            line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
-            line(
-              "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
-            ),
-          ),
+          stored ? "⚠️" : "❌",
+          full && !stored
+            ? message(
+                line("💾 Stockage plein : rien n'a été enregistré (réf. ", code(reference), ")."),
+                line("Votre message est conservé ici. L'administrateur est alerté ; réessayez quand le service sera rétabli."),
+              )
+            : stored
+              ? message(
+                  line(
+                    "Renseignement enregistré : ",
+                    code(stored.ref),
+                    ", mais la suite du traitement a échoué (réf. ",
+                    code(reference),
+                    ").",
+                  ),
+                  line("Ne le ressaisissez pas : ", code(`!voir ${stored.ref}`), " pour le consulter."),
+                )
+              : message(
+                  line("Une erreur inattendue m'a empêché de traiter votre message (réf. ", code(reference), ")."),
+                  line(
+                    "Votre message est conservé. Réessayez dans un instant ; si cela persiste, donnez cette référence à l'administrateur.",
+                  ),
+                ),
           isEdit && typeof relation.event_id === "string"
             ? { eventId: relation.event_id, threadRootId: relation.event_id }
             : undefined,
@@ -106,16 +150,16 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
           { ...context, command: label, reference, attempts, err: sendError },
           "event dead-lettered: no answer could be sent",
         );
-        await deps.receipts.markHandled(event, "error", `dead-letter ${reference}`);
+        await markHandled(event, "error", `dead-letter ${reference}`);
         return;
       }
       failures.delete(event.eventId);
-      await deps.receipts.markHandled(event, "error", reference);
+      await markHandled(event, "error", reference);
       deps.metrics.commands.inc({ command: label, outcome: "error" });
       return;
     }
     if (!handled) return;
-    await deps.receipts.markHandled(event, handled.outcome);
+    await markHandled(event, handled.outcome);
     deps.metrics.commands.inc({ command: handled.label, outcome: handled.outcome });
     deps.log.info({ ...context, command: handled.label, outcome: handled.outcome, via: commandLine?.via }, "message handled");
   };
@@ -202,7 +246,14 @@ async function runCommand(
   const handled = await answer(verdict === "ok" ? "ok" : "invalid", command.name, verdict, command.render(result));
   const thread = threadOf(event.eventId, event.content);
   for (const [i, more] of (command.renderMore?.(result) ?? []).entries()) {
-    await deps.transport.send(event.roomId, "m.room.message", noticeContent(more, thread), `reply:${event.eventId}:${i + 2}`);
+    for (const [j, content] of noticeContents(more, thread).entries()) {
+      await deps.transport.send(
+        event.roomId,
+        "m.room.message",
+        content,
+        `reply:${event.eventId}:${i + 2}${j > 0 ? `:p${j}` : ""}`,
+      );
+    }
   }
   return handled;
 }
@@ -222,4 +273,13 @@ async function handleRedactionEvent(event: InboundEvent, deps: MessageHandlerDep
   }
   await deps.receipts.markHandled(event, "ok");
   deps.log.info(context, "report message redacted");
+}
+
+/** The report this event created, if any (looked up after a failure; a failing lookup counts as none). */
+async function storedBy(eventId: string, deps: MessageHandlerDeps) {
+  try {
+    return await deps.commandDeps.capture.reports.bySourceEvent(eventId);
+  } catch {
+    return undefined;
+  }
 }

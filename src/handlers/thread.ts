@@ -9,6 +9,7 @@ import type { Logger } from "../log.js";
 import { isRecord, textOf } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { NewAttachment, StoredReport } from "../store/reports.js";
+import { MAX_INPUT_CHARS, tooLong } from "./input-limit.js";
 import { respond } from "./respond.js";
 
 export interface ThreadDeps {
@@ -33,6 +34,11 @@ export async function handleThreadMessage(
   const root = relation.event_id;
   const { capture } = deps;
 
+  const length = typeof event.content.body === "string" ? [...event.content.body].length : 0;
+  if (length > MAX_INPUT_CHARS && ((await capture.dialogues.get(root)) || (await capture.reports.bySourceEvent(root)))) {
+    await respond(deps.transport, event, "ko", tooLong(length));
+    return true;
+  }
   const dialogue = await capture.dialogues.get(root);
   if (
     dialogue &&
@@ -71,6 +77,19 @@ export async function handleThreadMessage(
   }
   const addition = readAddition(event, report);
   if (!addition) return false;
+  // Only the report's own service or the coordinator adds to it, and never into a report this
+  // room may not see (a `service` report confirmed in the coordination room, for instance).
+  const roomSees = capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room.key);
+  if (!roomSees || (sender.kind !== "coordinator" && sender.service.key !== report.service)) {
+    deps.log.warn({ eventId: event.eventId, roomId: event.roomId, sender: event.sender }, "thread addition refused");
+    await respond(
+      deps.transport,
+      event,
+      "ko",
+      message(line("Seuls le service auteur et le coordinateur peuvent compléter ce renseignement : rien n'a été ajouté.")),
+    );
+    return true;
+  }
   const { report: updated } = await capture.reports.amend(
     report.id,
     addition.change,

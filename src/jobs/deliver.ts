@@ -7,6 +7,7 @@ import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
 import type { OutboxItem, OutboxStore } from "../store/outbox.js";
 import type { ReportStore, StoredReport } from "../store/reports.js";
+import { takeBack } from "../app/take-back.js";
 
 export interface DeliveryDeps {
   outbox: OutboxStore;
@@ -51,26 +52,22 @@ async function deliverReport(
 ): Promise<Delivery> {
   const card = await deps.outbox.card(report.id, item.roomKey);
   if (!deps.roomMaySee(classify(report), item.roomKey)) {
-    if (card && !card.withdrawn) {
-      // The report's diffusion narrowed: take the card back and say so.
-      await deps.transport.redact(
-        roomId,
-        card.eventId,
-        "Diffusion restreinte",
-        `withdraw:${report.id}:${item.roomKey}:${card.eventId}`,
-      );
+    // The report's diffusion narrowed (or the room was frozen): take back everything the room was
+    // sent about it — card, thread updates, match alerts, reminders — and say so where a card stood.
+    const taken = await takeBack(deps, { key: item.roomKey, id: roomId }, "Diffusion restreinte", report.id);
+    if (card && !card.withdrawn) await deps.outbox.saveCard(report.id, item.roomKey, { ...card, withdrawn: true });
+    if (card && (taken > 0 || !card.withdrawn)) {
       const notice = await send(
         deps,
         roomId,
         renderWithdrawn(report.ref),
         `withdrawn:${report.id}:${item.roomKey}:${card.eventId}`,
       );
-      await deps.outbox.saveCard(report.id, item.roomKey, { ...card, withdrawn: true });
       await deps.outbox.markDone(item.id, "sent", notice, now);
       return "sent";
     }
-    await deps.outbox.markDone(item.id, "dropped", null, now, "room no longer entitled");
-    return "dropped";
+    await deps.outbox.markDone(item.id, "dropped", null, now, taken > 0 ? "taken back" : "room no longer entitled");
+    return taken > 0 ? "sent" : "dropped";
   }
   const history = await deps.reports.history(report.id);
   if (report.status === "cancelled" && (!card || card.withdrawn)) {
@@ -82,6 +79,7 @@ async function deliverReport(
     if (!version) return "skipped";
     const txn = `card:${report.id}:${item.roomKey}${card ? `:after:${card.eventId}` : ""}`;
     const eventId = await send(deps, roomId, renderCard({ ...report, fields: version.fields }, deps.vocabulary), txn);
+    await deps.outbox.recordSent(item.roomKey, eventId, "card", [report.id], now);
     await deps.outbox.saveCard(report.id, item.roomKey, { eventId, version: version.version, withdrawn: false });
     await deps.outbox.markReportSentUpTo(report.id, item.roomKey, version.version, eventId, now);
     await deps.communicated(report.ref, item.roomKey, `fiche v${version.version}`);
@@ -90,12 +88,7 @@ async function deliverReport(
   const latest = history[history.length - 1];
   if (report.status === "cancelled" && latest?.note === REDACTION_NOTE) {
     // The report's message was deleted at the source: delete its copies too.
-    await deps.transport.redact(
-      roomId,
-      card.eventId,
-      "Message d'origine supprimé",
-      `redact:${report.id}:${item.roomKey}:${card.eventId}`,
-    );
+    await takeBack(deps, { key: item.roomKey, id: roomId }, "Message d'origine supprimé", report.id);
     await deps.outbox.saveCard(report.id, item.roomKey, { ...card, withdrawn: true, version: report.version });
     await deps.outbox.markReportSentUpTo(report.id, item.roomKey, report.version, card.eventId, now);
     await deps.communicated(report.ref, item.roomKey, "copie supprimée");
@@ -115,6 +108,7 @@ async function deliverReport(
       deps.vocabulary,
     );
     const eventId = await send(deps, roomId, content, `update:${report.id}:${item.roomKey}:${version.version}`, card.eventId);
+    await deps.outbox.recordSent(item.roomKey, eventId, "update", [report.id], now);
     delivered = version.version;
     await deps.outbox.saveCard(report.id, item.roomKey, { ...card, version: delivered });
     await deps.outbox.markReportSentUpTo(report.id, item.roomKey, delivered, eventId, now);
@@ -143,20 +137,24 @@ async function deliverMatch(
   const entity = { kind: match.kind, display: match.display };
   let content: Message;
   let what: string;
+  let about: number[];
   if (seesReport && seesOther) {
     const [mine, theirs] = other.service === roomService ? [other, report] : [report, other];
     content = renderMatch(mine, theirs, entity, deps.vocabulary);
     what = `rapprochement ${mine.ref} ↔ ${theirs.ref}`;
+    about = [report.id, other.id];
   } else if ((seesReport && roomService === report.service) || (seesOther && roomService === other.service)) {
     // The room of a report's service, not entitled to the other report: it learns only that a match exists.
     const mine = seesReport && roomService === report.service ? report : other;
     content = renderBlindMatch(mine, entity);
     what = `rapprochement aveugle (${mine.ref})`;
+    about = [mine.id];
   } else {
     await deps.outbox.markDone(item.id, "dropped", null, now, "room not entitled to this match");
     return "dropped";
   }
   const eventId = await send(deps, roomId, content, `match:${match.id}:${item.roomKey}`);
+  await deps.outbox.recordSent(item.roomKey, eventId, "match", about, now);
   await deps.outbox.markDone(item.id, "sent", eventId, now);
   await deps.communicated(report.ref, item.roomKey, what);
   return "sent";

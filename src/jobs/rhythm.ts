@@ -5,14 +5,14 @@ import type { Config } from "../config/load.js";
 import type { Directory } from "../core/directory.js";
 import type { Message } from "../core/message.js";
 import { parsePeriod, previousPeriod } from "../core/rhythm/period.js";
-import { dueReminders, renderReminder } from "../core/rhythm/reminders.js";
 import { isLate } from "../core/rhythm/schedule.js";
 import type { Logger } from "../log.js";
-import { type MatrixContent, noticeContent } from "../matrix/content.js";
+import { type MatrixContent, noticeContent, noticeContents } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
 import { agendaFor } from "../rhythm/agenda-for.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 import { digestFor } from "../rhythm/digest-for.js";
+import { postDueReminders } from "./reminders.js";
 
 const RHYTHM_QUEUE = "cross-rhythm";
 const DAY = 86_400_000;
@@ -24,6 +24,8 @@ export interface RhythmJobsDeps {
   rhythm: RhythmDeps;
   transport: Pick<Transport, "send">;
   roomIdOf(key: string): string | undefined;
+  /** Records a reminder citing a report, so that narrowing the report takes the reminder back too. */
+  recordReminder(roomKey: string, eventId: string, ref: string): Promise<void>;
   namespace: string;
   log: Logger;
   tickMs?: number;
@@ -73,12 +75,10 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
     const roomId = deps.roomIdOf(roomKey);
     if (!roomId) throw new Error(`room ${roomKey} is not resolved`);
     const root = await deps.transport.send(roomId, "m.room.message", { ...noticeContent(parts.headline), ...extra }, key);
-    await deps.transport.send(
-      roomId,
-      "m.room.message",
-      noticeContent(parts.detail, { eventId: root, threadRootId: root }),
-      `${key}:detail`,
-    );
+    // The detail may be long (a week of reports): several messages in the thread, each within the event size.
+    for (const [i, content] of noticeContents(parts.detail, { eventId: root, threadRootId: root }).entries()) {
+      await deps.transport.send(roomId, "m.room.message", content, `${key}:detail${i > 0 ? `:p${i}` : ""}`);
+    }
   };
 
   const worker = new Worker(
@@ -109,10 +109,8 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
   worker.on("failed", (job, e) => log.warn({ jobId: job?.id, err: e.message }, "scheduled digest failed"));
 
   const coordinationRoom = config.rooms.find((r) => r.kind === "coordination")?.key;
-  const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
   const tick = async () => {
     const now = Date.now();
-    const ctx = deps.rhythm.context(now);
     for (const meeting of await deps.rhythm.rhythm.upcoming(now, 10)) {
       const key = `agenda:${meeting.id}:${meeting.at}`;
       if (!coordinationRoom || now < meeting.at - config.rhythm.agenda_days_before * DAY) continue;
@@ -121,24 +119,7 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
       await deps.rhythm.rhythm.claim(key, now);
       log.info({ meeting: meeting.id }, "agenda posted");
     }
-    const sent = await deps.rhythm.rhythm.postedKeys("remind:");
-    const open = await deps.rhythm.rhythm.openActions();
-    const due = dueReminders(open, new Set([...sent].map((k) => k.slice("remind:".length))), now, {
-      daysBefore: config.rhythm.reminder_days_before,
-    });
-    for (const reminder of due) {
-      const room = serviceRoom(reminder.action.service);
-      const roomId = room ? deps.roomIdOf(room) : undefined;
-      if (!roomId) continue;
-      // An intentional mention of the owner service's members: this one is meant to notify.
-      const members = deps.directory.config.services.find((s) => s.key === reminder.action.service)?.members ?? [];
-      const content = noticeContent(renderReminder(reminder, ctx));
-      content["m.mentions"] = { user_ids: members };
-      content.body = `${String(content.body)}\n${members.join(" ")}`;
-      await deps.transport.send(roomId, "m.room.message", content, `remind:${reminder.key}`);
-      await deps.rhythm.rhythm.claim(`remind:${reminder.key}`, now);
-      log.info({ action: reminder.action.id, kind: reminder.kind }, "action reminder posted");
-    }
+    await postDueReminders({ ...deps, daysBefore: config.rhythm.reminder_days_before, log }, now);
   };
   let ticking: Promise<void> = Promise.resolve();
   const runTick = () => {

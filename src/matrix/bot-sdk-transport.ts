@@ -50,6 +50,8 @@ export class BotSdkTransport implements Transport {
   private crypto: BotCrypto | null = null;
   private loop: Promise<void> | null = null;
   private lastSync: number | null = null;
+  private failedBatches = 0;
+  private lastBatchError = "";
 
   constructor(private readonly options: BotSdkTransportOptions) {
     this.userId = options.userId;
@@ -151,6 +153,12 @@ export class BotSdkTransport implements Transport {
     return this.lastSync;
   }
 
+  handling(): { ok: boolean; detail?: string } {
+    return this.failedBatches === 0
+      ? { ok: true }
+      : { ok: false, detail: `${this.failedBatches} sync batch(es) in a row not handled: ${this.lastBatchError}` };
+  }
+
   /** The bot's device fingerprint (ed25519), for operators verifying it; null without encryption. */
   deviceFingerprint(): string | null {
     return this.crypto?.ed25519 ?? null;
@@ -186,6 +194,7 @@ export class BotSdkTransport implements Transport {
     const { log, metrics, receipts } = this.options;
     let failures = 0;
     let catchingUp = true; // the first sync returns at once, so health is green as soon as we are current
+    const failedEvents: string[] = [];
     while (!this.abort.signal.aborted) {
       const position = await receipts.syncPosition();
       const since = position?.token ?? null;
@@ -223,19 +232,40 @@ export class BotSdkTransport implements Transport {
                 : [];
             for (const event of [...earlier, ...room.events]) {
               if (this.abort.signal.aborted) return;
-              const clear = await this.reveal(event);
-              if (clear) await handlers.onEvent(clear);
+              // One event that fails must not hold the others: each is tried, and the batch comes
+              // again only for the ones that failed (the ledger skips what was done).
+              try {
+                const clear = await this.reveal(event);
+                if (clear) await handlers.onEvent(clear);
+              } catch (error) {
+                failedEvents.push(event.eventId);
+                log.error({ err: error, eventId: event.eventId, roomId: event.roomId }, "handling an event failed");
+              }
             }
           }
         }
         await this.crypto?.flush();
+        if (failedEvents.length > 0) throw new Error(`${failedEvents.length} event(s) not handled: ${failedEvents.join(", ")}`);
       } catch (error) {
         // The position is not saved: the batch comes again and the ledger skips what was done.
+        this.failedBatches++;
+        this.lastBatchError = describe(error);
         log.error({ err: error }, "handling a sync batch failed; it will be retried");
         await sleep(backoffMs(failures++), this.abort.signal);
         continue;
+      } finally {
+        failedEvents.length = 0;
       }
-      await receipts.saveSyncToken(batch.nextBatch);
+      this.failedBatches = 0;
+      try {
+        await receipts.saveSyncToken(batch.nextBatch);
+      } catch (error) {
+        // A full disk: the batch will come again from the old position; the ledger (and the
+        // handler's memory while the disk is full) keeps it from being answered twice.
+        log.error({ err: error }, "cannot save the sync position");
+        await sleep(backoffMs(failures++), this.abort.signal);
+        continue;
+      }
       catchingUp = false;
     }
   }

@@ -1,4 +1,4 @@
-import { toHtml, toPlain, type Message } from "../core/message.js";
+import { fitMessage, splitMessage, toHtml, toPlain, type Message } from "../core/message.js";
 
 /** Where a bot message goes relative to the event it answers. */
 export interface ThreadTarget {
@@ -15,7 +15,10 @@ export type MatrixContent = Record<string, unknown>;
  * a plain body, an escaped HTML body, and an empty `m.mentions` so that nothing the text echoes
  * (`@room`, a display name) pings anyone.
  */
-export function noticeContent(msg: Message, thread?: ThreadTarget): MatrixContent {
+export function noticeContent(full: Message, thread?: ThreadTarget): MatrixContent {
+  // Never over the homeserver's event size: a longer message is cut with a mark (answers that may
+  // be long go through `noticeContents`, which splits them instead).
+  const msg = fitMessage(full);
   const content: MatrixContent = {
     msgtype: "m.notice",
     body: toPlain(msg),
@@ -32,6 +35,11 @@ export function noticeContent(msg: Message, thread?: ThreadTarget): MatrixConten
     };
   }
   return content;
+}
+
+/** A message that may be long, as the contents of one or more messages (in the same thread). */
+export function noticeContents(msg: Message, thread?: ThreadTarget): MatrixContent[] {
+  return splitMessage(msg).map((part) => noticeContent(part, thread));
 }
 
 export function reactionContent(eventId: string, key: string): MatrixContent {

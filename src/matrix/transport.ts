@@ -51,5 +51,7 @@ export interface Transport {
   displayName(): Promise<string | null>;
   /** Seconds since the epoch of the last successful sync, or null before the first one. */
   lastSyncAt(): number | null;
+  /** Whether the latest sync batches were handled (red while they keep failing). */
+  handling(): { ok: boolean; detail?: string };
   close(): Promise<void>;
 }

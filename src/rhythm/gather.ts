@@ -28,6 +28,11 @@ export function gatherer(deps: GatherDeps) {
     fields: report.fields,
     arrondissement: deps.communes.byCode(report.fields.commune.code)?.arrondissement ?? null,
   });
+  const actionVisible = async (action: RhythmAction, roomKey: string): Promise<boolean> => {
+    const report = action.ref ? await deps.capture.reports.byRef(action.ref) : undefined;
+    const classified = report ? { service: report.service, diffusion: report.fields.diffusion } : null;
+    return deps.capture.roomMaySeeAction({ service: action.service, report: classified }, roomKey);
+  };
   return {
     async reports(roomKey: string, from: number, to: number): Promise<RhythmReport[]> {
       const room = deps.room(roomKey);
@@ -51,13 +56,11 @@ export function gatherer(deps: GatherDeps) {
       const room = deps.room(roomKey);
       if (!room) return [];
       const result: RhythmAction[] = [];
-      for (const action of await deps.rhythm.openActions()) {
-        const report = action.ref ? await deps.capture.reports.byRef(action.ref) : undefined;
-        const classified = report ? { service: report.service, diffusion: report.fields.diffusion } : null;
-        if (deps.capture.roomMaySeeAction({ service: action.service, report: classified }, room.key)) result.push(action);
-      }
+      for (const action of await deps.rhythm.openActions()) if (await actionVisible(action, room.key)) result.push(action);
       return result;
     },
+    /** Whether the room may see this action now (its report as it is now: a narrowed report hides it). */
+    actionVisible,
     /** Citizen tips are the coordinator's: other rooms do not even see the count. */
     tips(roomKey: string): number | null {
       const room = deps.room(roomKey);

@@ -86,8 +86,8 @@ const ENTRY = "id, at, actor, action, ref, room, detail, prev_hash AS prevHash, 
 export class AuditJournal {
   private constructor(private readonly db: Database) {}
 
-  static async open(path: string): Promise<AuditJournal> {
-    const db = await Database.open(path); // WAL, synchronous=FULL, busy_timeout
+  static async open(path: string, onError?: (error: unknown) => void): Promise<AuditJournal> {
+    const db = await Database.open(path, onError); // WAL, synchronous=FULL, busy_timeout
     try {
       await migrateAudit(db);
     } catch (error) {

@@ -20,13 +20,17 @@ export interface Queries {
 export class Database implements Queries {
   private turn: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly handle: sqlite3.Database) {}
+  private constructor(
+    private readonly handle: sqlite3.Database,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
-  static async open(path: string): Promise<Database> {
+  /** `onError` sees every failed query first (a full disk is noted there, whoever runs into it). */
+  static async open(path: string, onError: (error: unknown) => void = () => undefined): Promise<Database> {
     const handle = await new Promise<sqlite3.Database>((resolve, reject) => {
       const db = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(db)));
     });
-    const db = new Database(handle);
+    const db = new Database(handle, onError);
     // WAL: readers never block the writer. synchronous=FULL: a report the bot has acknowledged in a
     // room survives a power cut, not only a process crash (NORMAL would risk the last commits).
     await db.exec(`
@@ -82,7 +86,12 @@ export class Database implements Queries {
   }
 
   private take<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(work, work);
+    const watched = () =>
+      work().catch((error: unknown) => {
+        this.onError(error);
+        throw error;
+      });
+    const result = this.turn.then(watched, watched);
     this.turn = result.catch(() => undefined);
     return result;
   }

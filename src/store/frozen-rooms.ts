@@ -30,6 +30,27 @@ export class FrozenRooms {
     return changes > 0;
   }
 
+  /** Someone not entitled to the room joined it: it stays frozen while they are in. */
+  async intruderJoined(roomKey: string, userId: string, now: number): Promise<void> {
+    await this.db.run("INSERT OR IGNORE INTO room_intruders (room_key, user_id, joined_at) VALUES (?, ?, ?)", [
+      roomKey,
+      userId,
+      now,
+    ]);
+  }
+
+  async intruderLeft(roomKey: string, userId: string): Promise<void> {
+    await this.db.run("DELETE FROM room_intruders WHERE room_key = ? AND user_id = ?", [roomKey, userId]);
+  }
+
+  async intruders(roomKey: string): Promise<string[]> {
+    const rows = await this.db.all<{ user_id: string }>(
+      "SELECT user_id FROM room_intruders WHERE room_key = ? ORDER BY joined_at",
+      [roomKey],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   async thaw(roomKey: string): Promise<boolean> {
     const { changes } = await this.db.run("DELETE FROM frozen_rooms WHERE room_key = ?", [roomKey]);
     this.keys.delete(roomKey);

@@ -201,6 +201,37 @@ export const MIGRATIONS: readonly string[] = [
     frozen_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 7 — every message the bot sent a room about a report (card, thread updates, match alerts,
+  // reminders), so that withdrawing a report from a room takes back all of it; people in a room who
+  // are not entitled to it (the room stays frozen while they are there); and the references of
+  // purged reports, never issued again.
+  `
+  CREATE TABLE sent_events (
+    event_id TEXT NOT NULL,
+    room_key TEXT NOT NULL,
+    report_id INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('card', 'update', 'match', 'reminder', 'notice')),
+    sent_at INTEGER NOT NULL,
+    redacted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (event_id, report_id)
+  ) STRICT;
+  CREATE INDEX sent_events_by_report ON sent_events (report_id, room_key);
+  CREATE INDEX sent_events_by_room ON sent_events (room_key, redacted);
+  INSERT INTO sent_events (event_id, room_key, report_id, kind, sent_at, redacted)
+    SELECT event_id, room_key, report_id, 'card', 0, withdrawn FROM report_cards;
+
+  CREATE TABLE room_intruders (
+    room_key TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (room_key, user_id)
+  ) STRICT;
+
+  CREATE TABLE retired_refs (
+    ref TEXT PRIMARY KEY,
+    retired_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -22,8 +22,14 @@ export interface PlannedReport extends Classified {
  * and the cross-references it creates. Nothing is sent here; the relay and the worker send.
  */
 export async function planDiffusion(tx: Queries, report: PlannedReport, planner: DiffusionPlanner, at: number): Promise<void> {
-  const cardRooms = await tx.all<{ room_key: string }>("SELECT room_key FROM report_cards WHERE report_id = ?", [report.id]);
-  const rooms = new Set([...planner.roomsFor(report, report.roomKey), ...cardRooms.map((r) => r.room_key)]);
+  // Rooms that hold anything about the report (a card, an alert, a reminder) hear of every version:
+  // that is how a narrowed diffusion reaches them, to take it all back.
+  const holding = await tx.all<{ room_key: string }>(
+    `SELECT room_key FROM report_cards WHERE report_id = ?
+     UNION SELECT room_key FROM sent_events WHERE report_id = ? AND redacted = 0`,
+    [report.id, report.id],
+  );
+  const rooms = new Set([...planner.roomsFor(report, report.roomKey), ...holding.map((r) => r.room_key)]);
   rooms.delete(report.roomKey);
   for (const room of rooms) {
     await tx.run(`INSERT OR IGNORE INTO outbox (kind, report_id, version, room_key, created_at) VALUES ('report', ?, ?, ?, ?)`, [
@@ -78,6 +84,14 @@ export interface Card {
   eventId: string;
   version: number;
   withdrawn: boolean;
+}
+
+export type SentKind = "card" | "update" | "match" | "reminder" | "notice";
+
+export interface SentEvent {
+  eventId: string;
+  reportId: number;
+  kind: SentKind;
 }
 
 export interface MatchRow {
@@ -185,6 +199,31 @@ export class OutboxStore {
       [roomKey],
     );
     return rows.map((r) => ({ reportId: r.report_id, card: { eventId: r.event_id, version: r.version, withdrawn: false } }));
+  }
+
+  /** Records a message sent to a room about these reports (a match alert is about two). */
+  async recordSent(roomKey: string, eventId: string, kind: SentKind, reportIds: readonly number[], now: number): Promise<void> {
+    for (const reportId of new Set(reportIds)) {
+      await this.db.run(
+        "INSERT OR IGNORE INTO sent_events (event_id, room_key, report_id, kind, sent_at) VALUES (?, ?, ?, ?, ?)",
+        [eventId, roomKey, reportId, kind, now],
+      );
+    }
+  }
+
+  /** Messages still standing in a room about a report (or, without one, about any report). */
+  async standing(roomKey: string, reportId?: number): Promise<SentEvent[]> {
+    const rows = await this.db.all<{ event_id: string; report_id: number; kind: SentKind }>(
+      `SELECT event_id, min(report_id) AS report_id, kind FROM sent_events
+       WHERE room_key = ? AND redacted = 0 ${reportId === undefined ? "" : "AND event_id IN (SELECT event_id FROM sent_events WHERE report_id = ? AND room_key = ?)"}
+       GROUP BY event_id ORDER BY min(sent_at)`,
+      reportId === undefined ? [roomKey] : [roomKey, reportId, roomKey],
+    );
+    return rows.map((r) => ({ eventId: r.event_id, reportId: r.report_id, kind: r.kind }));
+  }
+
+  async markRedacted(eventId: string): Promise<void> {
+    await this.db.run("UPDATE sent_events SET redacted = 1 WHERE event_id = ?", [eventId]);
   }
 
   async match(id: number): Promise<MatchRow | undefined> {

@@ -1,4 +1,4 @@
-import { formatReference, type ReportFields } from "../core/report/report.js";
+import { referenceCandidate, type ReportFields } from "../core/report/report.js";
 import type { SearchQuery } from "../core/report/search-query.js";
 import type { Database, Queries } from "./db.js";
 import { type DiffusionPlanner, planDiffusion } from "./outbox.js";
@@ -96,14 +96,7 @@ export class ReportStore {
     const result = await this.db.transaction(async (tx) => {
       const existing = await selectReport(tx, "source_event_id", input.sourceEventId);
       if (existing) return { report: existing, created: false };
-      const year = new Date(input.at).getUTCFullYear();
-      await tx.run(
-        `INSERT INTO report_sequences (year, last) VALUES (?, 1)
-         ON CONFLICT (year) DO UPDATE SET last = last + 1`,
-        [year],
-      );
-      const sequence = (await tx.get<{ last: number }>("SELECT last FROM report_sequences WHERE year = ?", [year]))?.last ?? 1;
-      const ref = formatReference(this.departement, year, sequence);
+      const ref = await this.freshReference(tx, new Date(input.at).getUTCFullYear(), input.sourceEventId);
       const fieldsJson = JSON.stringify(input.fields);
       const { lastID } = await tx.run(
         `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json)
@@ -123,6 +116,22 @@ export class ReportStore {
     });
     if (result.created) await this.onWrite(result.report, "create", input.author, input.at, null);
     return result;
+  }
+
+  /** The first candidate reference of this event that no report holds (see `referenceCandidate`). */
+  private async freshReference(tx: Queries, year: number, sourceEventId: string): Promise<string> {
+    await tx.run("INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('reference_key', lower(hex(randomblob(32))), ?)", [
+      Date.now(),
+    ]);
+    const key = (await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'"))?.value ?? "";
+    for (let attempt = 0; ; attempt++) {
+      const ref = referenceCandidate(this.departement, year, sourceEventId, key, attempt);
+      const taken = await tx.get(
+        "SELECT 1 AS taken FROM reports WHERE ref = ? UNION ALL SELECT 1 FROM retired_refs WHERE ref = ?",
+        [ref, ref],
+      );
+      if (!taken) return ref;
+    }
   }
 
   /** A new version of the report; a re-delivered `sourceEventId` returns the report unchanged. */

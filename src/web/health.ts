@@ -9,6 +9,10 @@ export interface HealthProbes {
   lastSyncAt(): number | null;
   pingRedis(): Promise<void>;
   pingSqlite(): Promise<void>;
+  /** Can the bot write (SQLite, crypto store, attachments)? Red while the disk is full. */
+  storage(): Check;
+  /** Are events actually being handled (not only synced)? Red while sync batches keep failing. */
+  handling(): Check;
 }
 
 /** Pure verdict on the bot's health from its probes; red as soon as one part is. */
@@ -20,7 +24,7 @@ export async function checkHealth(probes: HealthProbes, maxSyncAgeSeconds: numbe
       ? { ok: false, detail: "no successful sync yet" }
       : { ok: age <= maxSyncAgeSeconds, detail: `last successful sync ${age}s ago` };
   const [redis, sqlite] = await Promise.all([probe(probes.pingRedis), probe(probes.pingSqlite)]);
-  const checks = { sync, redis, sqlite };
+  const checks = { sync, redis, sqlite, storage: probes.storage(), events: probes.handling() };
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }
 

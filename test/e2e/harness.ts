@@ -277,7 +277,7 @@ export function isThreadAnswerTo(eventId: string, botUserId: string) {
 }
 
 export function referenceIn(text: string): string {
-  const match = /\b88-\d{4}-\d{4}\b/.exec(text);
+  const match = /\b88-\d{4}-\d{4,5}\b/.exec(text);
   if (!match) throw new Error(`no report reference in: ${text}`);
   return match[0];
 }

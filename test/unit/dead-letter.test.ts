@@ -32,6 +32,7 @@ describe("a message that can never be answered", () => {
       commandDeps: { catalog: registry, now: () => Date.now() } as unknown as CommandDeps,
       roomById: (roomId) => directory.rooms.find((r) => r.room === roomId),
       receipts,
+      storage: { noteError: () => false },
       transport: {
         userId: "@bot:t",
         send: async (roomId) => {

@@ -7,11 +7,11 @@ import { voir } from "../../src/commands/voir.js";
 import { loadConfig } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
-import type { ReportFields } from "../../src/core/report/report.js";
 import { deliver } from "../../src/jobs/deliver.js";
 import { Database } from "../../src/store/db.js";
 import { migrate } from "../../src/store/migrations.js";
 import { OutboxStore } from "../../src/store/outbox.js";
+import { fields, rawConfig, roomMaySee } from "./fixtures/cell.js";
 
 /**
  * The diffusion policy, end to end over every outbound path, on generated cells and reports:
@@ -34,62 +34,6 @@ const reportArb = (services: string[]) =>
     update: fc.boolean(),
     narrow: fc.boolean(),
   });
-
-/**
- * The oracle, written from the rules rather than from the code: `service` → its service and the
- * coordinator; `restreint` → those services and the coordinator; `cross` → every service and the
- * coordination room; the triage room is the coordinator's.
- */
-function roomMaySee(
-  report: { service: string; diffusion: Diffusion },
-  room: { kind: string; service?: string },
-  coordinator: string,
-): boolean {
-  if (room.kind === "triage") return true;
-  if (room.kind === "coordination") return report.diffusion.level === "cross";
-  const d = report.diffusion;
-  return (
-    room.service === coordinator ||
-    room.service === report.service ||
-    d.level === "cross" ||
-    (d.level === "restreint" && d.services.includes(room.service ?? ""))
-  );
-}
-
-function rawConfig(services: string[]) {
-  return {
-    cross: { name: "CROSS test", departement: "88", locale: "fr", timezone: "Europe/Paris" },
-    matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
-    services: services.map((key, i) => ({
-      key,
-      name: key.toUpperCase(),
-      role: i === 0 ? "coordinator" : "partner",
-      members: [`@${key}:t`],
-    })),
-    rooms: [
-      ...services.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
-      { key: "coordination", kind: "coordination", room: "!coordination" },
-      { key: "triage", kind: "triage", room: "!triage" },
-    ],
-    storage: { data_dir: "/tmp" },
-    redis: { url: "redis://127.0.0.1:1" },
-    http: { port: 0 },
-  };
-}
-
-const fields = (plate: string, diffusion: Diffusion, marker: string): ReportFields => ({
-  type: "point_de_deal",
-  commune: { code: "88160", nom: "Épinal" },
-  place: null,
-  observedAt: "2026-11-20T21:00:00.000Z",
-  observedPrecision: "minute",
-  grade: { reliability: "B", credibility: 2 },
-  diffusion,
-  substances: [],
-  peopleCount: null,
-  entities: [{ kind: "plate", value: plate, display: plate }],
-  text: `MARK ${marker}`,
-});
 
 describe("diffusion policy on every outbound path (property)", () => {
   it("never shows a report to a room not entitled to it, and gives each entitled room its card once", async () => {

@@ -18,6 +18,9 @@ export interface ParsedSearch extends SearchQuery {
   problems: string[];
 }
 
+/** More terms make no better search, and SQLite refuses very large expressions: say so instead. */
+export const MAX_SEARCH_TERMS = 10;
+
 const DURATION = /^(\d+)\s*(h|heures?|j|jours?|sem|semaines?|mois)$/;
 const UNIT_MS: Record<string, number> = { h: 3600_000, j: 86_400_000, sem: 7 * 86_400_000, mois: 30 * 86_400_000 };
 
@@ -39,6 +42,12 @@ export function parseSearch(text: string, ctx: CaptureContext): ParsedSearch {
     }
     const [, name = "", value = ""] = filter;
     applyFilter(name.toLowerCase(), value, result, ctx);
+  }
+  if (words.length > MAX_SEARCH_TERMS) {
+    result.problems.push(
+      `Trop de mots (${words.length}) : ${MAX_SEARCH_TERMS} au plus. Gardez les plus parlants, ex. !cherche parking gare commune:epinal.`,
+    );
+    return result;
   }
   const rest = words.join(" ");
   const whole = [normalisePlate(rest), normalisePhone(rest)].find((r) => r.ok);

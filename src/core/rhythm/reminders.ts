@@ -43,7 +43,12 @@ export function dueReminders(actions: RhythmAction[], sent: Set<string>, now: nu
   return out;
 }
 
-export function renderReminder(r: { action: RhythmAction; kind: ReminderKind }, ctx: RhythmContext): Message {
+/** `redirectedFrom`: the owner service, when its room may no longer see the action's report. */
+export function renderReminder(
+  r: { action: RhythmAction; kind: ReminderKind },
+  ctx: RhythmContext,
+  redirectedFrom: string | null = null,
+): Message {
   const a = r.action;
   const due = formatLocal(new Date(a.due), ctx.timeZone);
   const service = ctx.vocabulary.serviceName(a.service);
@@ -54,6 +59,15 @@ export function renderReminder(r: { action: RhythmAction; kind: ReminderKind }, 
   return message(
     line(strong(head), a.text),
     ...(a.ref ? [line("Renseignement : ", code(a.ref), " — détail : ", code(`!voir ${a.ref}`))] : []),
+    ...(redirectedFrom
+      ? [
+          line(
+            em(
+              `Rappel non envoyé au salon ${ctx.vocabulary.serviceName(redirectedFrom)} : le renseignement lié ne lui est plus diffusé.`,
+            ),
+          ),
+        ]
+      : []),
     line(em("Une fois l'action réalisée, tapez "), code(`!fait ${a.id}`), em(".")),
   );
 }
