@@ -13,6 +13,7 @@ import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
 import { startAuditRetention } from "./jobs/audit-retention.js";
 import { createSafetyHandler, frozenAlert } from "./handlers/safety.js";
 import { freezeRoom } from "./app/room-freeze.js";
+import { writePidFile } from "./ops/backup.js";
 import { FrozenRooms } from "./store/frozen-rooms.js";
 import { startRhythmJobs } from "./jobs/rhythm.js";
 import { CommuneIndex } from "./core/capture/communes.js";
@@ -60,6 +61,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       full ? log.error({ detail }, "storage full: writes refused until space returns") : log.warn("storage writable again"),
     );
   const noteError = (error: unknown) => void storage.noteError(error);
+  const removePidFile = writePidFile(config.storage.data_dir);
   const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"), noteError);
   const schemaVersion = await migrate(db);
   log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
@@ -290,6 +292,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       redis.disconnect();
       await db.close();
       await audit.close();
+      removePidFile();
       log.info("stopped");
     },
   };

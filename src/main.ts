@@ -3,14 +3,18 @@ import { parseArgs } from "node:util";
 import { start } from "./app.js";
 import { ConfigError, loadConfig, parseConfigText } from "./config/load.js";
 import { createLogger, type Logger } from "./log.js";
+import { backup, restore } from "./ops/backup.js";
 import { StorageHealth } from "./store/storage-health.js";
 
-const USAGE = `Usage : cross-bot --config <fichier.yaml> [--validate-config]
+const USAGE = `Usage : cross-bot [backup <dossier> | restore <dossier>] --config <fichier.yaml> [--validate-config]
   --config, -c         configuration de la CROSS (défaut : $CROSS_CONFIG ou config/cross.yaml)
-  --validate-config    vérifie la configuration et l'environnement, puis s'arrête`;
+  --validate-config    vérifie la configuration et l'environnement, puis s'arrête
+  backup <dossier>     copie cohérente du stockage, du journal et du magasin de clés (bot en marche ou non)
+  restore <dossier>    restaure une sauvegarde (bot arrêté) ; voir README « Sauvegarde et restauration »`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       config: { type: "string", short: "c" },
       "validate-config": { type: "boolean", default: false },
@@ -40,6 +44,29 @@ async function main(): Promise<number> {
     if (!config.secrets.matrixAccessToken)
       console.log("Attention : MATRIX_ACCESS_TOKEN n'est pas défini (requis pour démarrer).");
     return 0;
+  }
+
+  const [verb, dir] = positionals;
+  if (verb === "backup" || verb === "restore") {
+    if (!dir) {
+      console.error(USAGE);
+      return 2;
+    }
+    if (verb === "backup") {
+      const manifest = await backup(config.storage.data_dir, dir);
+      console.log(`Sauvegarde écrite dans ${dir} : ${manifest.files.join(", ")} (schéma v${manifest.schemaVersion}).`);
+    } else {
+      const result = await restore(config.storage.data_dir, dir);
+      console.log(
+        `Sauvegarde du ${result.manifest.createdAt} restaurée (journal ${result.journal === "kept" ? "conservé" : "restauré"} ; ` +
+          `${result.retired} référence(s) annoncée(s) depuis réservée(s) ; anciennes données dans ${result.previous}).`,
+      );
+    }
+    return 0;
+  }
+  if (verb !== undefined) {
+    console.error(USAGE);
+    return 2;
   }
 
   const log = createLogger();

@@ -37,7 +37,9 @@ export function buildCapture(
           action: change === "create" ? "collect" : change === "cancel" ? "cancel" : "modify",
           ref: report.ref,
           room: report.roomKey,
-          detail: `${change} v${report.version}${note ? ` (${note.slice(0, 200)})` : ""}`,
+          // The creating event is kept with the collection: a restore from backup reads it to keep
+          // each announced reference for the event that created it.
+          detail: `${change} v${report.version}${change === "create" ? ` · ${report.sourceEventId}` : ""}${note ? ` (${note.slice(0, 200)})` : ""}`,
         }),
     ),
     dialogues: new DialogueStore(db),

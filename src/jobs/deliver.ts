@@ -61,7 +61,7 @@ async function deliverReport(
         deps,
         roomId,
         renderWithdrawn(report.ref),
-        `withdrawn:${report.id}:${item.roomKey}:${card.eventId}`,
+        `withdrawn:${report.ref}:${item.roomKey}:${card.eventId}`,
       );
       await deps.outbox.markDone(item.id, "sent", notice, now);
       return "sent";
@@ -77,7 +77,9 @@ async function deliverReport(
   if (!card || card.withdrawn) {
     const version = history.find((v) => v.version === item.version) ?? history[history.length - 1];
     if (!version) return "skipped";
-    const txn = `card:${report.id}:${item.roomKey}${card ? `:after:${card.eventId}` : ""}`;
+    // Keys name the report by its reference, never by a local row id: a database restored from a
+    // backup reuses row ids, and a new report must not inherit an old one's transaction.
+    const txn = `card:${report.ref}:${item.roomKey}${card ? `:after:${card.eventId}` : ""}`;
     const eventId = await send(deps, roomId, renderCard({ ...report, fields: version.fields }, deps.vocabulary), txn);
     await deps.outbox.recordSent(item.roomKey, eventId, "card", [report.id], now);
     await deps.outbox.saveCard(report.id, item.roomKey, { eventId, version: version.version, withdrawn: false });
@@ -107,7 +109,7 @@ async function deliverReport(
       version.fields,
       deps.vocabulary,
     );
-    const eventId = await send(deps, roomId, content, `update:${report.id}:${item.roomKey}:${version.version}`, card.eventId);
+    const eventId = await send(deps, roomId, content, `update:${report.ref}:${item.roomKey}:${version.version}`, card.eventId);
     await deps.outbox.recordSent(item.roomKey, eventId, "update", [report.id], now);
     delivered = version.version;
     await deps.outbox.saveCard(report.id, item.roomKey, { ...card, version: delivered });
@@ -153,7 +155,12 @@ async function deliverMatch(
     await deps.outbox.markDone(item.id, "dropped", null, now, "room not entitled to this match");
     return "dropped";
   }
-  const eventId = await send(deps, roomId, content, `match:${match.id}:${item.roomKey}`);
+  const eventId = await send(
+    deps,
+    roomId,
+    content,
+    `match:${report.ref}:${other.ref}:${match.kind}:${match.value}:${item.roomKey}`,
+  );
   await deps.outbox.recordSent(item.roomKey, eventId, "match", about, now);
   await deps.outbox.markDone(item.id, "sent", eventId, now);
   await deps.communicated(report.ref, item.roomKey, what);

@@ -91,7 +91,13 @@ export function startDiffusion(
     if (due.length === 0) return true;
     try {
       await withTimeout(
-        queue.addBulk(due.map((row) => ({ name: row.kind, data: { outboxId: row.id }, opts: { jobId: `o-${row.id}` } }))),
+        queue.addBulk(
+          due.map((row) => ({
+            name: row.kind,
+            data: { outboxId: row.id },
+            opts: { jobId: `o-${options.instanceId}-${row.id}` },
+          })),
+        ),
         2000,
       );
     } catch (error) {

@@ -119,6 +119,13 @@ export class AuditJournal {
     );
   }
 
+  /** Every collection still in the journal (reference and detail), oldest first. */
+  async collected(): Promise<{ ref: string; detail: string }[]> {
+    return this.db.all<{ ref: string; detail: string }>(
+      "SELECT ref, detail FROM journal WHERE action = 'collect' AND ref IS NOT NULL ORDER BY id",
+    );
+  }
+
   /** The latest `limit` entries, newest first. */
   async recent(limit: number): Promise<AuditEntry[]> {
     return this.db.all<AuditEntry>(`SELECT ${ENTRY} FROM journal ORDER BY id DESC LIMIT ?`, [limit]);

@@ -204,7 +204,7 @@ export const MIGRATIONS: readonly string[] = [
   // 7 — every message the bot sent a room about a report (card, thread updates, match alerts,
   // reminders), so that withdrawing a report from a room takes back all of it; people in a room who
   // are not entitled to it (the room stays frozen while they are there); and the references of
-  // purged reports, never issued again.
+  // purged reports (and those announced after a restored backup), never issued to another report.
   `
   CREATE TABLE sent_events (
     event_id TEXT NOT NULL,
@@ -229,7 +229,11 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE retired_refs (
     ref TEXT PRIMARY KEY,
-    retired_at INTEGER NOT NULL
+    retired_at INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('purge', 'restore')),
+    -- For a reference announced after the backup a store was restored from: the event that created
+    -- it, the only one that may take it again (when that event is delivered again).
+    source_event_id TEXT
   ) STRICT;
   `,
 ];

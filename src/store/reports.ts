@@ -127,8 +127,9 @@ export class ReportStore {
     for (let attempt = 0; ; attempt++) {
       const ref = referenceCandidate(this.departement, year, sourceEventId, key, attempt);
       const taken = await tx.get(
-        "SELECT 1 AS taken FROM reports WHERE ref = ? UNION ALL SELECT 1 FROM retired_refs WHERE ref = ?",
-        [ref, ref],
+        `SELECT 1 AS taken FROM reports WHERE ref = ?
+         UNION ALL SELECT 1 FROM retired_refs WHERE ref = ? AND (source_event_id IS NULL OR source_event_id <> ?)`,
+        [ref, ref, sourceEventId],
       );
       if (!taken) return ref;
     }
