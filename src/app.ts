@@ -31,7 +31,9 @@ import { AuditJournal, type NewAuditEntry } from "./store/audit.js";
 import { OutboxStore } from "./store/outbox.js";
 import { PendingDecryptionStore } from "./store/pending-decryption.js";
 import { ReceiptStore } from "./store/receipts.js";
+import { RetentionStore } from "./store/retention.js";
 import { StorageHealth } from "./store/storage-health.js";
+import { startReportRetention } from "./jobs/report-retention.js";
 import { startOpsServer } from "./web/server.js";
 
 export interface StartDeps {
@@ -158,7 +160,16 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       );
     },
   };
-  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit, rhythm, frozen };
+  const retentionStore = new RetentionStore(db);
+  const commandDeps: CommandDeps = {
+    catalog: registry,
+    now: () => Date.now(),
+    capture,
+    audit,
+    rhythm,
+    frozen,
+    retention: { store: retentionStore, reportsDays: config.retention.reports_days, auditDays: config.audit.retention_days },
+  };
   const displayName = await transport.displayName();
 
   const ops = await startOpsServer({
@@ -274,6 +285,15 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     log,
   });
   const retention = startAuditRetention(audit, config.audit.retention_days, log);
+  const purge = startReportRetention({
+    retention: retentionStore,
+    outbox,
+    transport,
+    roomIdOf: (key) => roomIdByKey.get(key),
+    journal,
+    retentionDays: config.retention.reports_days,
+    log,
+  });
   const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
   log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
 
@@ -283,6 +303,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     async close() {
       log.info("shutting down");
       await rhythmJobs.close();
+      await purge.stop();
       await diffusion?.close(); // the worker finishes its current send first
       await transport.close();
       await expiry.stop();

@@ -14,6 +14,7 @@ const ACTIONS: Record<AuditAction, string> = {
   consult: "consultation",
   communicate: "communication",
   match: "rapprochement",
+  purge: "suppression (conservation échue)",
 };
 
 type AuditResult = { ok: false; error: string } | { ok: true; message: Message };

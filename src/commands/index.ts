@@ -3,6 +3,7 @@ import type { RhythmDeps } from "../rhythm/deps.js";
 import type { AuditJournal } from "../store/audit.js";
 import type { FrozenRooms } from "../store/frozen-rooms.js";
 import { audit } from "./audit.js";
+import { conservation, type RetentionInfo } from "./conservation.js";
 import { action } from "./action.js";
 import { actions } from "./actions.js";
 import { agenda } from "./agenda.js";
@@ -29,6 +30,7 @@ export type CommandDeps = HelpDeps &
     audit: Pick<AuditJournal, "forRef" | "verify">;
     rhythm: RhythmDeps;
     frozen: Pick<FrozenRooms, "thaw" | "intruders">;
+    retention: RetentionInfo;
   };
 
 /** The command table, in the order `!aide` lists it. */
@@ -49,6 +51,7 @@ export function buildRegistry(): CommandRegistry {
     actions,
     fait,
     audit,
+    conservation,
     degeler,
     aide,
     ping,

@@ -107,6 +107,16 @@ export const configFileSchema = z.strictObject({
         .default(365),
     })
     .default({ retention_days: 365 }),
+  retention: z
+    .strictObject({
+      /**
+       * How long a report (its versions, entities, attachments, outbox rows and the bot's messages
+       * about it) is kept after its last change. Police intelligence files are bounded in time — the
+       * cell's arrêté decides (OSIRIS precedent: 1 year for the data).
+       */
+      reports_days: z.number().int().min(30).max(3660).default(365),
+    })
+    .default({ reports_days: 365 }),
   sync: z.strictObject({ max_age_seconds: z.number().int().positive().default(90) }).default({ max_age_seconds: 90 }),
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Database, type Queries } from "./db.js";
 
-export type AuditAction = "collect" | "modify" | "cancel" | "consult" | "communicate" | "match";
+export type AuditAction = "collect" | "modify" | "cancel" | "consult" | "communicate" | "match" | "purge";
 
 export interface AuditEntry {
   id: number;
@@ -72,6 +72,36 @@ export const AUDIT_MIGRATIONS: readonly string[] = [
   BEGIN SELECT RAISE(ABORT, 'audit anchors are append-only'); END;
   CREATE TRIGGER anchor_no_delete BEFORE DELETE ON anchor
   BEGIN SELECT RAISE(ABORT, 'audit anchors are append-only'); END;
+  `,
+  // 2 — a "purge" action (a report deleted at the end of its retention). SQLite cannot change a
+  // CHECK: the table is rebuilt, entries and ids unchanged (so the chain still verifies), and the
+  // AUTOINCREMENT counter carried over (so a cut-off end still shows).
+  `
+  CREATE TEMP TABLE journal_seq AS SELECT seq FROM sqlite_sequence WHERE name = 'journal';
+  CREATE TABLE journal_v2 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('collect', 'modify', 'cancel', 'consult', 'communicate', 'match', 'purge')),
+    ref TEXT,
+    room TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO journal_v2 SELECT id, at, actor, action, ref, room, detail, prev_hash, hash FROM journal;
+  DROP TRIGGER journal_no_update;
+  DROP TRIGGER journal_no_delete;
+  DROP TABLE journal;
+  ALTER TABLE journal_v2 RENAME TO journal;
+  CREATE INDEX journal_by_ref ON journal (ref, id);
+  UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM journal_seq), 0)) WHERE name = 'journal';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'journal', seq FROM journal_seq WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'journal');
+  DROP TABLE journal_seq;
+  CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+  BEGIN SELECT RAISE(ABORT, 'audit journal is append-only'); END;
+  CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal WHEN NOT EXISTS (SELECT 1 FROM purge_in_progress)
+  BEGIN SELECT RAISE(ABORT, 'audit journal is append-only (only the retention purge deletes)'); END;
   `,
 ];
 
