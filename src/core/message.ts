@@ -131,17 +131,56 @@ export function splitMessage(msg: Message, budget = MESSAGE_BUDGET_BYTES): Messa
       continue;
     }
     flush();
-    current = [fits([block]) ? block : truncateBlock(block, budget)];
+    if (fits([block])) {
+      current = [block];
+      continue;
+    }
+    // One line longer than a message (a report's text with all its complements): its text goes
+    // on over as many messages as it needs, cut between words.
+    const chunks = chunkText(blockText(block), budget);
+    for (const chunk of chunks.slice(0, -1)) parts.push({ blocks: [{ line: [chunk] }] });
+    current = [{ line: [chunks.at(-1) ?? ""] }];
   }
   flush();
   return parts.length > 0 ? parts : [msg];
 }
 
+function blockText(block: Block): string {
+  const inlines =
+    "line" in block ? block.line : "quote" in block ? block.quote : ("bullets" in block ? block.bullets : block.numbered).flat();
+  return inlinePlain(inlines);
+}
+
+/** Text cut between words into pieces that each fit the budget as one line. */
+function chunkText(text: string, budget: number): string[] {
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    let size = Math.min(rest.length, Math.floor(budget / 2));
+    while (size > 1 && messageBytes({ blocks: [{ line: [rest.slice(0, size)] }] }) > budget) size = Math.floor(size * 0.8);
+    if (size < rest.length) {
+      const space = rest.lastIndexOf(" ", size);
+      if (space > size / 2) size = space + 1;
+    }
+    chunks.push(rest.slice(0, size));
+    rest = rest.slice(size);
+  }
+  return chunks;
+}
+
 /** One message within `budget`: what does not fit is cut, with a mark saying so. */
 export function fitMessage(msg: Message, budget = MESSAGE_BUDGET_BYTES): Message {
   if (messageBytes(msg) <= budget) return msg;
-  const [first] = splitMessage(msg, budget - 200);
-  return { blocks: [...(first?.blocks ?? []), { line: [{ em: [TRUNCATED] }] }] };
+  const kept: Block[] = [];
+  for (const block of msg.blocks.flatMap((b) => pieces(b, budget - 200))) {
+    if (messageBytes({ blocks: [...kept, block] }) <= budget - 200) {
+      kept.push(block);
+      continue;
+    }
+    if (kept.length === 0) kept.push(truncateBlock(block, budget));
+    break;
+  }
+  return { blocks: [...kept, { line: [{ em: [TRUNCATED] }] }] };
 }
 
 /** A list block as lists of items that each fit the budget on their own. */
@@ -163,13 +202,8 @@ function pieces(block: Block, budget: number): Block[] {
   return out;
 }
 
-/** A block cut to fit: its text shortened (HTML escaping can triple a character, hence the margin). */
+/** A block cut to fit, with a mark saying so. */
 function truncateBlock(block: Block, budget: number): Block {
-  const inlines =
-    "line" in block ? block.line : "quote" in block ? block.quote : ("bullets" in block ? block.bullets : block.numbered).flat();
-  const text = inlinePlain(inlines);
-  let keep = Math.max(0, Math.floor(budget / 2) - TRUNCATED.length);
-  while (keep > 0 && messageBytes({ blocks: [{ line: [text.slice(0, keep), TRUNCATED] }] }) > budget)
-    keep = Math.floor(keep * 0.8);
-  return { line: [text.slice(0, keep), { em: [TRUNCATED] }] };
+  const [first = ""] = chunkText(blockText(block), budget - 200);
+  return { line: [first, { em: [TRUNCATED] }] };
 }

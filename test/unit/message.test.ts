@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { bullets, code, line, message, strong, toHtml, toPlain } from "../../src/core/message.js";
+import {
+  bullets,
+  code,
+  escapeMarkdown,
+  fitMessage,
+  line,
+  MESSAGE_BUDGET_BYTES,
+  message,
+  messageBytes,
+  splitMessage,
+  strong,
+  toHtml,
+  toMarkdown,
+  toPlain,
+} from "../../src/core/message.js";
 import { noticeContent, threadOf } from "../../src/matrix/content.js";
 
 const hostile = [
@@ -48,5 +62,63 @@ describe("noticeContent", () => {
       threadRootId: "$root",
     });
     expect(threadOf("$cmd", {})).toEqual({ eventId: "$cmd", threadRootId: "$cmd" });
+  });
+});
+
+describe("answers that fit the homeserver's event size", () => {
+  const item = (i: number) => [
+    code(`88-2026-${10_000 + i}`),
+    ` Point de deal · Épinal · <mardi> & "guetteurs" n°${i} `.repeat(3),
+  ];
+
+  it("splits a long list into messages that each fit, keeping every item in order", () => {
+    const long = message(line(strong("Synthèse")), bullets(Array.from({ length: 600 }, (_, i) => item(i))), line("fin"));
+    expect(messageBytes(long)).toBeGreaterThan(MESSAGE_BUDGET_BYTES);
+    const parts = splitMessage(long);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) {
+      expect(messageBytes(part)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+      expect(Buffer.byteLength(JSON.stringify(noticeContent(part)))).toBeLessThan(65_536);
+    }
+    expect(parts.map(toPlain).join("\n")).toBe(toPlain(long));
+  });
+
+  it("carries one line longer than a message over several, losing no word", () => {
+    const text = Array.from({ length: 30_000 }, (_, i) => `mot${i}`).join(" ");
+    const parts = splitMessage(message(line(text)));
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(messageBytes(part)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+    expect(parts.map(toPlain).join("")).toBe(text);
+  });
+
+  it("cuts a message that must stay one (a card) with a mark, under the limit", () => {
+    const card = message(line("📌 88-2026-12345"), line("é&<".repeat(40_000)));
+    const fitted = fitMessage(card);
+    expect(messageBytes(fitted)).toBeLessThanOrEqual(MESSAGE_BUDGET_BYTES);
+    expect(toPlain(fitted)).toContain("📌 88-2026-12345");
+    expect(toPlain(fitted)).toContain("tronqué");
+    expect(Buffer.byteLength(JSON.stringify(noticeContent(card)))).toBeLessThan(65_536);
+  });
+
+  it("leaves a message that fits untouched", () => {
+    const short = message(line("Renseignement enregistré"));
+    expect(splitMessage(short)).toEqual([short]);
+    expect(fitMessage(short)).toBe(short);
+  });
+});
+
+describe("Markdown export", () => {
+  it.each([
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[cliquez](javascript:alert(1))",
+    "![x](http://evil/x.png)",
+    "# titre injecté",
+  ])("makes %s inert text", (payload) => {
+    const out = toMarkdown(message(line("Point : ", payload), bullets([[payload]])));
+    expect(out).not.toMatch(/<(script|img)/i);
+    expect(out).not.toMatch(/(^|[^\\])\]\(/); // no unescaped "](": never a link or an image
+    expect(out).not.toMatch(/^#/m);
+    expect(escapeMarkdown(payload)).not.toContain("<");
   });
 });
