@@ -95,6 +95,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
         : null,
       // Room keys go to the devices of configured people only, never to a stranger in the room.
       keyRecipients: (members) => members.filter((userId) => directory.identify(userId) !== null),
+      storageError: (error) => storage.noteError(error),
       log,
       metrics,
     });

@@ -26,7 +26,12 @@ export interface BotSdkTransportOptions {
   metrics: Metrics;
   /** Long-poll duration of /sync. */
   syncTimeoutMs?: number;
+  /** Told of every failure of a batch; true when it is a full disk (then retried at a steady pace). */
+  storageError?(error: unknown): boolean;
 }
+
+/** While the disk is full, batches are retried at this pace (not backed off): new commands still get their answer. */
+const FULL_DISK_RETRY_MS = 2000;
 
 const MAX_SEND_ATTEMPTS = 8;
 const MAX_BACKFILL_PAGES = 10;
@@ -250,8 +255,9 @@ export class BotSdkTransport implements Transport {
         // The position is not saved: the batch comes again and the ledger skips what was done.
         this.failedBatches++;
         this.lastBatchError = describe(error);
-        log.error({ err: error }, "handling a sync batch failed; it will be retried");
-        await sleep(backoffMs(failures++), this.abort.signal);
+        const full = this.options.storageError?.(error) ?? false;
+        log.error({ err: error, storageFull: full }, "handling a sync batch failed; it will be retried");
+        await sleep(full ? FULL_DISK_RETRY_MS : backoffMs(failures++), this.abort.signal);
         continue;
       } finally {
         failedEvents.length = 0;
@@ -262,8 +268,9 @@ export class BotSdkTransport implements Transport {
       } catch (error) {
         // A full disk: the batch will come again from the old position; the ledger (and the
         // handler's memory while the disk is full) keeps it from being answered twice.
-        log.error({ err: error }, "cannot save the sync position");
-        await sleep(backoffMs(failures++), this.abort.signal);
+        const full = this.options.storageError?.(error) ?? false;
+        log.error({ err: error, storageFull: full }, "cannot save the sync position");
+        await sleep(full ? FULL_DISK_RETRY_MS : backoffMs(failures++), this.abort.signal);
         continue;
       }
       catchingUp = false;

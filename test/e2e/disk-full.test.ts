@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFailed } from "vitest";
 import { answersTo, ask, type BotProcess, createCross, reactionKey } from "./harness.js";
 
 /**
@@ -57,6 +57,7 @@ describe.skipIf(!canMount)("a full disk (tmpfs filled by the test; needs root)",
     const dataDir = join(mountPoint, "data");
     mkdirSync(dataDir);
     bot = await cross.startBot({ env: { CROSS_DATA_DIR: dataDir } });
+    onTestFailed(() => console.log(bot?.logs.slice(-6000)));
     expect(
       (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant avant saturation")).body,
     ).toContain("Renseignement enregistré");

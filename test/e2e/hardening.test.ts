@@ -1,6 +1,13 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { buildCapture } from "../../src/capture/build.js";
+import { loadConfig, parseConfigText } from "../../src/config/load.js";
+import { Directory } from "../../src/core/directory.js";
 import { textOf } from "../../src/matrix/content.js";
+import { Database } from "../../src/store/db.js";
+import { migrate } from "../../src/store/migrations.js";
 import {
   answersTo,
   ask,
@@ -144,6 +151,63 @@ describe("sizes", () => {
     expect(reactions.map(reactionKey)).toEqual(["✅"]);
     expect(answers.map((a) => textOf(a.content.body)).join("\n")).toContain("complément 13");
   });
+
+  it("posts a digest of 320 reports in full, split across messages that each fit", async () => {
+    const cross = await createCross();
+    // Seeded with the project's own store before the bot starts (their fan-out marked done).
+    const config = loadConfig(parseConfigText(readFileSync(cross.configPath, "utf8"), cross.configPath), {
+      MATRIX_ACCESS_TOKEN: "x",
+      CROSS_DATA_DIR: cross.dataDir,
+    });
+    mkdirSync(cross.dataDir, { recursive: true });
+    const db = await Database.open(join(cross.dataDir, "cross.sqlite"));
+    await migrate(db);
+    const capture = buildCapture(
+      config,
+      db,
+      new Directory(config),
+      async () => ({ rooms: 0, pending: false }),
+      async () => undefined,
+    );
+    const refs: string[] = [];
+    const now = Date.now();
+    for (let i = 0; i < 320; i++) {
+      const { report } = await capture.reports.create({
+        sourceEventId: `$seed-${i}`,
+        roomId: cross.rooms.ddsp ?? "",
+        roomKey: "ddsp",
+        service: "ddsp",
+        author: cross.user("ddsp").userId,
+        fields: {
+          type: "point_de_deal",
+          commune: { code: "88160", nom: "Épinal" },
+          place: `rue n°${i}`,
+          observedAt: new Date(now - 3_600_000).toISOString(),
+          observedPrecision: "minute",
+          grade: { reliability: "B", credibility: 2 },
+          diffusion: { level: "service" },
+          substances: ["résine"],
+          peopleCount: 3,
+          entities: [],
+          text: `guetteurs et vendeurs, rotation des équipes toutes les deux heures, n°${i}`,
+        },
+        at: now - 60_000 + i,
+      });
+      refs.push(report.ref);
+    }
+    await db.run("UPDATE outbox SET status = 'dropped'");
+    await db.close();
+
+    bot = await cross.startBot();
+    const digest = await ask(cross, "ddsp", "ddsp", "!synthese 24h");
+    expect(digest.body).toContain("320 nouveaux renseignements");
+    const { answers, reactions } = await answersTo(cross.user("ddsp"), digest.roomId, digest.eventId, cross.botUserId, 4000);
+    expect(answers.length).toBeGreaterThan(2);
+    for (const answer of answers) expect(Buffer.byteLength(JSON.stringify(answer.content))).toBeLessThan(65_536);
+    const all = answers.map((a) => textOf(a.content.body)).join("\n");
+    for (const ref of refs) expect(all).toContain(ref);
+    expect(reactions.map(reactionKey)).toEqual(["✅"]);
+  }, 120_000);
 
   it("answers a search of a thousand words in French", async () => {
     const cross = await createCross();
