@@ -221,7 +221,16 @@ export class BotSdkTransport implements Transport {
       metrics.lastSync.set(this.lastSync);
       try {
         // Room keys arrive as to-device messages: take them in before decrypting the timeline.
-        const keys = this.crypto ? await this.crypto.receiveSync(raw) : { toDeviceCount: 0 };
+        // On a full disk the crypto store cannot take them: the rest of the batch is still handled
+        // (clear rooms keep working), and the batch is not marked done, so the keys come again.
+        let deferred: unknown = null;
+        const keys = this.crypto
+          ? await this.crypto.receiveSync(raw).catch((error: unknown) => {
+              if (!this.options.storageError?.(error)) throw error;
+              deferred = error;
+              return { toDeviceCount: 0 };
+            })
+          : { toDeviceCount: 0 };
         for (const room of batch.rooms) {
           this.rooms.update(room.roomId, room.stateChanges);
           for (const change of room.stateChanges) await handlers.onStateChange?.(room.roomId, change);
@@ -250,6 +259,7 @@ export class BotSdkTransport implements Transport {
           }
         }
         await this.crypto?.flush();
+        if (deferred) throw deferred;
         if (failedEvents.length > 0) throw new Error(`${failedEvents.length} event(s) not handled: ${failedEvents.join(", ")}`);
       } catch (error) {
         // The position is not saved: the batch comes again and the ledger skips what was done.

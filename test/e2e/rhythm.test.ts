@@ -161,9 +161,16 @@ describe("meetings, agenda and actions", () => {
     expect(textOf(posted.content.body)).toContain("réunion du");
 
     // Minutes of the meeting that took place, and their Markdown export as a file.
-    expect((await ask(cross, "ggd", "ggd", "!cr Décision : renforcer la présence au parking de la gare")).body).toContain(
-      "Compte rendu consigné",
-    );
+    expect(
+      (
+        await ask(
+          cross,
+          "ggd",
+          "ggd",
+          "!cr Décision : renforcer la présence au parking de la gare <img src=x onerror=alert(1)> [voir](javascript:alert(1))",
+        )
+      ).body,
+    ).toContain("Compte rendu consigné");
     const exported = await ask(cross, "ggd", "ggd", "!cr export");
     const file = await cross
       .user("ggd")
@@ -179,6 +186,10 @@ describe("meetings, agenda and actions", () => {
     const markdown = await media.text();
     expect(markdown).toContain("## Compte rendu");
     expect(markdown).toContain("renforcer la présence au parking de la gare");
+    // What users typed is inert in the file: no HTML, no link.
+    expect(markdown).not.toContain("<img");
+    expect(markdown).toContain("&lt;img src=x onerror=alert\\(1\\)&gt;");
+    expect(markdown).not.toMatch(/[^\\]\]\(javascript/);
 
     const done = await ask(cross, "ddsp", "ddsp", "!fait 1 parking contrôlé");
     expect(done.body).toContain("Action n°1 close");
