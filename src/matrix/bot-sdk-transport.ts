@@ -30,6 +30,13 @@ export interface BotSdkTransportOptions {
   storageError?(error: unknown): boolean;
 }
 
+/** A batch whose events were all handled but that the disk could not record. */
+class StorageFull extends Error {
+  constructor(cause: unknown) {
+    super(`storage full: ${describe(cause)}`, { cause });
+  }
+}
+
 /** While the disk is full, batches are retried at this pace (not backed off): new commands still get their answer. */
 const FULL_DISK_RETRY_MS = 2000;
 
@@ -56,6 +63,8 @@ export class BotSdkTransport implements Transport {
   private loop: Promise<void> | null = null;
   private lastSync: number | null = null;
   private failedBatches = 0;
+  /** A position the disk could not take (full): the loop goes on from it until it can be saved. */
+  private unsavedToken: string | null = null;
   private lastBatchError = "";
 
   constructor(private readonly options: BotSdkTransportOptions) {
@@ -202,7 +211,7 @@ export class BotSdkTransport implements Transport {
     const failedEvents: string[] = [];
     while (!this.abort.signal.aborted) {
       const position = await receipts.syncPosition();
-      const since = position?.token ?? null;
+      const since = this.unsavedToken ?? position?.token ?? null;
       let raw: Record<string, unknown>;
       let batch: SyncBatch;
       try {
@@ -231,6 +240,10 @@ export class BotSdkTransport implements Transport {
               return { toDeviceCount: 0 };
             })
           : { toDeviceCount: 0 };
+        log.debug(
+          { rooms: batch.rooms.length, events: batch.rooms.reduce((n, r) => n + r.events.length, 0), since: since !== null },
+          "sync batch",
+        );
         for (const room of batch.rooms) {
           this.rooms.update(room.roomId, room.stateChanges);
           for (const change of room.stateChanges) await handlers.onStateChange?.(room.roomId, change);
@@ -258,15 +271,22 @@ export class BotSdkTransport implements Transport {
             }
           }
         }
-        await this.crypto?.flush();
-        if (deferred) throw deferred;
+        await this.crypto?.flush().catch((error: unknown) => {
+          if (!this.options.storageError?.(error)) throw error;
+          deferred ??= error;
+        });
         if (failedEvents.length > 0) throw new Error(`${failedEvents.length} event(s) not handled: ${failedEvents.join(", ")}`);
+        if (deferred) throw new StorageFull(deferred);
       } catch (error) {
         // The position is not saved: the batch comes again and the ledger skips what was done.
         this.failedBatches++;
         this.lastBatchError = describe(error);
-        const full = this.options.storageError?.(error) ?? false;
-        log.error({ err: error, storageFull: full }, "handling a sync batch failed; it will be retried");
+        const full = error instanceof StorageFull;
+        // Every event was handled (answered « stockage plein » or done), only the disk refused to
+        // record it: the next sync starts after this batch, in memory — asking the homeserver for
+        // the same position again would only get its cached answer, without the new commands.
+        if (full) this.unsavedToken = batch.nextBatch;
+        log.error({ err: full ? error.cause : error, storageFull: full }, "handling a sync batch failed; it will be retried");
         await sleep(full ? FULL_DISK_RETRY_MS : backoffMs(failures++), this.abort.signal);
         continue;
       } finally {
@@ -275,10 +295,12 @@ export class BotSdkTransport implements Transport {
       this.failedBatches = 0;
       try {
         await receipts.saveSyncToken(batch.nextBatch);
+        this.unsavedToken = null;
       } catch (error) {
         // A full disk: the batch will come again from the old position; the ledger (and the
         // handler's memory while the disk is full) keeps it from being answered twice.
         const full = this.options.storageError?.(error) ?? false;
+        if (full) this.unsavedToken = batch.nextBatch;
         log.error({ err: error, storageFull: full }, "cannot save the sync position");
         await sleep(full ? FULL_DISK_RETRY_MS : backoffMs(failures++), this.abort.signal);
         continue;

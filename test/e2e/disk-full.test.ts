@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -57,7 +57,7 @@ describe.skipIf(!canMount)("a full disk (tmpfs filled by the test; needs root)",
     const dataDir = join(mountPoint, "data");
     mkdirSync(dataDir);
     bot = await cross.startBot({ env: { CROSS_DATA_DIR: dataDir } });
-    onTestFailed(() => console.log(bot?.logs.slice(-6000)));
+    onTestFailed(() => writeFileSync("/tmp/diskfull-bot.log", bot?.logs ?? ""));
     expect(
       (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant avant saturation")).body,
     ).toContain("Renseignement enregistré");
