@@ -19,6 +19,8 @@ import { CommuneIndex } from "./core/capture/communes.js";
 import type { RhythmDeps } from "./rhythm/deps.js";
 import { gatherer } from "./rhythm/gather.js";
 import { RhythmStore } from "./store/rhythm.js";
+import { TerritoryStore } from "./store/territory.js";
+import { territory } from "./territory/service.js";
 import { type Diffusion, startDiffusion } from "./jobs/diffusion-queue.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
@@ -146,7 +148,22 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       );
     },
   };
-  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit, rhythm, frozen };
+  const commandDeps: CommandDeps = {
+    catalog: registry,
+    now: () => Date.now(),
+    capture,
+    audit,
+    rhythm,
+    frozen,
+    territory: territory({
+      store: new TerritoryStore(db),
+      roomMaySee: capture.roomMaySee,
+      cellName: config.cross.name,
+      timeZone: config.cross.timezone,
+      types: capture.vocabulary.types,
+    }),
+    territoryContext: { timeZone: config.cross.timezone, types: capture.vocabulary.types },
+  };
   const displayName = await transport.displayName();
 
   const ops = await startOpsServer({

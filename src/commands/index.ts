@@ -6,6 +6,7 @@ import { audit } from "./audit.js";
 import { action } from "./action.js";
 import { actions } from "./actions.js";
 import { agenda } from "./agenda.js";
+import { carte, type TerritoryCommandDeps } from "./carte.js";
 import { cherche } from "./cherche.js";
 import { cr } from "./cr.js";
 import { degeler } from "./degeler.js";
@@ -19,12 +20,14 @@ import { ping, type PingDeps } from "./ping.js";
 import { CommandRegistry } from "./registry.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
+import { tendances } from "./tendances.js";
 import { update } from "./update.js";
 import { voir } from "./voir.js";
 
 /** Everything any command may ask for; each command declares the narrow part it uses. */
 export type CommandDeps = HelpDeps &
-  PingDeps & {
+  PingDeps &
+  TerritoryCommandDeps & {
     capture: CaptureDeps;
     audit: Pick<AuditJournal, "forRef" | "verify">;
     rhythm: RhythmDeps;
@@ -41,6 +44,8 @@ export function buildRegistry(): CommandRegistry {
     update,
     retirer,
     digest,
+    carte,
+    tendances,
     agenda,
     reunion,
     reunions,

@@ -201,6 +201,17 @@ export const MIGRATIONS: readonly string[] = [
     frozen_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // N — territory (!carte, !tendances): one covering index on what a map counts (fact date, commune,
+  // type, status) and on the policy's inputs (service, diffusion), so counting a period reads no JSON.
+  `
+  CREATE INDEX reports_territory ON reports (
+    json_extract(fields_json, '$.observedAt'),
+    json_extract(fields_json, '$.commune.code'),
+    json_extract(fields_json, '$.type'),
+    status,
+    service || '|' || json_extract(fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(fields_json, '$.diffusion.services'), '')
+  );
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,0 +1,26 @@
+import { tz } from "@date-fns/tz";
+import { addWeeks, startOfWeek } from "date-fns";
+
+/**
+ * Groups hourly counts (`YYYY-MM-DDTHH`, UTC) into local weeks starting on Monday in the cell's time
+ * zone, every week of the period present (an empty week shows as zero, not as a gap).
+ */
+export function weeklyCounts(
+  hours: readonly { observedAt: string; type: string; n: number }[],
+  from: number,
+  to: number,
+  timeZone: string,
+): { start: number; counts: Record<string, number> }[] {
+  const inZone = { in: tz(timeZone), weekStartsOn: 1 as const };
+  const weeks: { start: number; counts: Record<string, number> }[] = [];
+  for (let start = startOfWeek(from, inZone).getTime(); start < to; start = addWeeks(start, 1, inZone).getTime()) {
+    weeks.push({ start, counts: {} });
+  }
+  for (const h of hours) {
+    const at = Date.parse(`${h.observedAt}:00:00.000Z`);
+    const week = startOfWeek(at, inZone).getTime();
+    const bucket = weeks.find((w) => w.start === week);
+    if (bucket) bucket.counts[h.type] = (bucket.counts[h.type] ?? 0) + h.n;
+  }
+  return weeks;
+}
