@@ -2,23 +2,20 @@ import type { Queries } from "./db.js";
 
 /**
  * Counts for maps and trends, straight from SQL over a period of fact dates (`observedAt`), active
- * reports only. The policy is not re-written in SQL: `classes` lists the distinct diffusion classes
- * (service × level × services) present in a period, the caller asks THE policy about each, and every
- * count below is restricted to the class keys it allowed. A count can only include a report whose
- * exact class the policy accepted for the room.
+ * reports only, read from `territory_facts` (one row per report, kept by triggers: see the
+ * migration) through its covering index alone.
+ *
+ * The policy is not re-written in SQL: `classes` lists the distinct diffusion classes (service ×
+ * level × services) present in a period, the caller asks THE policy about each one, and every count
+ * below is restricted to the class keys it allowed. A count can therefore only include a report
+ * whose exact class the policy accepted for the room.
  */
 
-/** The expressions of the `reports_territory` index (migration), spelled exactly alike. */
-const OBSERVED = "json_extract(fields_json, '$.observedAt')";
-const COMMUNE = "json_extract(fields_json, '$.commune.code')";
-const TYPE = "json_extract(fields_json, '$.type')";
-const CLASS =
-  "service || '|' || json_extract(fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(fields_json, '$.diffusion.services'), '')";
-
 export interface DiffusionClass {
-  /** Opaque key, only ever compared with what SQL computes. */
+  /** Opaque key computed by SQL (`service|level|services-json`), only ever compared with SQL's. */
   key: string;
   service: string;
+  /** `cross`, `service`, `restreint`, or whatever was stored (the policy refuses what it does not know). */
   level: string;
   services: string[];
 }
@@ -37,25 +34,33 @@ export interface CountFilter {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Reads a class key back; a key that is not `service|level|[json array]` is a class of nothing. */
+export function parseClassKey(key: string): DiffusionClass {
+  const [service = "", level = "", ...rest] = key.split("|");
+  const json = rest.join("|");
+  let services: string[] = [];
+  if (json !== "") {
+    try {
+      const parsed: unknown = JSON.parse(json);
+      services = Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === "string") : [];
+    } catch {
+      return { key, service, level: "invalid", services: [] };
+    }
+  }
+  return { key, service, level, services };
+}
+
 export class TerritoryStore {
   constructor(private readonly db: Queries) {}
 
   /** The diffusion classes of the active reports observed in [from, to). */
   async classes(window: Window): Promise<DiffusionClass[]> {
-    const rows = await this.db.all<{ key: string; service: string; level: string; services: string | null }>(
-      `SELECT ${CLASS} AS key, service, json_extract(fields_json, '$.diffusion.level') AS level,
-              json_extract(fields_json, '$.diffusion.services') AS services
-       FROM reports INDEXED BY reports_territory
-       WHERE ${OBSERVED} >= ? AND ${OBSERVED} < ? AND status = 'active'
-       GROUP BY key`,
+    const rows = await this.db.all<{ key: string | null }>(
+      `SELECT DISTINCT class AS key FROM territory_facts INDEXED BY territory_facts_by_time
+       WHERE observed >= ? AND observed < ? AND active = 1`,
       [iso(window.from), iso(window.to)],
     );
-    return rows.map((r) => ({
-      key: r.key,
-      service: r.service,
-      level: r.level,
-      services: r.services ? (JSON.parse(r.services) as string[]) : [],
-    }));
+    return rows.flatMap((r) => (r.key === null ? [] : [parseClassKey(r.key)]));
   }
 
   /**
@@ -70,10 +75,8 @@ export class TerritoryStore {
     if (filter.classes.length === 0) return [];
     const { where, params } = conditions(window, filter);
     return this.db.all(
-      `SELECT ${COMMUNE} AS commune,
-              SUM(CASE WHEN ${OBSERVED} >= ? THEN 1 ELSE 0 END) AS current,
-              SUM(CASE WHEN ${OBSERVED} < ? THEN 1 ELSE 0 END) AS previous
-       FROM reports INDEXED BY reports_territory WHERE ${where} GROUP BY commune`,
+      `SELECT commune, SUM(observed >= ?) AS current, SUM(observed < ?) AS previous
+       FROM territory_facts INDEXED BY territory_facts_by_time WHERE ${where} GROUP BY commune`,
       [iso(split), iso(split), ...params],
     );
   }
@@ -83,8 +86,8 @@ export class TerritoryStore {
     if (filter.classes.length === 0) return [];
     const { where, params } = conditions(window, filter);
     return this.db.all(
-      `SELECT substr(${OBSERVED}, 1, 13) AS observedAt, ${TYPE} AS type, COUNT(*) AS n
-       FROM reports INDEXED BY reports_territory WHERE ${where} GROUP BY 1, 2`,
+      `SELECT substr(observed, 1, 13) AS observedAt, type, COUNT(*) AS n
+       FROM territory_facts INDEXED BY territory_facts_by_time WHERE ${where} GROUP BY 1, 2`,
       params,
     );
   }
@@ -96,39 +99,31 @@ export class TerritoryStore {
     min: number,
   ): Promise<{ commune: string; key: string; display: string; n: number }[]> {
     if (filter.classes.length === 0) return [];
-    const { where, params } = conditions(window, filter, "r.");
-    const addresses = await this.db.all<{ commune: string; key: string; display: string; n: number }>(
-      `SELECT json_extract(r.fields_json, '$.commune.code') AS commune, e.value AS key, MIN(e.display) AS display,
-              COUNT(DISTINCT r.id) AS n
-       FROM reports r INDEXED BY reports_territory JOIN report_entities e ON e.report_id = r.id AND e.kind = 'address'
-       WHERE ${where} GROUP BY commune, key HAVING n >= ?`,
+    const { where, params } = conditions(window, filter);
+    const typed = await this.db.all<{ commune: string; key: string; display: string; n: number }>(
+      `SELECT commune, lower(place) AS key, MIN(place) AS display, COUNT(*) AS n
+       FROM territory_facts INDEXED BY territory_facts_by_time
+       WHERE ${where} AND place IS NOT NULL AND place <> ''
+       GROUP BY commune, key HAVING n >= ?`,
       [...params, min],
     );
-    const typed = await this.db.all<{ commune: string; key: string; display: string; n: number }>(
-      `SELECT json_extract(r.fields_json, '$.commune.code') AS commune,
-              lower(trim(json_extract(r.fields_json, '$.place'))) AS key,
-              MIN(json_extract(r.fields_json, '$.place')) AS display, COUNT(*) AS n
-       FROM reports r INDEXED BY reports_territory
-       WHERE ${where} AND json_extract(r.fields_json, '$.place') IS NOT NULL
-       GROUP BY commune, key HAVING n >= ?`,
+    // CROSS JOIN: the window first, then each report's addresses (never every address, then the window).
+    const addresses = await this.db.all<{ commune: string; key: string; display: string; n: number }>(
+      `SELECT f.commune, e.value AS key, MIN(e.display) AS display, COUNT(DISTINCT f.report_id) AS n
+       FROM territory_facts f INDEXED BY territory_facts_by_time
+       CROSS JOIN report_entities e ON e.report_id = f.report_id AND e.kind = 'address'
+       WHERE ${where} GROUP BY f.commune, key HAVING n >= ?`,
       [...params, min],
     );
     return [...addresses, ...typed];
   }
 }
 
-function conditions(window: Window, filter: CountFilter, prefix = "") {
-  const col = (sql: string) =>
-    prefix ? sql.replaceAll("fields_json", `${prefix}fields_json`).replace(/^service/, `${prefix}service`) : sql;
-  const where = [
-    `${col(OBSERVED)} >= ?`,
-    `${col(OBSERVED)} < ?`,
-    `${prefix}status = 'active'`,
-    `${col(CLASS)} IN (${filter.classes.map(() => "?").join(", ")})`,
-  ];
+function conditions(window: Window, filter: CountFilter) {
+  const where = ["observed >= ?", "observed < ?", "active = 1", `class IN (${filter.classes.map(() => "?").join(", ")})`];
   const params: string[] = [iso(window.from), iso(window.to), ...filter.classes];
   if (filter.types.length > 0) {
-    where.push(`${col(TYPE)} IN (${filter.types.map(() => "?").join(", ")})`);
+    where.push(`type IN (${filter.types.map(() => "?").join(", ")})`);
     params.push(...filter.types);
   }
   return { where: where.join(" AND "), params };

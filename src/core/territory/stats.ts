@@ -6,10 +6,11 @@
  * more likely than the one observed.
  */
 
+/** log(n!) for n = 0, 1, 2…, grown on demand (a pure cache: same values whoever asks). */
+const LOG_FACTORIALS = [0];
 function logFactorial(n: number): number {
-  let s = 0;
-  for (let i = 2; i <= n; i++) s += Math.log(i);
-  return s;
+  for (let i = LOG_FACTORIALS.length; i <= n; i++) LOG_FACTORIALS.push((LOG_FACTORIALS[i - 1] ?? 0) + Math.log(i));
+  return LOG_FACTORIALS[n] ?? 0;
 }
 
 /** P(X = k) for X ~ Binomial(n, p), in log space (exact enough for n in the thousands). */

@@ -16,10 +16,16 @@ export function weeklyCounts(
   for (let start = startOfWeek(from, inZone).getTime(); start < to; start = addWeeks(start, 1, inZone).getTime()) {
     weeks.push({ start, counts: {} });
   }
+  const byStart = new Map(weeks.map((w) => [w.start, w]));
+  // Time-zone arithmetic is the slow part: once per distinct hour, not per (hour, type).
+  const weekOf = new Map<string, number>();
   for (const h of hours) {
-    const at = Date.parse(`${h.observedAt}:00:00.000Z`);
-    const week = startOfWeek(at, inZone).getTime();
-    const bucket = weeks.find((w) => w.start === week);
+    let week = weekOf.get(h.observedAt);
+    if (week === undefined) {
+      week = startOfWeek(Date.parse(`${h.observedAt}:00:00.000Z`), inZone).getTime();
+      weekOf.set(h.observedAt, week);
+    }
+    const bucket = byStart.get(week);
     if (bucket) bucket.counts[h.type] = (bucket.counts[h.type] ?? 0) + h.n;
   }
   return weeks;
