@@ -20,6 +20,7 @@ import type { RhythmDeps } from "./rhythm/deps.js";
 import { gatherer } from "./rhythm/gather.js";
 import { RhythmStore } from "./store/rhythm.js";
 import { TerritoryStore } from "./store/territory.js";
+import { meetingMap } from "./territory/meeting.js";
 import { territory } from "./territory/service.js";
 import { type Diffusion, startDiffusion } from "./jobs/diffusion-queue.js";
 import type { Logger } from "./log.js";
@@ -148,6 +149,13 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       );
     },
   };
+  const territoryService = territory({
+    store: new TerritoryStore(db),
+    roomMaySee: capture.roomMaySee,
+    cellName: config.cross.name,
+    timeZone: config.cross.timezone,
+    types: capture.vocabulary.types,
+  });
   const commandDeps: CommandDeps = {
     catalog: registry,
     now: () => Date.now(),
@@ -155,13 +163,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     audit,
     rhythm,
     frozen,
-    territory: territory({
-      store: new TerritoryStore(db),
-      roomMaySee: capture.roomMaySee,
-      cellName: config.cross.name,
-      timeZone: config.cross.timezone,
-      types: capture.vocabulary.types,
-    }),
+    territory: territoryService,
     territoryContext: { timeZone: config.cross.timezone, types: capture.vocabulary.types },
   };
   const displayName = await transport.displayName();
@@ -253,6 +255,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     rhythm,
     transport,
     roomIdOf: (key) => roomIdByKey.get(key),
+    agendaMap: (roomKey, since, now) => meetingMap(territoryService, roomKey, since, now, config.cross.timezone),
     namespace,
     log,
   });

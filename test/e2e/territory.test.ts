@@ -112,4 +112,31 @@ describe("!carte posts a map as an image in the command's thread", () => {
     const raw = await cross.user("ddsp").roomEvents(roomId, 30);
     expect(raw.filter((e) => e.sender === cross.botUserId && e.type === "m.room.message")).toHaveLength(0);
   }, 90_000);
+
+  it("the agenda posted before a meeting carries the map of the period since the last meeting, in its thread", async () => {
+    await commandIn("ggd", "ggd", "!reunion demain 14h");
+    const user = cross.user("ggd");
+    const roomId = cross.rooms.coordination ?? "";
+    const agenda = await user.waitForEvent(
+      roomId,
+      (e) => e.sender === cross.botUserId && textOf(e.content.body).startsWith("Ordre du jour") && !e.content["m.relates_to"],
+      30_000,
+    );
+    const text = await user.waitForEvent(
+      roomId,
+      (e) =>
+        e.sender === cross.botUserId &&
+        textOf(e.content.body).startsWith("🗺️ Carte de la période depuis la dernière réunion") &&
+        relation(e.content)?.event_id === agenda.event_id,
+      20_000,
+    );
+    // The coordination room sees cross reports: the two GIR reports of the first test.
+    expect(textOf(text.content.body)).toContain(": 2 renseignements");
+    const image = await user.waitForEvent(
+      roomId,
+      (e) => e.sender === cross.botUserId && e.content.msgtype === "m.image" && relation(e.content)?.event_id === agenda.event_id,
+      20_000,
+    );
+    expect(PNG.sync.read(await download(textOf(image.content.url), user.accessToken)).height).toBe(860);
+  }, 90_000);
 });
