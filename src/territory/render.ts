@@ -159,18 +159,15 @@ export function mapSvg(data: MapData, frame: TerritoryFrame = vosgesFrame()): st
   }
   parts.push(`<path d="${frame.outline}" fill="none" stroke="#333333" stroke-width="1.6"/>`);
 
-  // Labels: the units with most facts (or flagged), with a halo so they read on any colour.
-  const labelled = data.compare
-    ? [
-        ...flagged,
-        ...data.units
-          .filter((u) => u.trend !== "hausse" && u.trend !== "baisse")
-          .sort((a, b) => Math.abs(b.current - b.previous) - Math.abs(a.current - a.previous)),
-      ].slice(0, 8)
-    : [...data.units]
-        .filter((u) => u.current > 0)
-        .sort((a, b) => b.current - a.current)
-        .slice(0, data.scale === "commune" ? 8 : units.length);
+  // Labels: flagged units first, then the busiest ones, with a halo so they read on any colour.
+  const busiest = [...data.units]
+    .filter((u) => u.current + u.previous > 0 && !flagged.includes(u))
+    .sort((a, b) => (data.compare ? b.current + b.previous - (a.current + a.previous) : b.current - a.current));
+  const labelled = [...flagged, ...busiest.filter((u) => data.compare || u.current > 0)].slice(
+    0,
+    data.scale === "commune" ? 8 : units.length,
+  );
+  const placed: Box[] = [];
   for (const u of labelled) {
     const unit = units.find((x) => x.code === u.code);
     if (!unit) continue;
@@ -181,7 +178,13 @@ export function mapSvg(data: MapData, frame: TerritoryFrame = vosgesFrame()): st
     // Keep the label inside the map frame (about 8 px per character at this size).
     const half = label.length * 4;
     const x = Math.min(Math.max(unit.label[0], MAP_FRAME.map.x + half), MAP_FRAME.map.x + MAP_FRAME.map.width - half);
-    parts.push(text(Math.round(x), unit.label[1], label, { size: 14, bold: true, anchor: "middle", halo: true }));
+    // Neighbouring towns (Épinal, Golbey): move a label down or up a line rather than overprint it.
+    const y = [0, 18, -18, 36]
+      .map((dy) => unit.label[1] + dy)
+      .find((y) => !placed.some((b) => overlaps(b, [x - half, y - 14, x + half, y + 4])));
+    if (y === undefined) continue;
+    placed.push([x - half, y - 14, x + half, y + 4]);
+    parts.push(text(Math.round(x), y, label, { size: 14, bold: true, anchor: "middle", halo: true }));
   }
 
   // Right panel: legend, then the ranking.
@@ -341,6 +344,9 @@ export function trendsSvg(data: TrendsData): string {
   );
   return svgDocument(width, height, parts);
 }
+
+type Box = [number, number, number, number];
+const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
 /** ▲ orange for a rise, ▼ purple for a fall (drawn: the font has no such glyphs). */
 function triangle(x: number, y: number, up: boolean): string {
