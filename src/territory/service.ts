@@ -1,4 +1,5 @@
 import type { Classified } from "../core/policy.js";
+import type { Diffusion } from "../core/report/diffusion.js";
 import type { FactType } from "../core/report/fact-types.js";
 import { previousPeriod } from "../core/rhythm/period.js";
 import type { Period } from "../core/rhythm/types.js";
@@ -7,7 +8,7 @@ import { hotSpots, relocations, repeatedPlaces, rollUp } from "../core/territory
 import type { Scale } from "../core/territory/request.js";
 import type { MapData, TrendsData } from "../core/territory/types.js";
 import { weeklyCounts } from "../core/territory/weeks.js";
-import type { CountFilter, TerritoryStore } from "../store/territory.js";
+import type { CountFilter, DiffusionClass, TerritoryStore } from "../store/territory.js";
 import { type TerritoryFrame, vosgesFrame } from "./frame.js";
 
 export interface TerritoryDeps {
@@ -36,23 +37,11 @@ export function territory(deps: TerritoryDeps) {
 
   async function filterFor(roomKey: string, from: number, to: number, types: readonly FactType[]): Promise<CountFilter> {
     const classes = await deps.store.classes({ from, to });
-    const allowed = classes.filter((c) =>
-      deps.roomMaySee(
-        {
-          service: c.service,
-          diffusion:
-            c.level === "restreint"
-              ? { level: "restreint", services: c.services }
-              : c.level === "service"
-                ? { level: "service" }
-                : c.level === "cross"
-                  ? { level: "cross" }
-                  : // An unknown level is never shown: the policy is asked about something it refuses.
-                    { level: "restreint", services: [] },
-        },
-        roomKey,
-      ),
-    );
+    const allowed = classes.filter((c) => {
+      const diffusion = diffusionOf(c);
+      // A class the bot cannot read is counted nowhere (conservative: it never widens a view).
+      return diffusion !== null && deps.roomMaySee({ service: c.service, diffusion }, roomKey);
+    });
     return { classes: allowed.map((c) => c.key), types: types.map((t) => t.key) };
   }
 
@@ -126,3 +115,10 @@ export function territory(deps: TerritoryDeps) {
 }
 
 export type Territory = ReturnType<typeof territory>;
+
+function diffusionOf(c: DiffusionClass): Diffusion | null {
+  if (c.level === "cross") return { level: "cross" };
+  if (c.level === "service") return { level: "service" };
+  if (c.level === "restreint") return { level: "restreint", services: c.services };
+  return null;
+}

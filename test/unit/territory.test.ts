@@ -10,7 +10,10 @@ import { benjaminiHochberg, binomialTest, poissonRatesTest } from "../../src/cor
 import type { MapData } from "../../src/core/territory/types.js";
 import { COUNT_COLOURS, renderMap, renderTrends } from "../../src/territory/render.js";
 import { vosgesFrame } from "../../src/territory/frame.js";
-import { type FactSpec, territoryFixture } from "./support/territory-fixture.js";
+import { Database } from "../../src/store/db.js";
+import { MIGRATIONS, migrate } from "../../src/store/migrations.js";
+import { TerritoryStore } from "../../src/store/territory.js";
+import { type FactSpec, fieldsOf, territoryFixture } from "./support/territory-fixture.js";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-12-01T11:00:00Z");
@@ -301,5 +304,63 @@ describe("rendered PNG, decoded back", () => {
     });
     expect(PNG.sync.read(trends.bytes).width).toBe(1280);
     expect(trends.bytes.length).toBeLessThan(500_000);
+  });
+});
+
+describe("territory_facts follows the reports (triggers, backfill)", () => {
+  it("an amended report moves on the map, a withdrawn one leaves it, a narrowed one leaves the rooms that lost it", async () => {
+    const fixture = await territoryFixture(["ggd", "gir", "ddsp"], [{ service: "ddsp", commune: EPINAL, observedAt: NOW - DAY }]);
+    const query = { period: period30, types: [], scale: "commune" as const, compare: false };
+    const at = async (room: string, code: string) =>
+      (await fixture.territory.map(room, query)).units.find((u) => u.code === code)?.current;
+    const report = (await fixture.capture.reports.byId(1))!;
+    expect(await at("gir", EPINAL)).toBe(1);
+    await fixture.capture.reports.amend(
+      report.id,
+      "update",
+      { ...report.fields, commune: { code: GOLBEY, nom: "Golbey" } },
+      report.author,
+      NOW,
+      "$move",
+    );
+    expect([await at("gir", EPINAL), await at("gir", GOLBEY)]).toEqual([0, 1]);
+    const moved = (await fixture.capture.reports.byId(report.id))!;
+    await fixture.capture.reports.amend(
+      report.id,
+      "update",
+      { ...moved.fields, diffusion: { level: "service" } },
+      report.author,
+      NOW,
+      "$narrow",
+    );
+    expect([await at("gir", GOLBEY), await at("ddsp", GOLBEY), await at("ggd", GOLBEY)]).toEqual([0, 1, 1]);
+    const narrowed = (await fixture.capture.reports.byId(report.id))!;
+    await fixture.capture.reports.amend(report.id, "cancel", narrowed.fields, report.author, NOW, "$cancel");
+    expect(await at("ggd", GOLBEY)).toBe(0);
+    await fixture.db.close();
+  });
+
+  it("reports stored before the migration are counted after it", async () => {
+    const db = await Database.open(":memory:");
+    const mine = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE territory_facts"));
+    for (const [version, sql] of MIGRATIONS.slice(0, mine).entries()) {
+      await db.exec(sql);
+      await db.exec(`PRAGMA user_version = ${version + 1}`);
+    }
+    await db.run(
+      `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json)
+       VALUES ('88-2026-0001', '$old', '!gir', 'gir', 'gir', '@gir:t', ?, 1, ?)`,
+      [NOW - DAY, JSON.stringify(fieldsOf({ service: "gir", commune: VITTEL, observedAt: NOW - DAY }))],
+    );
+    await migrate(db);
+    const store = new TerritoryStore(db);
+    const classes = await store.classes({ from: NOW - 30 * DAY, to: NOW });
+    expect(classes.map((c) => [c.service, c.level])).toEqual([["gir", "cross"]]);
+    const rows = await store.communeCounts({ from: NOW - 60 * DAY, to: NOW }, NOW - 30 * DAY, {
+      classes: classes.map((c) => c.key),
+      types: [],
+    });
+    expect(rows).toEqual([{ commune: VITTEL, current: 1, previous: 0 }]);
+    await db.close();
   });
 });
