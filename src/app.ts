@@ -20,6 +20,9 @@ import { CommuneIndex } from "./core/capture/communes.js";
 import type { RhythmDeps } from "./rhythm/deps.js";
 import { gatherer } from "./rhythm/gather.js";
 import { RhythmStore } from "./store/rhythm.js";
+import { TerritoryStore } from "./store/territory.js";
+import { meetingMap } from "./territory/meeting.js";
+import { territory } from "./territory/service.js";
 import { type Diffusion, startDiffusion } from "./jobs/diffusion-queue.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
@@ -162,6 +165,13 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     },
   };
   const retentionStore = new RetentionStore(db);
+  const territoryService = territory({
+    store: new TerritoryStore(db),
+    roomMaySee: capture.roomMaySee,
+    cellName: config.cross.name,
+    timeZone: config.cross.timezone,
+    types: capture.vocabulary.types,
+  });
   const commandDeps: CommandDeps = {
     catalog: registry,
     now: () => Date.now(),
@@ -170,6 +180,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     rhythm,
     frozen,
     retention: { store: retentionStore, reportsDays: config.retention.reports_days, auditDays: config.audit.retention_days },
+    territory: territoryService,
+    territoryContext: { timeZone: config.cross.timezone, types: capture.vocabulary.types },
   };
   const displayName = await transport.displayName();
 
@@ -282,6 +294,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       const report = await capture.reports.byRef(ref);
       if (report) await outbox.recordSent(roomKey, eventId, "reminder", [report.id], Date.now());
     },
+    agendaMap: (roomKey, since, now) => meetingMap(territoryService, roomKey, since, now, config.cross.timezone),
     namespace,
     log,
   });

@@ -7,6 +7,7 @@ import { conservation, type RetentionInfo } from "./conservation.js";
 import { action } from "./action.js";
 import { actions } from "./actions.js";
 import { agenda } from "./agenda.js";
+import { carte, type TerritoryCommandDeps } from "./carte.js";
 import { cherche } from "./cherche.js";
 import { cr } from "./cr.js";
 import { degeler } from "./degeler.js";
@@ -20,12 +21,14 @@ import { ping, type PingDeps } from "./ping.js";
 import { CommandRegistry } from "./registry.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
+import { tendances } from "./tendances.js";
 import { update } from "./update.js";
 import { voir } from "./voir.js";
 
 /** Everything any command may ask for; each command declares the narrow part it uses. */
 export type CommandDeps = HelpDeps &
-  PingDeps & {
+  PingDeps &
+  TerritoryCommandDeps & {
     capture: CaptureDeps;
     audit: Pick<AuditJournal, "forRef" | "verify">;
     rhythm: RhythmDeps;
@@ -43,6 +46,8 @@ export function buildRegistry(): CommandRegistry {
     update,
     retirer,
     digest,
+    carte,
+    tendances,
     agenda,
     reunion,
     reunions,

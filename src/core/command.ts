@@ -47,6 +47,17 @@ export interface Command<A, R, D> {
   verdict?(result: R): "ok" | "ko";
   /** Further messages for the same thread (a digest's detail after its headline). */
   renderMore?(result: R): Message[];
+  /** Images for the same thread, posted after the messages (a map, a chart). */
+  renderImages?(result: R): CommandImage[];
+}
+
+/** An image a command posts: encoded bytes, type, size in pixels, file name. */
+export interface CommandImage {
+  bytes: Uint8Array;
+  mimetype: string;
+  w: number;
+  h: number;
+  name: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds commands of any argument/result type

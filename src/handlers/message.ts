@@ -5,7 +5,7 @@ import { type BotNames, type CommandLine, parseCommandLine } from "../core/comma
 import type { Directory, Identity } from "../core/directory.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
-import { isRecord, noticeContents, threadOf } from "../matrix/content.js";
+import { isRecord, noticeContents, threadOf, threadRelation } from "../matrix/content.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
@@ -26,7 +26,7 @@ export interface MessageHandlerDeps {
   roomById(roomId: string): RoomConfig | undefined;
   receipts: ReceiptStore;
   storage: Pick<StorageHealth, "noteError">;
-  transport: Pick<Transport, "send" | "userId">;
+  transport: Pick<Transport, "send" | "sendImage" | "userId">;
   botNames(): BotNames;
   log: Logger;
   metrics: Metrics;
@@ -254,6 +254,14 @@ async function runCommand(
         `reply:${event.eventId}:${i + 2}${j > 0 ? `:p${j}` : ""}`,
       );
     }
+  }
+  for (const [i, image] of (command.renderImages?.(result) ?? []).entries()) {
+    await deps.transport.sendImage(
+      event.roomId,
+      { ...image, bytes: Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength) },
+      { "m.relates_to": threadRelation(thread) },
+      `image:${event.eventId}:${i + 1}`,
+    );
   }
   return handled;
 }

@@ -7,8 +7,8 @@ import type { Message } from "../core/message.js";
 import { parsePeriod, previousPeriod } from "../core/rhythm/period.js";
 import { isLate } from "../core/rhythm/schedule.js";
 import type { Logger } from "../log.js";
-import { type MatrixContent, noticeContent, noticeContents } from "../matrix/content.js";
-import type { Transport } from "../matrix/transport.js";
+import { type MatrixContent, noticeContent, noticeContents, threadRelation } from "../matrix/content.js";
+import type { OutboundImage, Transport } from "../matrix/transport.js";
 import { agendaFor } from "../rhythm/agenda-for.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 import { digestFor } from "../rhythm/digest-for.js";
@@ -22,10 +22,12 @@ export interface RhythmJobsDeps {
   config: Config;
   directory: Directory;
   rhythm: RhythmDeps;
-  transport: Pick<Transport, "send">;
+  transport: Pick<Transport, "send" | "sendImage">;
   roomIdOf(key: string): string | undefined;
   /** Records a reminder citing a report, so that narrowing the report takes the reminder back too. */
   recordReminder(roomKey: string, eventId: string, ref: string): Promise<void>;
+  /** The map carried by an agenda (territory): the room's facts since `since`, compared with before. */
+  agendaMap?(roomKey: string, since: number, now: number): Promise<{ message: Message; image: OutboundImage }>;
   namespace: string;
   log: Logger;
   tickMs?: number;
@@ -79,6 +81,7 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
     for (const [i, content] of noticeContents(parts.detail, { eventId: root, threadRootId: root }).entries()) {
       await deps.transport.send(roomId, "m.room.message", content, `${key}:detail${i > 0 ? `:p${i}` : ""}`);
     }
+    return { roomId, root };
   };
 
   const worker = new Worker(
@@ -115,7 +118,25 @@ export async function startRhythmJobs(deps: RhythmJobsDeps): Promise<{ close(): 
       const key = `agenda:${meeting.id}:${meeting.at}`;
       if (!coordinationRoom || now < meeting.at - config.rhythm.agenda_days_before * DAY) continue;
       if ((await deps.rhythm.rhythm.postedKeys(key)).has(key)) continue;
-      await post(coordinationRoom, await agendaFor(meeting, coordinationRoom, deps.rhythm, now), key);
+      const posted = await post(coordinationRoom, await agendaFor(meeting, coordinationRoom, deps.rhythm, now), key);
+      if (deps.agendaMap) {
+        // The map of the period since the last meeting, in the agenda's thread; a map that cannot
+        // be drawn never holds the agenda back.
+        try {
+          const since = (await deps.rhythm.rhythm.lastHeld(now))?.at ?? now - 30 * DAY;
+          const map = await deps.agendaMap(coordinationRoom, since, now);
+          const thread = { eventId: posted.root, threadRootId: posted.root };
+          await deps.transport.send(posted.roomId, "m.room.message", noticeContent(map.message, thread), `${key}:map`);
+          await deps.transport.sendImage(
+            posted.roomId,
+            map.image,
+            { "m.relates_to": threadRelation(thread) },
+            `${key}:map-image`,
+          );
+        } catch (error) {
+          log.warn({ meeting: meeting.id, err: error }, "agenda map could not be posted");
+        }
+      }
       await deps.rhythm.rhythm.claim(key, now);
       log.info({ meeting: meeting.id }, "agenda posted");
     }

@@ -10,7 +10,7 @@ import { BotCrypto, type MatrixRequest } from "./e2ee.js";
 import { backoffMs, sleep } from "./retry.js";
 import { RoomStates } from "./room-state.js";
 import { readSyncResponse, SYNC_FILTER, type SyncBatch, type SyncEvent, toInboundEvent } from "./sync.js";
-import type { InboundEvent, Transport, TransportHandlers } from "./transport.js";
+import type { InboundEvent, OutboundImage, Transport, TransportHandlers } from "./transport.js";
 
 export interface BotSdkTransportOptions {
   homeserverUrl: string;
@@ -131,6 +131,19 @@ export class BotSdkTransport implements Transport {
       { ...extra, msgtype: "m.file", body: file.name, file: { ...sealed.file, url }, info },
       txnKey,
     );
+  }
+
+  async sendImage(roomId: string, image: OutboundImage, extra: MatrixContent, txnKey: string): Promise<string> {
+    const room = await this.rooms.get(roomId);
+    const info = { mimetype: image.mimetype, size: image.bytes.length, w: image.w, h: image.h };
+    const content = { "m.mentions": {}, ...extra, msgtype: "m.image", body: image.name, info };
+    if (!room.encrypted) {
+      const url = await this.client.uploadContent(image.bytes, image.mimetype, image.name);
+      return this.send(roomId, "m.room.message", { ...content, url }, txnKey);
+    }
+    const sealed = encryptAttachment(image.bytes);
+    const url = await this.client.uploadContent(sealed.data, "application/octet-stream", "attachment");
+    return this.send(roomId, "m.room.message", { ...content, file: { ...sealed.file, url } }, txnKey);
   }
 
   async redact(roomId: string, eventId: string, reason: string, txnKey: string): Promise<void> {

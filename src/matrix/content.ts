@@ -42,6 +42,16 @@ export function noticeContents(msg: Message, thread?: ThreadTarget): MatrixConte
   return splitMessage(msg).map((part) => noticeContent(part, thread));
 }
 
+/** The relation that puts an event (an image, a file) in a thread, replying to `thread.eventId`. */
+export function threadRelation(thread: ThreadTarget): MatrixContent {
+  return {
+    rel_type: "m.thread",
+    event_id: thread.threadRootId,
+    is_falling_back: true,
+    "m.in_reply_to": { event_id: thread.eventId },
+  };
+}
+
 export function reactionContent(eventId: string, key: string): MatrixContent {
   return { "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key } };
 }

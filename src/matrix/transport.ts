@@ -15,6 +15,16 @@ export interface InboundEvent {
   redacts?: string;
 }
 
+/** An image to post: encoded bytes and what a client needs to lay it out before downloading it. */
+export interface OutboundImage {
+  bytes: Buffer;
+  mimetype: string;
+  /** Width and height in pixels. */
+  w: number;
+  h: number;
+  name: string;
+}
+
 export interface InboundInvite {
   roomId: string;
   inviter: string | null;
@@ -43,6 +53,11 @@ export interface Transport {
     extra: MatrixContent,
     txnKey: string,
   ): Promise<string>;
+  /**
+   * Uploads an image and posts it as `m.image` with `info: {mimetype, size, w, h}`; in an encrypted
+   * room the attachment is encrypted client-side and the event carries `file`, never `url`.
+   */
+  sendImage(roomId: string, image: OutboundImage, extra: MatrixContent, txnKey: string): Promise<string>;
   /** Redacts an event (idempotent by `txnKey`). */
   redact(roomId: string, eventId: string, reason: string, txnKey: string): Promise<void>;
   joinRoom(roomIdOrAlias: string): Promise<string>;

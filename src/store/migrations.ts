@@ -236,6 +236,44 @@ export const MIGRATIONS: readonly string[] = [
     source_event_id TEXT
   ) STRICT;
   `,
+  // 8 — territory (!carte, !tendances): one row per report with what a map counts (fact date,
+  // active or not, the policy's inputs as one class key, commune, type, typed place), kept by
+  // triggers in the report's own write transaction (the report store stays the only writer), and
+  // an index that covers every map query: counting a period reads neither the reports nor JSON.
+  `
+  CREATE TABLE territory_facts (
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    observed TEXT,
+    active INTEGER,
+    class TEXT,
+    commune TEXT,
+    type TEXT,
+    place TEXT
+  ) STRICT;
+  CREATE INDEX territory_facts_by_time ON territory_facts (observed, active, class, commune, type, place);
+
+  CREATE TRIGGER territory_facts_insert AFTER INSERT ON reports BEGIN
+    INSERT OR REPLACE INTO territory_facts (report_id, observed, active, class, commune, type, place) VALUES (NEW.id,
+      json_extract(NEW.fields_json, '$.observedAt'), NEW.status = 'active',
+      NEW.service || '|' || json_extract(NEW.fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(NEW.fields_json, '$.diffusion.services'), ''),
+      json_extract(NEW.fields_json, '$.commune.code'), json_extract(NEW.fields_json, '$.type'), trim(json_extract(NEW.fields_json, '$.place')));
+  END;
+  CREATE TRIGGER territory_facts_update AFTER UPDATE OF fields_json, status, service ON reports BEGIN
+    INSERT OR REPLACE INTO territory_facts (report_id, observed, active, class, commune, type, place) VALUES (NEW.id,
+      json_extract(NEW.fields_json, '$.observedAt'), NEW.status = 'active',
+      NEW.service || '|' || json_extract(NEW.fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(NEW.fields_json, '$.diffusion.services'), ''),
+      json_extract(NEW.fields_json, '$.commune.code'), json_extract(NEW.fields_json, '$.type'), trim(json_extract(NEW.fields_json, '$.place')));
+  END;
+  CREATE TRIGGER territory_facts_delete AFTER DELETE ON reports BEGIN
+    DELETE FROM territory_facts WHERE report_id = OLD.id;
+  END;
+
+  INSERT INTO territory_facts (report_id, observed, active, class, commune, type, place)
+    SELECT id, json_extract(fields_json, '$.observedAt'), status = 'active',
+      service || '|' || json_extract(fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(fields_json, '$.diffusion.services'), ''),
+      json_extract(fields_json, '$.commune.code'), json_extract(fields_json, '$.type'), trim(json_extract(fields_json, '$.place'))
+    FROM reports;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -40,6 +40,10 @@ describe("a message that can never be answered", () => {
           sent.push(roomId);
           return `$${sent.length}`;
         },
+        sendImage: async (roomId) => {
+          sent.push(roomId);
+          return `$${sent.length}`;
+        },
       },
       botNames: () => ({ userId: "@bot:t" }),
       log: pino({ level: "silent" }),

@@ -41,6 +41,7 @@ describe("an answer that fails after the report was stored", () => {
       storage: { noteError: () => false },
       transport: {
         userId: "@bot:t",
+        sendImage: async () => "$image",
         send: async (_roomId, _type, content, txn) => {
           if (refuseReplies && txn.startsWith("reply:")) throw new Error("M_TOO_LARGE: event too large");
           const relation = content["m.relates_to"] as { key?: string } | undefined;

@@ -1,0 +1,97 @@
+import { buildCapture } from "../../../src/capture/build.js";
+import type { CaptureDeps } from "../../../src/capture/deps.js";
+import { loadConfig } from "../../../src/config/load.js";
+import { Directory } from "../../../src/core/directory.js";
+import type { Diffusion } from "../../../src/core/report/diffusion.js";
+import type { ReportFields } from "../../../src/core/report/report.js";
+import { Database } from "../../../src/store/db.js";
+import { migrate } from "../../../src/store/migrations.js";
+import { TerritoryStore } from "../../../src/store/territory.js";
+import { territory } from "../../../src/territory/service.js";
+
+/** A cell whose first service is the coordinator's, each service with its room, plus coordination and triage. */
+export function cellConfig(services: string[]) {
+  return loadConfig(
+    {
+      cross: { name: "CROSS des Vosges", departement: "88", locale: "fr", timezone: "Europe/Paris" },
+      matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
+      services: services.map((key, i) => ({
+        key,
+        name: key.toUpperCase(),
+        role: i === 0 ? "coordinator" : "partner",
+        members: [`@${key}:t`],
+      })),
+      rooms: [
+        ...services.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
+        { key: "coordination", kind: "coordination", room: "!coordination" },
+        { key: "triage", kind: "triage", room: "!triage" },
+      ],
+      storage: { data_dir: "/tmp" },
+      redis: { url: "redis://127.0.0.1:1" },
+      http: { port: 0 },
+    },
+    { MATRIX_ACCESS_TOKEN: "x" },
+  );
+}
+
+export interface FactSpec {
+  service: string;
+  commune: string;
+  type?: string;
+  observedAt: number;
+  diffusion?: Diffusion;
+  place?: string | null;
+  address?: string;
+  cancelled?: boolean;
+}
+
+export const fieldsOf = (f: FactSpec): ReportFields => ({
+  type: f.type ?? "point_de_deal",
+  commune: { code: f.commune, nom: f.commune },
+  place: f.place ?? null,
+  observedAt: new Date(f.observedAt).toISOString(),
+  observedPrecision: "minute",
+  grade: { reliability: "B", credibility: 2 },
+  diffusion: f.diffusion ?? { level: "cross" },
+  substances: [],
+  peopleCount: null,
+  entities: f.address ? [{ kind: "address", value: f.address.toLowerCase(), display: f.address }] : [],
+  text: "fait",
+});
+
+/** A real store (migrations, report store), with facts written by the report store itself. */
+export async function territoryFixture(services: string[], facts: readonly FactSpec[], frozen: readonly string[] = []) {
+  const config = cellConfig(services);
+  const directory = new Directory(config);
+  const db = await Database.open(":memory:");
+  await migrate(db);
+  const capture: CaptureDeps = buildCapture(
+    config,
+    db,
+    directory,
+    async () => ({ rooms: 0, pending: false }),
+    async () => undefined,
+    (key) => frozen.includes(key),
+  );
+  for (const [i, f] of facts.entries()) {
+    const { report } = await capture.reports.create({
+      sourceEventId: `$f${i}`,
+      roomId: `!${f.service}`,
+      roomKey: f.service,
+      service: f.service,
+      author: `@${f.service}:t`,
+      fields: fieldsOf(f),
+      at: f.observedAt + 60_000,
+    });
+    if (f.cancelled)
+      await capture.reports.amend(report.id, "cancel", report.fields, report.author, f.observedAt + 120_000, `$c${i}`);
+  }
+  const service = territory({
+    store: new TerritoryStore(db),
+    roomMaySee: capture.roomMaySee,
+    cellName: config.cross.name,
+    timeZone: config.cross.timezone,
+    types: capture.vocabulary.types,
+  });
+  return { config, directory, db, capture, territory: service };
+}
