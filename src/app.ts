@@ -31,6 +31,8 @@ import { OutboxStore } from "./store/outbox.js";
 import { PendingDecryptionStore } from "./store/pending-decryption.js";
 import { ReceiptStore } from "./store/receipts.js";
 import { startOpsServer } from "./web/server.js";
+import { startTipsIntake, type TipsIntake } from "./jobs/tips-queue.js";
+import { TipStore } from "./store/tips.js";
 
 export interface StartDeps {
   log: Logger;
@@ -111,6 +113,13 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
+  const tipStore = new TipStore(db);
+  const triageRoomKey = config.rooms.find((r) => r.kind === "triage")?.key ?? "triage";
+  const tipCard = {
+    timeZone: config.cross.timezone,
+    typeLabel: (key: string) => capture.vocabulary.types.find((t) => t.key === key)?.label ?? key,
+  };
+  let tipsIntake: TipsIntake | null = null;
   const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
   const rhythm: RhythmDeps = {
     rhythm: rhythmStore,
@@ -120,6 +129,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       communes,
       room: (key) => directory.room(key),
       coordinatorService: directory.coordinatorService.key,
+      pendingTips: () => tipStore.countPending(),
     }),
     context: (now) => ({
       now,
@@ -146,7 +156,22 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       );
     },
   };
-  const commandDeps: CommandDeps = { catalog: registry, now: () => Date.now(), capture, audit, rhythm, frozen };
+  const commandDeps: CommandDeps = {
+    catalog: registry,
+    now: () => Date.now(),
+    capture,
+    audit,
+    rhythm,
+    frozen,
+    tips: {
+      store: tipStore,
+      triageRoomKey,
+      card: tipCard,
+      rejectedRetentionDays: config.tips.rejected_retention_days,
+      kick: () => void tipsIntake?.sweep(),
+      journal,
+    },
+  };
   const displayName = await transport.displayName();
 
   const ops = await startOpsServer({
@@ -239,6 +264,26 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     namespace,
     log,
   });
+  tipsIntake = startTipsIntake(
+    {
+      redisUrl: config.redis.url,
+      prefix: `crossbot:${namespace}`,
+      instanceId: await receipts.instanceId(),
+      triageRoomKey,
+      remindAfterMs: config.tips.remind_after_hours * 3_600_000,
+      rejectedRetentionMs: config.tips.rejected_retention_days * 86_400_000,
+    },
+    {
+      tips: tipStore,
+      capture,
+      roomIdOf: (key) => roomIdByKey.get(key),
+      coordinatorRoomKey: config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key)?.key,
+      card: tipCard,
+      transport,
+      journal,
+      log,
+    },
+  );
   const retention = startAuditRetention(audit, config.audit.retention_days, log);
   const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
   log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
@@ -249,6 +294,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     async close() {
       log.info("shutting down");
       await rhythmJobs.close();
+      await tipsIntake?.close();
       await diffusion?.close(); // the worker finishes its current send first
       await transport.close();
       await expiry.stop();

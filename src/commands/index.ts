@@ -19,6 +19,8 @@ import { ping, type PingDeps } from "./ping.js";
 import { CommandRegistry } from "./registry.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
+import { tri } from "./tri.js";
+import type { TriDeps } from "./tri-shared.js";
 import { update } from "./update.js";
 import { voir } from "./voir.js";
 
@@ -29,6 +31,7 @@ export type CommandDeps = HelpDeps &
     audit: Pick<AuditJournal, "forRef" | "verify">;
     rhythm: RhythmDeps;
     frozen: Pick<FrozenRooms, "thaw">;
+    tips: TriDeps;
   };
 
 /** The command table, in the order `!aide` lists it. */
@@ -50,6 +53,7 @@ export function buildRegistry(): CommandRegistry {
     fait,
     audit,
     degeler,
+    tri,
     aide,
     ping,
   ]);
