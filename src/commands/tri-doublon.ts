@@ -19,7 +19,13 @@ export async function doublon(
   if (!target) {
     return {
       ok: false,
-      message: message(line("Précisez de quoi c'est le doublon, ex. ", code(`!tri doublon ${found.tip.number} 88-2026-0042`), " ou un n° de signalement.")),
+      message: message(
+        line(
+          "Précisez de quoi c'est le doublon, ex. ",
+          code(`!tri doublon ${found.tip.number} 88-2026-0042`),
+          " ou un n° de signalement.",
+        ),
+      ),
     };
   }
   let of: string;
@@ -30,7 +36,8 @@ export async function doublon(
   } else {
     const other = await findTip(target, deps.tips.store);
     if (!other.ok) return { ok: false, message: message(line(other.error)) };
-    if (other.tip.id === found.tip.id) return { ok: false, message: message(line("Un signalement ne peut pas être son propre doublon.")) };
+    if (other.tip.id === found.tip.id)
+      return { ok: false, message: message(line("Un signalement ne peut pas être son propre doublon.")) };
     of = `n° ${other.tip.number}`;
   }
   const decided = await deps.tips.store.decide(found.tip.id, {

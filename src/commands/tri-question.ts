@@ -16,12 +16,22 @@ export async function question(rest: string, invocation: Invocation<unknown>, de
   if (text.length < 3) {
     return {
       ok: false,
-      message: message(line("Écrivez la question, ex. ", code(`!tri question ${found.tip.number} À quelle heure les avez-vous vus ?`))),
+      message: message(
+        line("Écrivez la question, ex. ", code(`!tri question ${found.tip.number} À quelle heure les avez-vous vus ?`)),
+      ),
     };
   }
-  if (text.length > MAX_QUESTION) return { ok: false, message: message(line(`Question trop longue : ${MAX_QUESTION} caractères au plus.`)) };
-  if (found.tip.status !== "pending") return { ok: false, message: message(line(alreadyDecided(found.tip), " Plus de question possible.")) };
-  const created = await deps.tips.store.addQuestion(found.tip.id, text, invocation.sender.userId, invocation.sentAt, invocation.eventId);
+  if (text.length > MAX_QUESTION)
+    return { ok: false, message: message(line(`Question trop longue : ${MAX_QUESTION} caractères au plus.`)) };
+  if (found.tip.status !== "pending")
+    return { ok: false, message: message(line(alreadyDecided(found.tip), " Plus de question possible.")) };
+  const created = await deps.tips.store.addQuestion(
+    found.tip.id,
+    text,
+    invocation.sender.userId,
+    invocation.sentAt,
+    invocation.eventId,
+  );
   if (created) {
     await deps.tips.journal({
       at: invocation.sentAt,

@@ -12,7 +12,10 @@ export async function rejeter(rest: string, invocation: Invocation<unknown>, dep
   const found = await findTip(number, deps.tips.store);
   if (!found.ok) return { ok: false, message: message(line(found.error)) };
   if (reason.length < 3) {
-    return { ok: false, message: message(line("Précisez le motif du rejet, ex. ", code(`!tri rejeter ${found.tip.number} hors sujet`), ".")) };
+    return {
+      ok: false,
+      message: message(line("Précisez le motif du rejet, ex. ", code(`!tri rejeter ${found.tip.number} hors sujet`), ".")),
+    };
   }
   const decided = await deps.tips.store.decide(found.tip.id, {
     status: "rejected",

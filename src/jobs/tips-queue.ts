@@ -109,7 +109,8 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
     const seen = new Map<number, StoredReport>();
     for (const r of await deps.capture.reports.search({ terms: [], entities: [], communeCode: tip.fields.communeCode }, 100))
       seen.set(r.id, r);
-    for (const e of tipEntities(tip.fields)) for (const r of await deps.capture.reports.withEntity(e.kind, e.value)) seen.set(r.id, r);
+    for (const e of tipEntities(tip.fields))
+      for (const r of await deps.capture.reports.withEntity(e.kind, e.value)) seen.set(r.id, r);
     return [...seen.values()]
       .filter((r) => r.status === "active")
       .filter((r) => deps.capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, options.triageRoomKey))
@@ -132,7 +133,14 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
         await deps.transport.sendFile(
           triage,
           { name: `signalement-${tip.number}.${extension}`, mimetype: photo.mimetype, bytes: photo.bytes },
-          { "m.relates_to": { rel_type: "m.thread", event_id: eventId, is_falling_back: true, "m.in_reply_to": { event_id: eventId } } },
+          {
+            "m.relates_to": {
+              rel_type: "m.thread",
+              event_id: eventId,
+              is_falling_back: true,
+              "m.in_reply_to": { event_id: eventId },
+            },
+          },
           `tip-photo:${options.instanceId}:${tip.id}`,
         );
       }

@@ -152,7 +152,14 @@ export class TipStore {
   /** Records a decision on a pending tip; false when it was already decided. */
   async decide(
     id: number,
-    decision: { status: Exclude<TipStatus, "pending">; by: string; at: number; note: string | null; reportRef?: string; duplicateOf?: string },
+    decision: {
+      status: Exclude<TipStatus, "pending">;
+      by: string;
+      at: number;
+      note: string | null;
+      reportRef?: string;
+      duplicateOf?: string;
+    },
   ): Promise<boolean> {
     const { changes } = await this.db.run(
       `UPDATE tips SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, report_ref = ?, duplicate_of = ?, published_at = NULL

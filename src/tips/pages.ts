@@ -170,7 +170,10 @@ export function questionsPage(
       view.questions.length === 0
         ? `<p>La cellule ne vous a posé aucune question pour l'instant. Revenez plus tard.</p>`
         : `<h2>Questions de la cellule</h2>${view.questions
-            .map((q) => `<div class="question"><p>${h(q.text)}</p><p class="aide">${q.answered ? "Répondue." : "En attente de votre réponse."}</p></div>`)
+            .map(
+              (q) =>
+                `<div class="question"><p>${h(q.text)}</p><p class="aide">${q.answered ? "Répondue." : "En attente de votre réponse."}</p></div>`,
+            )
             .join("")}`;
     const form =
       open.length > 0 && !view.closed
@@ -202,6 +205,15 @@ export function answerSentPage(ctx: PageContext): string {
   );
 }
 
-export function problemPage(ctx: PageContext, title: string, text: string, link = `<a href="/">Retour au formulaire</a>`): string {
-  return layout(ctx, title, `<h1>${h(title)}</h1>\n<div class="alerte" role="alert"><p>${h(text)}</p></div>\n<p>${link}</p>\n${EMERGENCY}`);
+export function problemPage(
+  ctx: PageContext,
+  title: string,
+  text: string,
+  link = `<a href="/">Retour au formulaire</a>`,
+): string {
+  return layout(
+    ctx,
+    title,
+    `<h1>${h(title)}</h1>\n<div class="alerte" role="alert"><p>${h(text)}</p></div>\n<p>${link}</p>\n${EMERGENCY}`,
+  );
 }

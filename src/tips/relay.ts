@@ -30,7 +30,10 @@ export function startRelay(options: { redisUrl: string; prefix: string; interval
       try {
         await withTimeout(queue.add(job.kind, job, { jobId: `${job.kind}-${job.submissionId}` }), 3000);
       } catch (error) {
-        log.warn({ waiting: spool.size, err: (error as Error).message }, "tips relay: Redis unavailable, the spool keeps the tips");
+        log.warn(
+          { waiting: spool.size, err: (error as Error).message },
+          "tips relay: Redis unavailable, the spool keeps the tips",
+        );
         return;
       }
       spool.remove(job);

@@ -7,7 +7,16 @@ import { cleanImage } from "../core/tips/image.js";
 import { parseReceipt, receiptFromBytes } from "../core/tips/receipt.js";
 import type { ReceiptView, TipJob, TipPhoto } from "../core/tips/wire.js";
 import type { Logger } from "../log.js";
-import { answerSentPage, followPage, formPage, type FormState, type PageContext, problemPage, questionsPage, receiptPage } from "./pages.js";
+import {
+  answerSentPage,
+  followPage,
+  formPage,
+  type FormState,
+  type PageContext,
+  problemPage,
+  questionsPage,
+  receiptPage,
+} from "./pages.js";
 import { clientKeyer, RateLimiter } from "./rate-limit.js";
 import type { Spool } from "./spool.js";
 import { POW_JS, STYLE_CSS } from "./static.js";
@@ -109,7 +118,10 @@ export async function startTipsServer(
     const values = { ...raw, garder_position: keepPosition };
     const token = stringOf(form.get("envoi"));
     if (!/^[0-9a-f]{32}$/.test(token)) {
-      return { status: 400, html: await freshForm(values, { general: "Le formulaire a expiré : vérifiez vos réponses et renvoyez-le." }) };
+      return {
+        status: 400,
+        html: await freshForm(values, { general: "Le formulaire a expiré : vérifiez vos réponses et renvoyez-le." }),
+      };
     }
     const submissionId = createHash("sha256").update(`tip:${token}`).digest("hex");
     const seen = recent.get(submissionId);
@@ -190,9 +202,12 @@ export async function startTipsServer(
     ),
   });
 
-  const lookUp = async (typed: string): Promise<{ ok: true; receipt: string; hash: string; view: ReceiptView | null } | { ok: false; outcome: Outcome }> => {
+  const lookUp = async (
+    typed: string,
+  ): Promise<{ ok: true; receipt: string; hash: string; view: ReceiptView | null } | { ok: false; outcome: Outcome }> => {
     const parsed = parseReceipt(typed);
-    if (!parsed.ok) return { ok: false, outcome: { status: 400, html: followPage(options.page, parsed.error, typed.slice(0, 40)) } };
+    if (!parsed.ok)
+      return { ok: false, outcome: { status: 400, html: followPage(options.page, parsed.error, typed.slice(0, 40)) } };
     const hash = await hashReceipt(parsed.receipt);
     let view: ReceiptView | null;
     try {
@@ -202,14 +217,26 @@ export async function startTipsServer(
         ok: false,
         outcome: {
           status: 503,
-          html: problemPage(options.page, "Suivi indisponible", "Le suivi est momentanément indisponible. Réessayez dans quelques minutes.", `<a href="/suivi">Retour au suivi</a>`),
+          html: problemPage(
+            options.page,
+            "Suivi indisponible",
+            "Le suivi est momentanément indisponible. Réessayez dans quelques minutes.",
+            `<a href="/suivi">Retour au suivi</a>`,
+          ),
         },
       };
     }
     if (view === null && !deps.spool.holds(hash)) {
       return {
         ok: false,
-        outcome: { status: 404, html: followPage(options.page, "Ce code de suivi ne correspond à aucun signalement en cours. Vérifiez-le.", typed.slice(0, 40)) },
+        outcome: {
+          status: 404,
+          html: followPage(
+            options.page,
+            "Ce code de suivi ne correspond à aucun signalement en cours. Vérifiez-le.",
+            typed.slice(0, 40),
+          ),
+        },
       };
     }
     return { ok: true, receipt: parsed.receipt, hash, view };
@@ -218,7 +245,10 @@ export async function startTipsServer(
   const handleFollow = async (form: FormData): Promise<Outcome> => {
     const found = await lookUp(stringOf(form.get("code")));
     if (!found.ok) return found.outcome;
-    return { status: 200, html: questionsPage(options.page, { receipt: found.receipt, view: found.view, token: randomBytes(16).toString("hex") }) };
+    return {
+      status: 200,
+      html: questionsPage(options.page, { receipt: found.receipt, view: found.view, token: randomBytes(16).toString("hex") }),
+    };
   };
 
   const handleAnswer = async (form: FormData): Promise<Outcome> => {
@@ -230,7 +260,13 @@ export async function startTipsServer(
       const error = answer.ok ? "Ce signalement n'attend plus de réponse, ou le formulaire a expiré." : answer.error;
       return {
         status: 422,
-        html: questionsPage(options.page, { receipt: found.receipt, view: found.view, token: randomBytes(16).toString("hex"), error, answer: stringOf(form.get("reponse")).slice(0, 4000) }),
+        html: questionsPage(options.page, {
+          receipt: found.receipt,
+          view: found.view,
+          token: randomBytes(16).toString("hex"),
+          error,
+          answer: stringOf(form.get("reponse")).slice(0, 4000),
+        }),
       };
     }
     const submissionId = createHash("sha256").update(`answer:${token}`).digest("hex");
@@ -252,7 +288,11 @@ export async function startTipsServer(
   const server = createServer((request, response) => {
     void route(request, response).catch((error: unknown) => {
       log.error({ err: (error as Error).message }, "tips request failed");
-      if (!response.headersSent) send(response, { status: 500, html: problemPage(options.page, "Erreur", "Une erreur est survenue : votre envoi n'a pas été enregistré. Réessayez.") });
+      if (!response.headersSent)
+        send(response, {
+          status: 500,
+          html: problemPage(options.page, "Erreur", "Une erreur est survenue : votre envoi n'a pas été enregistré. Réessayez."),
+        });
       else response.end();
     });
   });
@@ -287,11 +327,23 @@ export async function startTipsServer(
     if (body === null) {
       return send(response, {
         status: 413,
-        html: problemPage(options.page, "Envoi trop volumineux", `L'envoi dépasse la taille permise (photo de ${options.page.maxPhotoMb} Mo au plus). Revenez au formulaire et choisissez une photo plus légère.`),
+        html: problemPage(
+          options.page,
+          "Envoi trop volumineux",
+          `L'envoi dépasse la taille permise (photo de ${options.page.maxPhotoMb} Mo au plus). Revenez au formulaire et choisissez une photo plus légère.`,
+        ),
       });
     }
     const form = await parseForm(request.headers["content-type"] ?? "", body);
-    if (!form) return send(response, { status: 400, html: problemPage(options.page, "Envoi illisible", "Le formulaire envoyé est illisible. Revenez au formulaire et réessayez.") });
+    if (!form)
+      return send(response, {
+        status: 400,
+        html: problemPage(
+          options.page,
+          "Envoi illisible",
+          "Le formulaire envoyé est illisible. Revenez au formulaire et réessayez.",
+        ),
+      });
     if (path === "/signaler") return send(response, await handleTip(form, client));
     if (path === "/suivi") return send(response, await handleFollow(form));
     return send(response, await handleAnswer(form));
@@ -353,7 +405,11 @@ function readBody(request: IncomingMessage, max: number): Promise<Buffer | null>
 async function parseForm(contentType: string, body: Buffer): Promise<FormData | null> {
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType)) return null;
   try {
-    return await new Request("http://tips.invalid/", { method: "POST", headers: { "content-type": contentType }, body }).formData();
+    return await new Request("http://tips.invalid/", {
+      method: "POST",
+      headers: { "content-type": contentType },
+      body,
+    }).formData();
   } catch {
     return null;
   }

@@ -10,7 +10,9 @@ import { formPage, questionsPage } from "../../src/tips/pages.js";
 import { RateLimiter } from "../../src/tips/rate-limit.js";
 
 const epinal = (text: string) =>
-  /^[ée]pinal$/i.test(text.trim()) ? ({ ok: true, code: "88160", nom: "Épinal" } as const) : ({ ok: false, error: "Commune inconnue." } as const);
+  /^[ée]pinal$/i.test(text.trim())
+    ? ({ ok: true, code: "88160", nom: "Épinal" } as const)
+    : ({ ok: false, error: "Commune inconnue." } as const);
 
 const form = (over: Partial<RawForm> = {}): RawForm => ({
   commune: "Epinal",
@@ -42,7 +44,12 @@ describe("the tip form's checks", () => {
     const checked = checkForm(form(), epinal);
     expect(checked).toEqual({
       ok: true,
-      fields: expect.objectContaining({ communeCode: "88160", communeNom: "Épinal", kind: "point_de_deal", people: 3 }) as unknown,
+      fields: expect.objectContaining({
+        communeCode: "88160",
+        communeNom: "Épinal",
+        kind: "point_de_deal",
+        people: 3,
+      }) as unknown,
     });
   });
 
@@ -103,7 +110,8 @@ function jpegWithGps(): Buffer {
     tiff.writeUInt32LE(count, at + 4);
     tiff.writeUInt32LE(value, at + 8);
   });
-  const rationals = (at: number, values: number[]) => values.forEach((v, i) => (tiff.writeUInt32LE(v, at + i * 8), tiff.writeUInt32LE(1, at + i * 8 + 4)));
+  const rationals = (at: number, values: number[]) =>
+    values.forEach((v, i) => (tiff.writeUInt32LE(v, at + i * 8), tiff.writeUInt32LE(1, at + i * 8 + 4)));
   rationals(100, [48, 10, 20]);
   rationals(124, [6, 27, 0]);
   const exif = Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
@@ -157,7 +165,10 @@ describe("photo metadata", () => {
     expect(cleaned.ok && cleaned.mimetype).toBe("image/png");
     expect(cleaned.ok && cleaned.bytes.includes(Buffer.from("Jean Martin"))).toBe(false);
     expect(sniffImage(Buffer.from("<svg onload=alert(1)>"))).toBeNull();
-    expect(cleanImage(Buffer.from("%PDF-1.4 ..."), false)).toEqual({ ok: false, error: expect.stringContaining("JPEG, PNG ou WebP") as unknown });
+    expect(cleanImage(Buffer.from("%PDF-1.4 ..."), false)).toEqual({
+      ok: false,
+      error: expect.stringContaining("JPEG, PNG ou WebP") as unknown,
+    });
     expect(cleanImage(Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff]), false).ok).toBe(false);
   });
 });
@@ -170,12 +181,27 @@ describe("hints", () => {
       tip,
       [
         { ref: "88-2026-0001", communeCode: "88160", place: "Rue de la gare", entities: [] },
-        { ref: "88-2026-0002", communeCode: "88000", place: null, entities: [{ kind: "plate", value: "AB-123-CD", display: "AB-123-CD" }] },
+        {
+          ref: "88-2026-0002",
+          communeCode: "88000",
+          place: null,
+          entities: [{ kind: "plate", value: "AB-123-CD", display: "AB-123-CD" }],
+        },
         { ref: "88-2026-0003", communeCode: "88160", place: "avenue Gambetta", entities: [] },
       ],
       [
-        { number: 2, receivedAt: tip.receivedAt - 86_400_000, status: "pending", fields: fields({ description: "Des jeunes vendent devant le hall 4 tous les soir." }) },
-        { number: 3, receivedAt: tip.receivedAt - 86_400_000, status: "accepted", fields: fields({ kind: "nuisances", description: "bruit" }) },
+        {
+          number: 2,
+          receivedAt: tip.receivedAt - 86_400_000,
+          status: "pending",
+          fields: fields({ description: "Des jeunes vendent devant le hall 4 tous les soir." }),
+        },
+        {
+          number: 3,
+          receivedAt: tip.receivedAt - 86_400_000,
+          status: "accepted",
+          fields: fields({ kind: "nuisances", description: "bruit" }),
+        },
         { number: 4, receivedAt: tip.receivedAt, status: "rejected", fields: fields() },
       ],
     );

@@ -38,10 +38,18 @@ export function renderCard(tip: TipView, hints: Hints, ctx: CardContext): Messag
     line("📨 ", strong(`Signalement citoyen ${tipLabel(tip.number)}`), " — ", em("non vérifié"), " (cotation ", code("F6"), ")"),
     line(...facts),
     ...(details.length > 0 ? [line(details.join(" · "))] : []),
-    ...f.description.split("\n").filter(Boolean).map((l) => ({ quote: [l] }) as Block),
+    ...f.description
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => ({ quote: [l] })),
   ];
   if (f.contact) blocks.push(line("Contact proposé : ", f.contact));
-  if (tip.photo) blocks.push(line(tip.position ? "📷 Photo jointe (position gardée à la demande de l'auteur)" : "📷 Photo jointe (métadonnées retirées)"));
+  if (tip.photo)
+    blocks.push(
+      line(
+        tip.position ? "📷 Photo jointe (position gardée à la demande de l'auteur)" : "📷 Photo jointe (métadonnées retirées)",
+      ),
+    );
   if (tip.position) blocks.push(line(`📍 Position de la photo : ${tip.position.latitude}, ${tip.position.longitude}`));
   if (!tip.pow) blocks.push(line("⚠️ Envoyé sans JavaScript (sans preuve de travail) : prudence."));
   blocks.push(...renderHints(hints));
@@ -63,7 +71,8 @@ export function renderCard(tip: TipView, hints: Hints, ctx: CardContext): Messag
 
 export function renderHints(hints: Hints): Block[] {
   const blocks: Block[] = [];
-  if (hints.duplicateOf !== null) blocks.push(line("🔁 ", strong(`Doublon probable du signalement ${tipLabel(hints.duplicateOf)}`)));
+  if (hints.duplicateOf !== null)
+    blocks.push(line("🔁 ", strong(`Doublon probable du signalement ${tipLabel(hints.duplicateOf)}`)));
   if (hints.reports.length > 0) {
     blocks.push(line("🔎 Renseignements connus : ", hints.reports.map((r) => `${r.ref} (${r.why})`).join(", ")));
   }
@@ -95,14 +104,23 @@ export function renderPending(tips: readonly TipView[], ctx: CardContext, total:
 export function renderAnswer(tipNumber: number, text: string): Message {
   return message(
     line("💬 ", strong(`Réponse de l'auteur du signalement ${tipLabel(tipNumber)}`), " (non vérifiée) :"),
-    ...text.split("\n").filter(Boolean).map((l) => ({ quote: [l] }) as Block),
+    ...text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => ({ quote: [l] })),
   );
 }
 
 export function renderReminder(tips: readonly TipView[], ctx: CardContext): Message {
   return message(
-    line("⏰ ", strong(`${tips.length} signalement${tips.length > 1 ? "s" : ""} citoyen${tips.length > 1 ? "s" : ""} en attente de tri`), " :"),
-    ...tips.map((t) => line("• ", code(tipLabel(t.number)), ` reçu le ${formatWhen(t.receivedAt, ctx.timeZone)} · ${t.fields.communeNom}`)),
+    line(
+      "⏰ ",
+      strong(`${tips.length} signalement${tips.length > 1 ? "s" : ""} citoyen${tips.length > 1 ? "s" : ""} en attente de tri`),
+      " :",
+    ),
+    ...tips.map((t) =>
+      line("• ", code(tipLabel(t.number)), ` reçu le ${formatWhen(t.receivedAt, ctx.timeZone)} · ${t.fields.communeNom}`),
+    ),
     line("Dans le salon de tri : ", code("!tri"), " pour la liste."),
   );
 }

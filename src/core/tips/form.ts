@@ -30,8 +30,10 @@ export type FormCheck = { ok: true; fields: TipFields } | { ok: false; errors: P
 
 /** Control characters (but not line breaks or tabs) are dropped; lines trimmed; at most one blank line. */
 export function cleanText(text: string, multiline = false): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  const noControls = text.normalize("NFC").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/gu, "");
+  const noControls = text
+    .normalize("NFC")
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/gu, "");
   if (!multiline) return noControls.replace(/\s+/gu, " ").trim();
   return noControls
     .replace(/\r\n?/g, "\n")
