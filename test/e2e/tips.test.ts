@@ -108,15 +108,19 @@ describe("citizen tips", () => {
     expect(asked.body).toContain("Question enregistrée");
 
     // The citizen comes back with the receipt (the view reaches Redis within a sweep).
-    let seen = false;
-    for (let i = 0; i < 20 && !seen; i++) {
-      await page.goto(`${tips.url}/suivi`);
-      await page.type("#code", receipt);
-      await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
-      seen = (await page.content()).includes("À quelle heure exactement");
-      if (!seen) await sleep(500);
+    // (Waiting on Redis itself: every POST of the citizen counts against their limit.)
+    const redis = new Redis(cross.stack.redis.url);
+    for (let i = 0; i < 40; i++) {
+      const keys = await redis.keys("crossbot:*:tips:receipt:*");
+      const views = await Promise.all(keys.map((k) => redis.get(k)));
+      if (views.some((v) => v?.includes("À quelle heure exactement"))) break;
+      await sleep(250);
     }
-    expect(seen).toBe(true);
+    redis.disconnect();
+    await page.goto(`${tips.url}/suivi`);
+    await page.type("#code", receipt);
+    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    expect(await page.content()).toContain("À quelle heure exactement");
     expect(await page.content()).toContain("&lt;b&gt;merci");
     expect(await axeViolations(page)).toEqual([]);
     await page.type("#reponse", `Vers 22h15, tous les jours. ${PAYLOAD}`);
