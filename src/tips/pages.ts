@@ -87,10 +87,10 @@ export function formPage(ctx: PageContext, state: FormState): string {
   const descriptionError = errors.description;
   const photoError = errors.photo;
   const body = `<h1>Signaler un trafic de stupéfiants</h1>
+${summary}
 ${EMERGENCY}
 <div class="info"><p><strong>Ce que devient votre signalement.</strong> Il est transmis à la cellule départementale de lutte contre les trafics (CROSS), qui le lit, le vérifie et décide des suites. Il ne vaut pas plainte.</p>
 <p>Vous restez anonyme : aucun nom n'est demandé, votre adresse IP n'est pas conservée, aucun cookie n'est déposé. Après l'envoi, un <strong>code de suivi</strong> s'affiche une seule fois : il permet de lire les questions éventuelles de la cellule et d'y répondre.</p></div>
-${summary}
 <form method="post" action="/signaler" enctype="multipart/form-data" data-pow="${h(state.challenge)}" novalidate>
 <input type="hidden" name="envoi" value="${h(state.token)}">
 <input type="hidden" name="altcha" value="">

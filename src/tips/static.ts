@@ -55,6 +55,8 @@ footer div{max-width:48rem;margin:0 auto;padding:1rem}
  */
 export const POW_JS = `(function () {
   "use strict";
+  var errors = document.getElementById("erreurs");
+  if (errors) errors.focus();
   var form = document.querySelector("form[data-pow]");
   if (!form || !window.crypto || !window.crypto.subtle || !window.TextEncoder) return;
   var field = form.querySelector("input[name=altcha]");

@@ -63,6 +63,11 @@ describe("citizen tips", () => {
     expect(await page.title()).toContain("Signaler un trafic");
     expect(await page.$eval("main", (m) => m.textContent ?? "")).toContain("17");
     expect(await axeViolations(page)).toEqual([]);
+    // Sent empty first: the errors are listed at the top, focused, and the page stays accessible.
+    await Promise.all([page.waitForNavigation({ timeout: 30_000 }), page.tap("button[type=submit]")]);
+    expect(await page.$eval("#erreurs", (e) => e.textContent ?? "")).toContain("points à corriger");
+    expect(await page.evaluate("document.activeElement && document.activeElement.id")).toBe("erreurs");
+    expect(await axeViolations(page)).toEqual([]);
     await page.type("#commune", "Epinal");
     await page.type("#lieu", `rue de la Gare ${PAYLOAD}`);
     await page.click('input[name=nature][value="point_de_deal"]');
@@ -118,6 +123,7 @@ describe("citizen tips", () => {
     }
     redis.disconnect();
     await page.goto(`${tips.url}/suivi`);
+    expect(await axeViolations(page)).toEqual([]);
     await page.type("#code", receipt);
     await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
     expect(await page.content()).toContain("À quelle heure exactement");
