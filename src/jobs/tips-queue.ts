@@ -180,7 +180,9 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
 
   let lastHousekeeping = 0;
   const housekeeping = async () => {
-    if (now() - lastHousekeeping < 30_000) return;
+    // Every 30 s, or more often when the delays are short (tests, demos).
+    const every = Math.min(30_000, Math.max(1000, Math.min(options.remindAfterMs, options.rejectedRetentionMs) / 4));
+    if (now() - lastHousekeeping < every) return;
     lastHousekeeping = now();
     const due = await deps.tips.dueReminders(now() - options.remindAfterMs);
     const coordinatorRoom = deps.coordinatorRoomKey ? deps.roomIdOf(deps.coordinatorRoomKey) : undefined;

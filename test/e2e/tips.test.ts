@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textOf } from "../../src/matrix/content.js";
+import { Database } from "../../src/store/db.js";
 import { ask, type BotProcess, type Cross, createCross, referenceIn } from "./harness.js";
 import {
   axeViolations,
@@ -29,7 +30,15 @@ let browser: Browser;
 
 beforeAll(async () => {
   cross = await createCross({
-    config: { tips: { client_ip_header: "x-real-ip", rate_limit: { max: 5, per_seconds: 600 }, max_photo_bytes: 200_000 } },
+    config: {
+      tips: {
+        client_ip_header: "x-real-ip",
+        rate_limit: { max: 5, per_seconds: 600 },
+        max_photo_bytes: 200_000,
+        remind_after_hours: 0.003, // about 11 s
+        rejected_retention_days: 0.0001, // about 9 s
+      },
+    },
   });
   bot = await cross.startBot();
   tips = await TipsProcess.start(cross.configPath, cross.stack.redis.url);
@@ -264,6 +273,63 @@ describe("citizen tips", () => {
     await sleep(2500);
     const events = await coordinator().roomEvents(triage(), 100);
     expect(events.filter(isCard("Pendant que le bot est arrêté : une camionnette")).length).toBe(1);
+  });
+
+  it("hints at known reports and duplicates, reminds the coordinator, purges rejected tips (journaled)", async () => {
+    const reported = await ask(
+      cross,
+      "ddsp",
+      "ddsp",
+      '!report type=stockage commune=golbey lieu="rue Pasteur" quand=hier plaque=GH-456-JK garage',
+    );
+    const ref = referenceIn(reported.body);
+    const send = async (description: string) => {
+      const html = await (await fetch(`${tips.url}/`)).text();
+      const body = new FormData();
+      const fields = {
+        envoi: tokenIn(html),
+        altcha: await solvePow(html),
+        commune: "Golbey",
+        lieu: "rue Pasteur",
+        nature: "stockage",
+        vehicules: "GH-456-JK",
+        description,
+      };
+      for (const [k, v] of Object.entries(fields)) body.append(k, v);
+      expect(
+        (await fetch(`${tips.url}/signaler`, { method: "POST", body, headers: { "x-real-ip": "198.51.100.10" } })).status,
+      ).toBe(200);
+    };
+    await send("Une voiture GH-456-JK décharge des sacs la nuit au garage.");
+    const first = await coordinator().waitForEvent(triage(), isCard("décharge des sacs la nuit au garage."), 15_000);
+    expect(textOf(first.content.body)).toContain(`Renseignements connus : ${ref} (plaque GH-456-JK)`);
+    const number = /Signalement citoyen n° (\d+)/.exec(textOf(first.content.body))?.[1] ?? "";
+    await send("Une voiture GH-456-JK décharge des sacs la nuit au garage !");
+    const second = await coordinator().waitForEvent(triage(), isCard("décharge des sacs la nuit au garage !"), 15_000);
+    expect(textOf(second.content.body)).toContain(`Doublon probable du signalement n° ${number}`);
+    expect(textOf(second.content.body)).toContain(`Autres signalements sur ce lieu : n° ${number}`);
+
+    const rejected = await ask(cross, "ggd", "triage", `!tri rejeter ${number} canular`);
+    expect(rejected.body).toContain("rejeté");
+    const reminder = await coordinator().waitForEvent(cross.rooms.ggd ?? "", isCard("en attente de tri"), 30_000);
+    expect(textOf(reminder.content.body)).toContain("!tri");
+
+    // Purged after the retention delay: the text and the receipt are gone, the decision is journaled.
+    const db = await Database.open(join(cross.dataDir, "cross.sqlite"));
+    let row: { fields_json: string | null; receipt_hash: string | null } | undefined;
+    for (let i = 0; i < 60; i++) {
+      row = await db.get("SELECT fields_json, receipt_hash FROM tips WHERE id = ?", [Number(number)]);
+      if (row?.fields_json === null) break;
+      await sleep(500);
+    }
+    await db.close();
+    expect(row).toEqual({ fields_json: null, receipt_hash: null });
+    const audit = await Database.open(join(cross.dataDir, "audit.sqlite"));
+    const entries = await audit.all<{ detail: string }>("SELECT detail FROM journal WHERE ref = ?", [`signalement-${number}`]);
+    await audit.close();
+    expect(entries.map((e) => e.detail)).toEqual(
+      expect.arrayContaining([expect.stringContaining("rejeté : canular"), expect.stringContaining("purgé")]) as unknown,
+    );
   });
 
   it("no citizen's address reaches the logs, the databases, the spool or Redis", async () => {
