@@ -7,6 +7,8 @@ import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textOf } from "../../src/matrix/content.js";
 import { Database } from "../../src/store/db.js";
+import { startRedis } from "../../scripts/stack/redis.js";
+import { stopPid } from "../../scripts/stack/processes.js";
 import { ask, type BotProcess, type Cross, createCross, referenceIn } from "./harness.js";
 import {
   axeViolations,
@@ -50,6 +52,18 @@ afterAll(async () => {
   await tips?.stop();
   await bot?.stop();
 });
+
+const redisSnapshot: string[] = [];
+async function dumpRedis(): Promise<string[]> {
+  const redis = new Redis(cross.stack.redis.url);
+  const values: string[] = [];
+  for (const key of await redis.keys("*")) {
+    const dumped = await redis.dumpBuffer(key);
+    if (dumped) values.push(key, dumped.toString("latin1"));
+  }
+  redis.disconnect();
+  return values;
+}
 
 const triage = () => cross.rooms.triage ?? "";
 const coordinator = () => cross.user("ggd");
@@ -275,6 +289,34 @@ describe("citizen tips", () => {
     expect(events.filter(isCard("Pendant que le bot est arrêté : une camionnette")).length).toBe(1);
   });
 
+  it("a tip sent while Redis is down is kept in the spool and delivered when Redis returns", async () => {
+    const port = Number(new URL(cross.stack.redis.url).port);
+    redisSnapshot.push(...(await dumpRedis())); // for the address check below (this Redis restarts empty)
+    await stopPid(Number(readFileSync(".stack/redis.pid", "utf8").trim()), "redis");
+    try {
+      const html = await (await fetch(`${tips.url}/`)).text();
+      const body = new FormData();
+      const fields = {
+        envoi: tokenIn(html),
+        altcha: await solvePow(html),
+        commune: "Vittel",
+        nature: "consommation",
+        description: "Pendant la panne de Redis : rassemblement au parc.",
+      };
+      for (const [k, v] of Object.entries(fields)) body.append(k, v);
+      const sent = await fetch(`${tips.url}/signaler`, { method: "POST", body, headers: { "x-real-ip": "198.51.100.11" } });
+      expect(sent.status).toBe(200);
+      expect(await sent.text()).toContain("code-suivi");
+      await sleep(3000);
+      expect(readdirSync(tips.spoolDir).filter((n) => n.startsWith("tip-"))).toHaveLength(1);
+    } finally {
+      await startRedis(port);
+    }
+    await coordinator().waitForEvent(triage(), isCard("Pendant la panne de Redis"), 30_000);
+    for (let i = 0; i < 20 && readdirSync(tips.spoolDir).some((n) => n.startsWith("tip-")); i++) await sleep(500);
+    expect(readdirSync(tips.spoolDir).filter((n) => n.startsWith("tip-"))).toEqual([]);
+  });
+
   it("hints at known reports and duplicates, reminds the coordinator, purges rejected tips (journaled)", async () => {
     const reported = await ask(
       cross,
@@ -333,13 +375,8 @@ describe("citizen tips", () => {
   });
 
   it("no citizen's address reaches the logs, the databases, the spool or Redis", async () => {
-    const redis = new Redis(cross.stack.redis.url);
-    const values: string[] = [];
-    for (const key of await redis.keys("*")) {
-      const dumped = await redis.dump(key);
-      if (dumped) values.push(key, dumped);
-    }
-    redis.disconnect();
+    const values = [...redisSnapshot, ...(await dumpRedis())];
+    expect(redisSnapshot.length).toBeGreaterThan(0);
     const files = readdirSync(cross.dataDir)
       .filter((name) => /\.sqlite(-wal)?$/.test(name))
       .map((name) => readFileSync(join(cross.dataDir, name)).toString("latin1"));
