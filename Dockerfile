@@ -13,6 +13,23 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
+# The public citizen-tips form, as its own image: docker build --target tips -t cross-bot-tips .
+# It gets the config file and REDIS_URL only — no Matrix token, no data volume (docs/tips.md).
+FROM node:22-bookworm-slim AS tips
+ENV NODE_ENV=production CROSS_TIPS_HOST=0.0.0.0 CROSS_TIPS_PORT=8090 CROSS_TIPS_SPOOL_DIR=/spool
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY data ./data
+RUN mkdir -p /spool && chown node:node /spool
+USER node
+VOLUME ["/spool"]
+EXPOSE 8090
+ENTRYPOINT ["node", "dist/tips/main.js"]
+CMD ["--config", "/config/cross.yaml"]
+
+# The bot (default target).
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production CROSS_DATA_DIR=/data CROSS_HTTP_HOST=0.0.0.0 CROSS_HTTP_PORT=9464
 WORKDIR /app

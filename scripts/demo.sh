@@ -17,10 +17,22 @@ set +a
 node --import tsx src/main.ts --config config/vosges.example.yaml >.stack/bot.log 2>&1 &
 bot_pid=$!
 echo "$bot_pid" >.stack/bot.pid
+# The public tips form: its own process and port, given only the config and Redis (no Matrix token).
+tips_port="$(node --import tsx -e 'import("./scripts/stack/processes.ts").then(async (m) => console.log((await m.freeLoopbackPorts(1))[0]))')"
+env -i PATH="$PATH" REDIS_URL="$REDIS_URL" CROSS_TIPS_HOST=127.0.0.1 CROSS_TIPS_PORT="$tips_port" CROSS_TIPS_SPOOL_DIR=.stack/tips-spool \
+  node --import tsx src/tips/main.ts --config config/vosges.example.yaml >.stack/tips.log 2>&1 &
+tips_pid=$!
+echo "$tips_pid" >.stack/tips.pid
+TIPS_URL="http://127.0.0.1:$tips_port/" node -e '
+  const fs = require("fs"); const file = ".stack/stack.json";
+  const stack = JSON.parse(fs.readFileSync(file, "utf8")); stack.tips = { url: process.env.TIPS_URL };
+  fs.writeFileSync(file, JSON.stringify(stack, null, 2) + "\n", { mode: 0o600 });'
+echo "[demo] formulaire citoyen (signalements) : http://127.0.0.1:$tips_port/ (logs: .stack/tips.log)"
 
 cleanup() {
   trap - EXIT INT TERM
   kill -TERM "$bot_pid" 2>/dev/null && wait "$bot_pid" 2>/dev/null || true
+  kill -TERM "$tips_pid" 2>/dev/null && wait "$tips_pid" 2>/dev/null || true
   bash scripts/stack.sh down >/dev/null 2>&1 || true
   echo "[demo] stopped."
 }

@@ -8,6 +8,7 @@ bash scripts/ensure-deps.sh
 echo "[test] type check and lint"
 npx tsc --noEmit -p tsconfig.json
 npm run --silent lint
+CHROME_PATH="$(bash scripts/ensure-browser.sh)" && export CHROME_PATH
 bash scripts/stack.sh up
 trap 'bash scripts/stack.sh down >/dev/null 2>&1 || true' EXIT
 npx vitest run "$@"

@@ -38,6 +38,8 @@ import { RetentionStore } from "./store/retention.js";
 import { StorageHealth } from "./store/storage-health.js";
 import { startReportRetention } from "./jobs/report-retention.js";
 import { startOpsServer } from "./web/server.js";
+import { startTipsIntake, type TipsIntake } from "./jobs/tips-queue.js";
+import { TipStore } from "./store/tips.js";
 
 export interface StartDeps {
   log: Logger;
@@ -128,6 +130,13 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
+  const tipStore = new TipStore(db);
+  const triageRoomKey = config.rooms.find((r) => r.kind === "triage")?.key ?? "triage";
+  const tipCard = {
+    timeZone: config.cross.timezone,
+    typeLabel: (key: string) => capture.vocabulary.types.find((t) => t.key === key)?.label ?? key,
+  };
+  let tipsIntake: TipsIntake | null = null;
   const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
   const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
   const rhythm: RhythmDeps = {
@@ -138,6 +147,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       communes,
       room: (key) => directory.room(key),
       coordinatorService: directory.coordinatorService.key,
+      pendingTips: () => tipStore.countPending(),
     }),
     context: (now) => ({
       now,
@@ -182,6 +192,14 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     retention: { store: retentionStore, reportsDays: config.retention.reports_days, auditDays: config.audit.retention_days },
     territory: territoryService,
     territoryContext: { timeZone: config.cross.timezone, types: capture.vocabulary.types },
+    tips: {
+      store: tipStore,
+      triageRoomKey,
+      card: tipCard,
+      rejectedRetentionDays: config.tips.rejected_retention_days,
+      kick: () => void tipsIntake?.sweep(),
+      journal,
+    },
   };
   const displayName = await transport.displayName();
 
@@ -298,6 +316,26 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     namespace,
     log,
   });
+  tipsIntake = startTipsIntake(
+    {
+      redisUrl: config.redis.url,
+      prefix: `crossbot:${namespace}`,
+      instanceId: await receipts.instanceId(),
+      triageRoomKey,
+      remindAfterMs: config.tips.remind_after_hours * 3_600_000,
+      rejectedRetentionMs: config.tips.rejected_retention_days * 86_400_000,
+    },
+    {
+      tips: tipStore,
+      capture,
+      roomIdOf: (key) => roomIdByKey.get(key),
+      coordinatorRoomKey: config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key)?.key,
+      card: tipCard,
+      transport,
+      journal,
+      log,
+    },
+  );
   const retention = startAuditRetention(audit, config.audit.retention_days, log);
   const purge = startReportRetention({
     retention: retentionStore,
@@ -318,6 +356,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       log.info("shutting down");
       await rhythmJobs.close();
       await purge.stop();
+      await tipsIntake?.close();
       await diffusion?.close(); // the worker finishes its current send first
       await transport.close();
       await expiry.stop();

@@ -22,6 +22,8 @@ import { CommandRegistry } from "./registry.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
 import { tendances } from "./tendances.js";
+import { tri } from "./tri.js";
+import type { TriDeps } from "./tri-shared.js";
 import { update } from "./update.js";
 import { voir } from "./voir.js";
 
@@ -34,6 +36,7 @@ export type CommandDeps = HelpDeps &
     rhythm: RhythmDeps;
     frozen: Pick<FrozenRooms, "thaw" | "intruders">;
     retention: RetentionInfo;
+    tips: TriDeps;
   };
 
 /** The command table, in the order `!aide` lists it. */
@@ -58,6 +61,7 @@ export function buildRegistry(): CommandRegistry {
     audit,
     conservation,
     degeler,
+    tri,
     aide,
     ping,
   ]);

@@ -9,7 +9,12 @@ z.config(z.locales.fr());
 
 /** A configuration ready to run: the file, checked, plus the secrets and overrides from the environment. */
 export interface Config extends ConfigFile {
-  secrets: { matrixAccessToken: string | null; cryptoPassphrase: string | null };
+  secrets: {
+    matrixAccessToken: string | null;
+    cryptoPassphrase: string | null;
+    /** Key signing the tips form's proof-of-work challenges (several tips processes share it); else random per process. */
+    tipsPowKey?: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -66,8 +71,23 @@ export function loadConfig(raw: unknown, env: Env, readFile: ReadFile = readUtf8
       host: env.CROSS_HTTP_HOST ?? file.http.host,
       port: env.CROSS_HTTP_PORT === undefined ? file.http.port : Number(env.CROSS_HTTP_PORT),
     },
-    secrets: { matrixAccessToken: secret("MATRIX_ACCESS_TOKEN"), cryptoPassphrase: secret("CROSS_CRYPTO_PASSPHRASE") },
+    tips: {
+      ...file.tips,
+      host: env.CROSS_TIPS_HOST ?? file.tips.host,
+      port: env.CROSS_TIPS_PORT === undefined ? file.tips.port : Number(env.CROSS_TIPS_PORT),
+      spool_dir: env.CROSS_TIPS_SPOOL_DIR ?? file.tips.spool_dir,
+    },
+    secrets: {
+      matrixAccessToken: secret("MATRIX_ACCESS_TOKEN"),
+      cryptoPassphrase: secret("CROSS_CRYPTO_PASSPHRASE"),
+      tipsPowKey: secret("CROSS_TIPS_POW_KEY"),
+    },
   };
+  if (!Number.isInteger(merged.tips.port) || merged.tips.port < 0 || merged.tips.port > 65535) {
+    problems.push(`CROSS_TIPS_PORT : port invalide « ${env.CROSS_TIPS_PORT ?? ""} »`);
+  } else if (merged.tips.port !== 0 && merged.tips.port === merged.http.port) {
+    problems.push(`tips.port : le formulaire public ne partage jamais le port d'exploitation (${merged.http.port})`);
+  }
   if (!Number.isInteger(merged.http.port) || merged.http.port < 0 || merged.http.port > 65535) {
     problems.push(`CROSS_HTTP_PORT : port invalide « ${env.CROSS_HTTP_PORT ?? ""} »`);
   }

@@ -117,6 +117,60 @@ export const configFileSchema = z.strictObject({
       reports_days: z.number().int().min(30).max(3660).default(365),
     })
     .default({ reports_days: 365 }),
+  /** Citizen tips: the public form (its own process and listener) and the triage in the triage room. */
+  tips: z
+    .strictObject({
+      /** Listener of the public form: never the ops port (see README « Signalements citoyens »). */
+      host: z.string().default("127.0.0.1"),
+      port: z.number().int().min(0).max(65535).default(8090),
+      /** Public address of the form, as citizens type it (shown in the bot's help and the demo). */
+      public_url: z.url({ protocol: /^https?$/ }).optional(),
+      /** Tips waiting here when Redis is away (the tips process's own folder; holds no report). */
+      spool_dir: z.string().min(1).default("./tips-spool"),
+      /** Header carrying the client address set by the reverse proxy (e.g. x-real-ip); none: the socket. */
+      client_ip_header: z
+        .string()
+        .regex(/^[a-z0-9-]+$/, "nom d'en-tête HTTP en minuscules, ex. x-real-ip")
+        .optional(),
+      /** POSTs per client (valid or not) per window, with the proof of work. */
+      rate_limit: z
+        .strictObject({ max: z.number().int().positive(), per_seconds: z.number().positive() })
+        .default({ max: 5, per_seconds: 600 }),
+      /** The stricter limit without JavaScript (no proof of work): per client, and for all clients per hour. */
+      nojs_rate_limit: z
+        .strictObject({
+          max: z.number().int().positive(),
+          per_seconds: z.number().positive(),
+          global_per_hour: z.number().int().positive(),
+        })
+        .default({ max: 2, per_seconds: 3600, global_per_hour: 30 }),
+      /** Largest photo accepted (bytes); JPEG, PNG or WebP only. */
+      max_photo_bytes: z
+        .number()
+        .int()
+        .positive()
+        .max(20 * 1024 * 1024)
+        .default(5 * 1024 * 1024),
+      /** Proof-of-work difficulty (largest number searched) and challenge lifetime. */
+      pow_max_number: z.number().int().min(1000).max(10_000_000).default(50_000),
+      pow_expires_seconds: z.number().int().positive().default(1200),
+      /** A pending tip nobody decided on after this long is reminded to the coordinator (once). */
+      remind_after_hours: z.number().positive().default(24),
+      /** Rejected tips (and their photos) are purged after this many days, journaled. */
+      rejected_retention_days: z.number().positive().max(3660).default(90),
+    })
+    .default({
+      host: "127.0.0.1",
+      port: 8090,
+      spool_dir: "./tips-spool",
+      rate_limit: { max: 5, per_seconds: 600 },
+      nojs_rate_limit: { max: 2, per_seconds: 3600, global_per_hour: 30 },
+      max_photo_bytes: 5 * 1024 * 1024,
+      pow_max_number: 50_000,
+      pow_expires_seconds: 1200,
+      remind_after_hours: 24,
+      rejected_retention_days: 90,
+    }),
   sync: z.strictObject({ max_age_seconds: z.number().int().positive().default(90) }).default({ max_age_seconds: 90 }),
 });
 

@@ -26,7 +26,7 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
       actions,
       carried: items.carried,
       added: items.added,
-      tipsToDecide: rhythm.gather.tips(roomKey),
+      tipsToDecide: await rhythm.gather.tips(roomKey),
       previousPeriodReports,
     },
     rhythm.context(now),

@@ -19,7 +19,15 @@ export async function digestFor(
     rhythm.gather.actions(roomKey),
   ]);
   return buildDigest(
-    { period, reports, previousReports, matches, actions, tipsAwaiting: rhythm.gather.tips(roomKey), ...(late ? { late } : {}) },
+    {
+      period,
+      reports,
+      previousReports,
+      matches,
+      actions,
+      tipsAwaiting: await rhythm.gather.tips(roomKey),
+      ...(late ? { late } : {}),
+    },
     ctx,
   );
 }

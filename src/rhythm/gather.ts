@@ -11,6 +11,8 @@ export interface GatherDeps {
   communes: Pick<CommuneIndex, "byCode">;
   room(key: string): RoomConfig | undefined;
   coordinatorService: string;
+  /** Citizen tips awaiting a decision (src/store/tips.ts); absent: 0. */
+  pendingTips?: () => Promise<number>;
 }
 
 /**
@@ -62,10 +64,10 @@ export function gatherer(deps: GatherDeps) {
     /** Whether the room may see this action now (its report as it is now: a narrowed report hides it). */
     actionVisible,
     /** Citizen tips are the coordinator's: other rooms do not even see the count. */
-    tips(roomKey: string): number | null {
+    async tips(roomKey: string): Promise<number | null> {
       const room = deps.room(roomKey);
       const coordinatorRoom = room?.kind === "triage" || room?.service === deps.coordinatorService;
-      return coordinatorRoom ? 0 : null;
+      return coordinatorRoom ? ((await deps.pendingTips?.()) ?? 0) : null;
     },
   };
 }

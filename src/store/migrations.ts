@@ -274,6 +274,52 @@ export const MIGRATIONS: readonly string[] = [
       json_extract(fields_json, '$.commune.code'), json_extract(fields_json, '$.type'), trim(json_extract(fields_json, '$.place'))
     FROM reports;
   `,
+  // 9 — citizen tips (issue 14): the tips, the cell's questions, the citizens' answers.
+  `
+  CREATE TABLE tips (
+    id INTEGER PRIMARY KEY,
+    submission_id TEXT NOT NULL UNIQUE,
+    receipt_hash TEXT UNIQUE,
+    received_at INTEGER NOT NULL,
+    stored_at INTEGER NOT NULL,
+    pow INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected', 'duplicate')),
+    fields_json TEXT,
+    photo BLOB,
+    photo_mimetype TEXT,
+    latitude REAL,
+    longitude REAL,
+    card_event_id TEXT,
+    decided_by TEXT,
+    decided_at INTEGER,
+    decision_note TEXT,
+    report_ref TEXT,
+    duplicate_of TEXT,
+    reminded_at INTEGER,
+    published_at INTEGER,
+    purged_at INTEGER
+  ) STRICT;
+  CREATE INDEX tips_by_status ON tips (status, received_at);
+
+  CREATE TABLE tip_questions (
+    id INTEGER PRIMARY KEY,
+    tip_id INTEGER NOT NULL REFERENCES tips (id),
+    text TEXT NOT NULL,
+    asked_by TEXT NOT NULL,
+    asked_at INTEGER NOT NULL,
+    source_event_id TEXT NOT NULL UNIQUE,
+    answered INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  CREATE TABLE tip_answers (
+    id INTEGER PRIMARY KEY,
+    tip_id INTEGER NOT NULL REFERENCES tips (id),
+    submission_id TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    posted_event_id TEXT
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {
