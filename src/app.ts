@@ -328,6 +328,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     {
       tips: tipStore,
       capture,
+      isFrozen: (key) => frozen.has(key),
       roomIdOf: (key) => roomIdByKey.get(key),
       coordinatorRoomKey: config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key)?.key,
       card: tipCard,

@@ -29,6 +29,8 @@ export interface TipsIntakeOptions {
 export interface TipsIntakeDeps {
   tips: TipStore;
   capture: Pick<CaptureDeps, "reports" | "roomMaySee">;
+  /** A room frozen for safety (made public, joined by someone not entitled) is sent nothing; tips wait. */
+  isFrozen(roomKey: string): boolean;
   roomIdOf(key: string): string | undefined;
   /** The coordinator service's room, where reminders go. */
   coordinatorRoomKey: string | undefined;
@@ -186,7 +188,8 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
     if (now() - lastHousekeeping < every) return;
     lastHousekeeping = now();
     const due = await deps.tips.dueReminders(now() - options.remindAfterMs);
-    const coordinatorRoom = deps.coordinatorRoomKey ? deps.roomIdOf(deps.coordinatorRoomKey) : undefined;
+    const coordinatorRoom =
+      deps.coordinatorRoomKey && !deps.isFrozen(deps.coordinatorRoomKey) ? deps.roomIdOf(deps.coordinatorRoomKey) : undefined;
     if (due.length > 0 && coordinatorRoom) {
       await deps.transport.send(
         coordinatorRoom,
@@ -216,7 +219,7 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
 
   let running: Promise<void> = Promise.resolve();
   const sweepOnce = async () => {
-    const triage = deps.roomIdOf(options.triageRoomKey);
+    const triage = deps.isFrozen(options.triageRoomKey) ? undefined : deps.roomIdOf(options.triageRoomKey);
     for (const step of [
       () => (triage ? postCards(triage) : Promise.resolve()),
       () => (triage ? postAnswers(triage) : Promise.resolve()),
