@@ -4,7 +4,8 @@
  * their real code (policy filter and consultation journal included), in a partner service's room:
  * `!cherche <mot>` (a common word and an absent one), `!cherche commune:… type:…`,
  * `!cherche depuis:…`, `!cherche <plaque>`, `!synthese 7j` and `!agenda`. Writes
- * bench/results/scale-N.json (p50/p95 in ms, RSS). Ingest ratio: not measured yet (null).
+ * bench/results/scale-N.json (p50/p95 in ms, RSS). The agenda covers the default 30 days (no meeting
+ * held yet) against the 30 before. Ingest ratio: not measured yet (null).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
