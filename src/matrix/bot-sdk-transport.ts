@@ -156,7 +156,7 @@ export class BotSdkTransport implements Transport {
   }
 
   async createRoom(options: { name: string; topic?: string; invite: string[] }): Promise<string> {
-    const response = (await this.request("POST", "/_matrix/client/v3/createRoom", createRoomBody(this.userId, options))) as {
+    const response = (await this.request("POST", "/_matrix/client/v3/createRoom", createRoomBody(options))) as {
       room_id: string;
     };
     return response.room_id;
@@ -432,7 +432,7 @@ function describe(error: unknown): string {
  * them; everybody else at 0, and invite/kick/redact/state changes at 100 (the bot alone).
  * No key bundle of history is ever built for these rooms.
  */
-export function createRoomBody(botUserId: string, options: { name: string; topic?: string; invite: string[] }) {
+export function createRoomBody(options: { name: string; topic?: string; invite: string[] }) {
   return {
     preset: "private_chat",
     name: options.name,
@@ -442,8 +442,9 @@ export function createRoomBody(botUserId: string, options: { name: string; topic
       { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
       { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } },
     ],
+    // No `users`: the homeserver gives the creator (the bot) full power itself — room version 12
+    // makes creators all-powerful and refuses them in `users`; older versions default them to 100.
     power_level_content_override: {
-      users: { [botUserId]: 100 },
       users_default: 0,
       events_default: 0,
       state_default: 100,
