@@ -1,6 +1,5 @@
 import type { CommandDeps } from "../commands/index.js";
 import { bindArguments, type CommandRegistry } from "../commands/registry.js";
-import type { RoomConfig } from "../config/schema.js";
 import { type BotNames, type CommandLine, parseCommandLine } from "../core/command-line.js";
 import type { Directory, Identity, KnownRoom } from "../core/directory.js";
 import { code, line, message, type Message } from "../core/message.js";

@@ -1,4 +1,3 @@
-import type { RoomConfig } from "../config/schema.js";
 import type { Identity, KnownRoom } from "../core/directory.js";
 import { code, line, message, type Message, strong } from "../core/message.js";
 import { mayBeInRoom, unsafeChange } from "../core/room-safety.js";
