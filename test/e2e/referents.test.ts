@@ -42,9 +42,9 @@ describe("a referent, one matter, one room, for a limited time", () => {
     const refused = await ask(cross, "ggd", "ggd", `!referent inviter @outsider:cross.test ${shared} 30j`);
     expect(refused.body).toContain("n'est pas un référent connu");
 
-    const invited = await ask(cross, "ggd", "ggd", `!referent inviter ${REFERENT} ${shared} 2min`);
+    const invited = await ask(cross, "ggd", "ggd", `!referent inviter ${REFERENT} ${shared} 3min`);
     expect(invited.body).toContain("affaire-1");
-    const dueAt = Date.now() + 2 * 60_000;
+    const dueAt = Date.now() + 3 * 60_000;
 
     // The referent is invited into a new room; the coordinator too.
     let roomId = "";
@@ -108,6 +108,18 @@ describe("a referent, one matter, one room, for a limited time", () => {
     );
     expect(bodyOf(found.content)).toContain(shared);
     expect(bodyOf(found.content)).not.toContain(other);
+
+    // A report shared later arrives; withdrawn, its card is taken back.
+    const sharedLater = await ask(cross, "ggd", "ggd", `!referent partager affaire-1 ${other}`);
+    expect(sharedLater.body).toContain("partagé");
+    await referent.waitFor(roomId, (e) => e.sender === cross.botUserId && bodyOf(e.content).includes(other), 30_000);
+    const withdrawn = await ask(cross, "ggd", "ggd", `!referent retirer affaire-1 ${other}`);
+    expect(withdrawn.body).toContain("n'est plus partagé");
+    for (let i = 0; i < 100 && referent.events(roomId).some((e) => bodyOf(e.content).includes(other)); i++) await sleep(200);
+    expect(referent.events(roomId).some((e) => bodyOf(e.content).includes(other))).toBe(false);
+    const listed = await ask(cross, "ggd", "ggd", "!referents");
+    expect(listed.body).toContain("affaire-1");
+    expect(listed.body).toContain(REFERENT);
 
     // Elsewhere, the referent's commands are refused.
     const elsewhere = await ask(cross, "referent", "coordination", `!voir ${shared}`);
