@@ -7,6 +7,7 @@ import { MatterStore } from "../../src/store/matters.js";
 import { migrate } from "../../src/store/migrations.js";
 import { OutboxStore } from "../../src/store/outbox.js";
 import { createRoomBody } from "../../src/matrix/bot-sdk-transport.js";
+import { createSafetyHandler } from "../../src/handlers/safety.js";
 
 const NOW = Date.UTC(2026, 11, 1, 10, 0); // 1 December 2026, 11:00 in Paris
 
@@ -139,5 +140,38 @@ describe("expiry", () => {
     expect((await close(deps, "@c:t", "affaire-1", NOW + 3)).ok).toBe(true);
     expect(calls).toContain("kick !m1 @ref:t");
     expect((await close(deps, "@c:t", "affaire-1", NOW + 4)).ok).toBe(false);
+  });
+});
+
+describe("room safety of a matter room", () => {
+  it("is frozen when someone other than its referent or the coordinator joins", async () => {
+    const frozen: string[] = [];
+    const handler = createSafetyHandler({
+      roomById: (roomId) =>
+        roomId === "!m1" ? { key: "affaire-1", kind: "matter", room: "!m1", referent: "@ref:t" } : undefined,
+      identify: (userId) =>
+        userId === "@ref:t" || userId === "@ref2:t"
+          ? { kind: "referent", userId, name: "R" }
+          : userId === "@c:t"
+            ? { kind: "coordinator", userId, service: { key: "ggd", name: "GGD", role: "coordinator", members: [userId] } }
+            : null,
+      botUserId: "@bot:t",
+      frozen: { intruderJoined: () => Promise.resolve(), intruderLeft: () => Promise.resolve() },
+      freeze: (roomKey, reason) => {
+        frozen.push(`${roomKey}: ${reason}`);
+        return Promise.resolve(true);
+      },
+      log: { warn: () => undefined } as never,
+    });
+    const join = (userId: string) => handler("!m1", { type: "m.room.member", stateKey: userId, content: { membership: "join" } });
+    await join("@ref:t");
+    await join("@c:t");
+    expect(frozen).toEqual([]);
+    await join("@ref2:t");
+    await join("@stranger:t");
+    expect(frozen).toEqual([
+      "affaire-1: @ref2:t l'a rejoint sans y être habilité (référent)",
+      "affaire-1: @stranger:t l'a rejoint sans y être habilité",
+    ]);
   });
 });
