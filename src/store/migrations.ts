@@ -342,6 +342,34 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO reports_fts (rowid, search_text) VALUES (NEW.id, NEW.search_text);
   END;
   `,
+  // 11 — referent matters: rooms the bot creates (one matter, one referent, until a date) and the
+  // grants that let such a room see a report.
+  `
+  CREATE TABLE bot_rooms (
+    key TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('matter')),
+    purpose TEXT NOT NULL,
+    referent TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed', 'expired')),
+    ended_at INTEGER,
+    referent_joined_at INTEGER
+  ) STRICT;
+  CREATE INDEX bot_rooms_by_status ON bot_rooms (status, expires_at);
+
+  CREATE TABLE grants (
+    room_key TEXT NOT NULL REFERENCES bot_rooms (key),
+    report_ref TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    until INTEGER NOT NULL,
+    revoked_at INTEGER,
+    PRIMARY KEY (room_key, report_ref)
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

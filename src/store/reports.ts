@@ -207,6 +207,7 @@ export class ReportStore {
         status: report.status,
         service: report.service,
         diffusion: report.fields.diffusion,
+        ref: report.ref,
         entities: report.fields.entities,
       },
       this.planner,
