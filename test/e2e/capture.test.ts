@@ -44,7 +44,7 @@ describe("one-line report", () => {
     expect(body).toMatch(/Renseignement enregistré : 88-2026-\d{4}/);
     expect(body).toContain("Épinal (88160)");
     expect(body).toContain("rue de la Gare");
-    expect(body).toMatch(/Observé : \w+ \d+ \w+ 2026 à 22:00/);
+    expect(body).toMatch(/Observé : \p{L}+ \d+(?:er)? \p{L}+ \d{4} à 22:00/u);
     expect(body).toContain("B2 (source habituellement fiable");
     expect(body).toContain("AB-123-CD");
     expect(body).toContain("+33 6 12 34 56 78");

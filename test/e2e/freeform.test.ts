@@ -39,7 +39,7 @@ describe("free-form report", () => {
     expect(body).toMatch(/Renseignement enregistré : 88-2026-\d{4,5}/);
     expect(body).toContain("Type : Point de deal");
     expect(body).toContain("Commune : Senones (88451)");
-    expect(body).toMatch(/Observé : \w+ \d+ \w+ 2026 à 21:00/);
+    expect(body).toMatch(/Observé : \p{L}+ \d+(?:er)? \p{L}+ \d{4} à 21:00/u);
     expect(body).toContain("Texte : point de deal parking de la piscine, 2 guetteurs");
     expect(body).toContain("⚠️ type compris : Point de deal");
     expect(body).toContain("⚠️ commune comprise : Senones (88451) (« à Senones »)");
@@ -66,7 +66,7 @@ describe("free-form report", () => {
     expect(done).toMatch(/Renseignement enregistré : 88-2026-\d{4,5}/);
     expect(done).toContain("Type : Stockage");
     expect(done).toContain("Commune : Sainte-Marguerite (88424)");
-    expect(done).toMatch(/Observé : \w+ \d+ \w+ 2026 à 23:00/);
+    expect(done).toMatch(/Observé : \p{L}+ \d+(?:er)? \p{L}+ \d{4} à 23:00/u);
     expect(done).toContain("⚠️ type compris : Stockage");
   });
 
