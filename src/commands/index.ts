@@ -21,6 +21,8 @@ import { ping, type PingDeps } from "./ping.js";
 import { CommandRegistry } from "./registry.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
+import { strategie } from "./strategie.js";
+import type { StrategyCommandDeps } from "./strategie-shared.js";
 import { tendances } from "./tendances.js";
 import { tri } from "./tri.js";
 import type { TriDeps } from "./tri-shared.js";
@@ -30,7 +32,8 @@ import { voir } from "./voir.js";
 /** Everything any command may ask for; each command declares the narrow part it uses. */
 export type CommandDeps = HelpDeps &
   PingDeps &
-  TerritoryCommandDeps & {
+  TerritoryCommandDeps &
+  StrategyCommandDeps & {
     capture: CaptureDeps;
     audit: Pick<AuditJournal, "forRef" | "verify">;
     rhythm: RhythmDeps;
@@ -51,6 +54,7 @@ export function buildRegistry(): CommandRegistry {
     digest,
     carte,
     tendances,
+    strategie,
     agenda,
     reunion,
     reunions,
