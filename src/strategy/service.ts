@@ -106,7 +106,8 @@ export function strategy(deps: StrategyDeps) {
           adoptedAt: a.adoptedAt,
           due: action.due,
           before,
-          after: await count(roomKey, a.commune, a.types, a.adoptedAt, end + 1),
+          // Observation times are stored to the minute: a fact of the adoption's minute counts after.
+          after: await count(roomKey, a.commune, a.types, a.adoptedAt - (a.adoptedAt % 60_000), end + 1),
           elapsedDays: Math.floor((end - a.adoptedAt) / DAY),
           spanDays: Math.round(a.spanMs / DAY),
           actionDone: action.status === "done",

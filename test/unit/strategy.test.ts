@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { strategyText } from "../../src/commands/strategie.js";
 import { toPlain } from "../../src/core/message.js";
+import type { Grade } from "../../src/core/report/grading.js";
 import {
   DEFAULT_STRATEGY,
   decay,
@@ -20,8 +21,8 @@ const CHANTRAINE = "88087";
 const VITTEL = "88516";
 const period = { from: NOW - 90 * DAY, to: NOW, label: "90 jours" };
 const previous = { from: NOW - 180 * DAY, to: NOW - 90 * DAY };
-const B2 = { reliability: "B", credibility: 2 } as const;
-const F6 = { reliability: "F", credibility: 6 } as const;
+const B2: Grade = { reliability: "B", credibility: 2 };
+const F6: Grade = { reliability: "F", credibility: 6 };
 
 function input(facts: StrategyFact[], over: Partial<StrategyInput> = {}): StrategyInput {
   return {

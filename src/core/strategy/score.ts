@@ -267,9 +267,9 @@ export interface Assessment {
   actionDone: boolean;
 }
 
-/** "Épinal (rue de la Gare) : avant 5 → après 1 (−80 %)". */
+/** "rue de la Gare (Épinal) — ddsp, action n°3 : avant 5 → après 1 (−80 %)". */
 export function assessmentLine(a: Assessment): string {
-  const where = a.place ? `${a.nom} (${a.place})` : a.nom;
+  const where = a.place ? `${a.place} (${a.nom})` : a.nom;
   const change =
     a.before === 0 ? "" : ` (${a.after >= a.before ? "+" : "−"}${Math.round((Math.abs(a.after - a.before) / a.before) * 100)} %)`;
   const partial = a.elapsedDays < a.spanDays ? `, ${a.elapsedDays} j sur ${a.spanDays}` : "";
