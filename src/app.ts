@@ -45,6 +45,11 @@ import { startReportRetention } from "./jobs/report-retention.js";
 import { startOpsServer } from "./web/server.js";
 import { startTipsIntake, type TipsIntake } from "./jobs/tips-queue.js";
 import { TipStore } from "./store/tips.js";
+import { MatterStore } from "./store/matters.js";
+import { type MatterDeps, referentJoined } from "./app/matters.js";
+import type { MatterRoom } from "./core/matter/grants.js";
+import type { KnownRoom } from "./core/directory.js";
+import { startMatterExpiry } from "./jobs/matter-expiry.js";
 
 export interface StartDeps {
   log: Logger;
@@ -120,6 +125,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   };
   const outbox = new OutboxStore(db);
   const frozen = await FrozenRooms.load(db);
+  const matterStore = await MatterStore.load(db);
   let diffusion: Diffusion | null = null;
   const capture = buildCapture(
     config,
@@ -132,6 +138,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     },
     journal,
     (roomKey) => frozen.has(roomKey),
+    matterStore,
   );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
@@ -143,6 +150,24 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   };
   let tipsIntake: TipsIntake | null = null;
   const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
+  // Rooms the bot created are known like configured ones, after a restart too.
+  const registerRoom = (matter: MatterRoom) => {
+    rooms.byId.set(matter.roomId, { key: matter.key, kind: "matter", room: matter.roomId, referent: matter.referent });
+    roomIdByKey.set(matter.key, matter.roomId);
+  };
+  for (const matter of matterStore.all()) registerRoom(matter);
+  const referentNames = new Map(config.referents.map((r) => [r.user_id, r.name]));
+  const matterDeps: MatterDeps = {
+    matters: matterStore,
+    reports: capture.reports,
+    outbox,
+    transport,
+    journal,
+    referentName: (userId) => referentNames.get(userId),
+    registerRoom,
+    relay: () => void diffusion?.relay(),
+    timeZone: config.cross.timezone,
+  };
   const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
   const rhythm: RhythmDeps = {
     rhythm: rhythmStore,
@@ -236,6 +261,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       kick: () => void tipsIntake?.sweep(),
       journal,
     },
+    matters: matterDeps,
   };
   const displayName = await transport.displayName();
 
@@ -257,6 +283,29 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     },
   });
 
+  const safety = createSafetyHandler({
+    roomById: (roomId) => rooms.byId.get(roomId),
+    identify: (userId) => directory.identify(userId),
+    botUserId: transport.userId,
+    frozen,
+    freeze: (roomKey, reason, at) =>
+      freezeRoom(
+        {
+          frozen,
+          outbox,
+          transport,
+          journal,
+          roomIdOf: (key) => roomIdByKey.get(key),
+          coordinatorRoomKey: serviceRoom(directory.coordinatorService.key),
+          alert: frozenAlert,
+        },
+        roomKey,
+        reason,
+        at,
+      ),
+    log,
+  });
+
   try {
     await transport.start({
       onEvent: createMessageHandler({
@@ -271,28 +320,20 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
         log,
         metrics,
       }),
-      onStateChange: createSafetyHandler({
-        roomById: (roomId) => rooms.byId.get(roomId),
-        identify: (userId) => directory.identify(userId),
-        botUserId: transport.userId,
-        frozen,
-        freeze: (roomKey, reason, at) =>
-          freezeRoom(
-            {
-              frozen,
-              outbox,
-              transport,
-              journal,
-              roomIdOf: (key) => roomIdByKey.get(key),
-              coordinatorRoomKey: serviceRoom(directory.coordinatorService.key),
-              alert: frozenAlert,
-            },
-            roomKey,
-            reason,
-            at,
-          ),
-        log,
-      }),
+      onStateChange: async (roomId, change) => {
+        await safety(roomId, change);
+        // The referent is in: the brief goes out now (a `joined` room shows nothing sent before).
+        const matter = matterStore.byRoomId(roomId);
+        if (
+          matter?.status === "active" &&
+          change.type === "m.room.member" &&
+          change.stateKey === matter.referent &&
+          change.content.membership === "join" &&
+          (await matterStore.referentJoined(matter.key, Date.now()))
+        ) {
+          await referentJoined(matterDeps, { ...matter, referentJoinedAt: Date.now() }, Date.now());
+        }
+      },
       onInvite: createInviteHandler({
         directory,
         isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
@@ -364,6 +405,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     {
       tips: tipStore,
       capture,
+      isFrozen: (key) => frozen.has(key),
       roomIdOf: (key) => roomIdByKey.get(key),
       coordinatorRoomKey: config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key)?.key,
       card: tipCard,
@@ -383,6 +425,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     log,
   });
   const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
+  const matterExpiry = startMatterExpiry(matterDeps, log);
   log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
 
   return {
@@ -394,6 +437,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       await purge.stop();
       await tipsIntake?.close();
       await diffusion?.close(); // the worker finishes its current send first
+      await matterExpiry.stop();
       await transport.close();
       await expiry.stop();
       retention.stop();
@@ -410,7 +454,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
 
 /** Resolves configured aliases to room ids; a room that cannot be resolved yet is logged and skipped. */
 async function resolveRooms(config: Config, transport: Transport, log: Logger) {
-  const byId = new Map<string, Config["rooms"][number]>();
+  const byId = new Map<string, KnownRoom>();
   for (const room of config.rooms) {
     try {
       byId.set(await transport.resolveRoom(room.room), room);

@@ -8,6 +8,7 @@ import type { Database } from "../store/db.js";
 import { DialogueStore } from "../store/dialogues.js";
 import type { DiffusionPlanner } from "../store/outbox.js";
 import { ReportStore } from "../store/reports.js";
+import type { MatterStore } from "../store/matters.js";
 import type { CaptureDeps } from "./deps.js";
 
 /** Builds the capture services from the configuration: the stores, the vocabulary, the policy. */
@@ -18,6 +19,9 @@ export function buildCapture(
   announceDiffusion: CaptureDeps["announceDiffusion"],
   journal: CaptureDeps["journal"],
   isFrozen: (roomKey: string) => boolean = () => false,
+  /** Rooms the bot created: they see exactly their running grants. */
+  matters: Pick<MatterStore, "byKey" | "allows" | "roomsGranted"> | null = null,
+  clock: () => number = Date.now,
 ): CaptureDeps {
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;
@@ -29,7 +33,7 @@ export function buildCapture(
     reports: new ReportStore(
       db,
       config.cross.departement,
-      diffusionPlanner(config, coordinator),
+      diffusionPlanner(config, coordinator, matters ? (ref) => matters.roomsGranted(ref, clock()) : undefined),
       (report, change, by, at, note) =>
         journal({
           at,
@@ -56,6 +60,7 @@ export function buildCapture(
     dialogueTimeoutMs: config.capture.dialogue_timeout_minutes * 60_000,
     // A frozen room (made public, upgraded…) may see nothing at all.
     roomMaySee: (report, roomKey) => {
+      if (matters?.byKey(roomKey)) return !isFrozen(roomKey) && matters.allows(roomKey, report.ref, clock());
       const room = directory.room(roomKey);
       return room !== undefined && !isFrozen(roomKey) && roomMaySee(report, room, coordinator);
     },
@@ -75,12 +80,18 @@ export function buildCapture(
  * A match goes to every service room entitled to both reports, and to the room of each report's
  * service (which may learn only that a match exists: blind deconfliction, decided at delivery).
  */
-export function diffusionPlanner(config: Pick<Config, "rooms">, coordinator: string): DiffusionPlanner {
+export function diffusionPlanner(
+  config: Pick<Config, "rooms">,
+  coordinator: string,
+  granted: (ref: string) => string[] = () => [],
+): DiffusionPlanner {
   const serviceRooms = config.rooms.filter((room) => room.kind === "service");
   const keysFor = (report: Classified) => entitledRooms(report, serviceRooms, coordinator).map((room) => room.key);
   const originRoom = (report: Classified) => serviceRooms.find((room) => room.service === report.service)?.key;
   return {
-    roomsFor: (report, origin) => keysFor(report).filter((key) => key !== origin),
+    // A report shared with matter rooms also goes there (its updates reach the referent).
+    roomsFor: (report, origin) =>
+      [...keysFor(report), ...(report.ref ? granted(report.ref) : [])].filter((key) => key !== origin),
     roomsForMatch: (a, b) => {
       const both = keysFor(a).filter((key) => keysFor(b).includes(key));
       return [...new Set([...both, originRoom(a), originRoom(b)].filter((key): key is string => key !== undefined))];

@@ -24,7 +24,7 @@ export function confirmationFor(
   capture: Pick<CaptureDeps, "roomMaySee" | "vocabulary">,
   heading?: string,
 ): Message {
-  if (capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, roomKey)) {
+  if (capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion, ref: report.ref }, roomKey)) {
     return renderConfirmation(report.ref, report.fields, notes, capture.vocabulary, heading);
   }
   return message(

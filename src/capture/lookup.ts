@@ -18,7 +18,7 @@ export async function findVisibleReport(
     return { ok: false, error: `Référence non comprise : « ${ref} » (format 88-2026-40317).` };
   }
   const report = await capture.reports.byRef(wanted);
-  if (!report || !capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, roomKey)) {
+  if (!report || !capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion, ref: report.ref }, roomKey)) {
     return { ok: false, error: `Aucun renseignement ${wanted} accessible depuis ce salon.` };
   }
   return { ok: true, report };
@@ -31,7 +31,7 @@ export function mayChange(report: StoredReport, userId: string, capture: Pick<Ca
 
 /** The reports among `reports` that the room may see (the policy), in the same order. */
 export function visibleIn(reports: StoredReport[], roomKey: string, capture: Pick<CaptureDeps, "roomMaySee">): StoredReport[] {
-  return reports.filter((r) => capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, roomKey));
+  return reports.filter((r) => capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion, ref: r.ref }, roomKey));
 }
 
 /** Journals that `userId` consulted these reports from this room, with the command used. */

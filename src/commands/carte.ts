@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALL_ROLES, type CommandImage, defineCommand } from "../core/command.js";
+import { MEMBER_ROLES, type CommandImage, defineCommand } from "../core/command.js";
 import { bullets, em, type Inline, line, message, type Message, strong } from "../core/message.js";
 import type { FactType } from "../core/report/fact-types.js";
 import { MIN_FACTS } from "../core/territory/compare.js";
@@ -29,7 +29,8 @@ export const carte = defineCommand({
     `« comparer » : évolution contre la période précédente de même durée ; hausse ou baisse seulement si le test exact le permet (au moins ${MIN_FACTS} faits).`,
     "Ex. !carte 7j deal canton · !carte trimestre comparer",
   ],
-  roles: ALL_ROLES,
+  // Not for referents: a matter room sees its grants only, never a map of the département.
+  roles: MEMBER_ROLES,
   params: [{ name: "options", description: "période, types, échelle, comparer", optional: true, rest: true }],
   schema: z.object({ options: z.string().optional() }),
   async execute(invocation, deps: TerritoryCommandDeps): Promise<MapResult> {

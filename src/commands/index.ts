@@ -19,6 +19,8 @@ import { fiche } from "./fiche.js";
 import { aide, type HelpDeps } from "./aide.js";
 import { ping, type PingDeps } from "./ping.js";
 import { CommandRegistry } from "./registry.js";
+import { referent, referents } from "./referent.js";
+import type { MatterDeps } from "../app/matters.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
 import { strategie } from "./strategie.js";
@@ -40,6 +42,7 @@ export type CommandDeps = HelpDeps &
     frozen: Pick<FrozenRooms, "thaw" | "intruders">;
     retention: RetentionInfo;
     tips: TriDeps;
+    matters: MatterDeps;
   };
 
 /** The command table, in the order `!aide` lists it. */
@@ -66,6 +69,8 @@ export function buildRegistry(): CommandRegistry {
     conservation,
     degeler,
     tri,
+    referent,
+    referents,
     aide,
     ping,
   ]);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALL_ROLES, type CommandImage, defineCommand } from "../core/command.js";
+import { MEMBER_ROLES, type CommandImage, defineCommand } from "../core/command.js";
 import { bullets, em, line, message, type Message, strong } from "../core/message.js";
 import { MIN_FACTS } from "../core/territory/compare.js";
 import { parseTerritoryRequest } from "../core/territory/request.js";
@@ -14,7 +14,8 @@ export const tendances = defineCommand({
   aliases: ["trends", "tendance"],
   summary: "Tendances : renseignements par semaine et par type, communes en hausse ou en baisse (image et résumé).",
   details: ["Période : 30j (défaut), 7j, mois, trimestre, depuis 01/09 ; types facultatifs. Ex. !tendances trimestre deal"],
-  roles: ALL_ROLES,
+  // Not for referents: a matter room sees its grants only, never a map of the département.
+  roles: MEMBER_ROLES,
   params: [{ name: "options", description: "période, types", optional: true, rest: true }],
   schema: z.object({ options: z.string().optional() }),
   async execute(invocation, deps: TerritoryCommandDeps): Promise<TrendsResult> {

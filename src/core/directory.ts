@@ -1,5 +1,17 @@
 import type { ConfigFile, RoomConfig, ServiceConfig } from "../config/schema.js";
 
+/** A room the bot created at run time (one matter, one referent), seen by the handlers like a configured one. */
+export interface BotRoom {
+  key: string;
+  kind: "matter";
+  room: string;
+  service?: undefined;
+  referent: string;
+}
+
+/** Any room the bot works in: configured, or created by it. */
+export type KnownRoom = RoomConfig | BotRoom;
+
 /** Who is speaking, as far as the CROSS is concerned. */
 export type Identity =
   | { kind: "coordinator"; userId: string; service: ServiceConfig }

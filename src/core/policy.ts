@@ -5,6 +5,8 @@ import type { Diffusion } from "./report/diffusion.js";
 export interface Classified {
   service: string;
   diffusion: Diffusion;
+  /** Its reference: needed by rooms that see by grant (a matter room sees nothing without it). */
+  ref?: string;
 }
 
 /**

@@ -19,9 +19,12 @@ export function unsafeChange(change: { type: string; stateKey: string; content: 
  * service; the triage room the coordinator's service. Referents and strangers belong to none.
  */
 export function mayBeInRoom(
-  person: { kind: "coordinator" | "officer" | "referent"; service?: { key: string } } | null,
-  room: { kind: "service" | "coordination" | "triage"; service?: string | null | undefined },
+  person: { kind: "coordinator" | "officer" | "referent"; userId?: string; service?: { key: string } } | null,
+  room: { kind: "service" | "coordination" | "triage" | "matter"; service?: string | null | undefined; referent?: string },
 ): boolean {
+  // A matter room: its referent and the coordinator's people, nobody else.
+  if (room.kind === "matter")
+    return person?.kind === "coordinator" || (person?.kind === "referent" && person.userId === room.referent);
   if (!person || person.kind === "referent") return false;
   if (person.kind === "coordinator") return true;
   if (room.kind === "coordination") return true;

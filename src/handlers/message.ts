@@ -1,8 +1,7 @@
 import type { CommandDeps } from "../commands/index.js";
 import { bindArguments, type CommandRegistry } from "../commands/registry.js";
-import type { RoomConfig } from "../config/schema.js";
 import { type BotNames, type CommandLine, parseCommandLine } from "../core/command-line.js";
-import type { Directory, Identity } from "../core/directory.js";
+import type { Directory, Identity, KnownRoom } from "../core/directory.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
 import { isRecord, noticeContents, threadOf, threadRelation } from "../matrix/content.js";
@@ -23,7 +22,7 @@ export interface MessageHandlerDeps {
   directory: Directory;
   registry: CommandRegistry;
   commandDeps: CommandDeps;
-  roomById(roomId: string): RoomConfig | undefined;
+  roomById(roomId: string): KnownRoom | undefined;
   receipts: ReceiptStore;
   storage: Pick<StorageHealth, "noteError">;
   transport: Pick<Transport, "send" | "sendImage" | "userId">;
@@ -167,7 +166,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 
 async function runCommand(
   event: InboundEvent,
-  room: RoomConfig,
+  room: KnownRoom,
   sender: Identity | null,
   commandLine: CommandLine,
   deps: MessageHandlerDeps,
@@ -189,6 +188,15 @@ async function runCommand(
         line("Désolé, vous ne faites pas partie des membres de la CROSS connus du bot : je ne peux pas traiter cette commande."),
         line("Si vous devriez y avoir accès, adressez-vous au coordinateur de la cellule."),
       ),
+    );
+  }
+  if (sender.kind === "referent" && !(room.kind === "matter" && room.referent === sender.userId)) {
+    // A referent acts only in the room of their own matter: nowhere else, not even for !aide.
+    return answer(
+      "refused",
+      "referent-elsewhere",
+      "ko",
+      message(line("Désolé, en tant que référent, vous ne pouvez utiliser le bot que dans le salon de votre affaire.")),
     );
   }
   const command = deps.registry.find(commandLine.name);

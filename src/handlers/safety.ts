@@ -1,5 +1,4 @@
-import type { RoomConfig } from "../config/schema.js";
-import type { Identity } from "../core/directory.js";
+import type { Identity, KnownRoom } from "../core/directory.js";
 import { code, line, message, type Message, strong } from "../core/message.js";
 import { mayBeInRoom, unsafeChange } from "../core/room-safety.js";
 import type { Logger } from "../log.js";
@@ -7,7 +6,7 @@ import type { StateChange } from "../matrix/room-state.js";
 import type { FrozenRooms } from "../store/frozen-rooms.js";
 
 export interface SafetyDeps {
-  roomById(roomId: string): RoomConfig | undefined;
+  roomById(roomId: string): KnownRoom | undefined;
   identify(userId: string): Identity | null;
   botUserId: string;
   frozen: Pick<FrozenRooms, "intruderJoined" | "intruderLeft">;
@@ -31,7 +30,7 @@ export function createSafetyHandler(deps: SafetyDeps) {
     if (await deps.freeze(room.key, reason, at)) deps.log.warn({ room: room.key, roomId, reason }, "room frozen");
   };
 
-  async function intruder(room: RoomConfig, change: StateChange, at: number): Promise<string | null> {
+  async function intruder(room: KnownRoom, change: StateChange, at: number): Promise<string | null> {
     if (change.type !== "m.room.member" || change.stateKey === deps.botUserId) return null;
     const person = deps.identify(change.stateKey);
     if (change.content.membership !== "join") {

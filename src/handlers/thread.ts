@@ -1,6 +1,6 @@
 import type { CaptureDeps } from "../capture/deps.js";
 import { takeDialogueAnswer } from "../capture/complete.js";
-import type { RoomConfig } from "../config/schema.js";
+import type { KnownRoom } from "../core/directory.js";
 import type { Identity } from "../core/directory.js";
 import { extractEntities } from "../core/capture/entities.js";
 import { code, line, message } from "../core/message.js";
@@ -25,7 +25,7 @@ export interface ThreadDeps {
  */
 export async function handleThreadMessage(
   event: InboundEvent,
-  room: RoomConfig,
+  room: KnownRoom,
   sender: Identity | null,
   deps: ThreadDeps,
 ): Promise<boolean> {
@@ -79,7 +79,7 @@ export async function handleThreadMessage(
   if (!addition) return false;
   // Only the report's own service or the coordinator adds to it, and never into a report this
   // room may not see (a `service` report confirmed in the coordination room, for instance).
-  const roomSees = capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room.key);
+  const roomSees = capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion, ref: report.ref }, room.key);
   if (!roomSees || (sender.kind !== "coordinator" && sender.service.key !== report.service)) {
     deps.log.warn({ eventId: event.eventId, roomId: event.roomId, sender: event.sender }, "thread addition refused");
     await respond(

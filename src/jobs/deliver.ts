@@ -24,7 +24,11 @@ export interface DeliveryDeps {
 
 export type Delivery = "sent" | "dropped" | "skipped";
 
-const classify = (report: StoredReport): Classified => ({ service: report.service, diffusion: report.fields.diffusion });
+const classify = (report: StoredReport): Classified => ({
+  service: report.service,
+  diffusion: report.fields.diffusion,
+  ref: report.ref,
+});
 
 /**
  * Delivers one outbox row. Idempotent: every message's transaction key derives from the row's

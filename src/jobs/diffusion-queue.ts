@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { OutboxStore } from "../store/outbox.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
+import { redisRetry, withTimeout } from "./timing.js";
 
 export const DIFFUSION_QUEUE = "cross-diffusion";
 
@@ -46,9 +47,9 @@ export function startDiffusion(
   const queueConnection = new Redis(options.redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    retryStrategy: retry,
+    retryStrategy: redisRetry,
   });
-  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: retry });
+  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: redisRetry });
   queueConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion queue: redis error"));
   workerConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion worker: redis error"));
   const prefix = `crossbot:${options.namespace}`;
@@ -129,24 +130,4 @@ export function startDiffusion(
       queueConnection.disconnect();
     },
   };
-}
-
-function retry(times: number): number {
-  return Math.min(times * 500, 5000);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

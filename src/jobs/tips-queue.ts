@@ -10,6 +10,7 @@ import type { Transport } from "../matrix/transport.js";
 import type { NewAuditEntry } from "../store/audit.js";
 import type { StoredReport } from "../store/reports.js";
 import type { StoredTip, TipStore } from "../store/tips.js";
+import { redisRetry, withTimeout } from "./timing.js";
 
 /** How long a receipt view stays readable in Redis without being refreshed (the bot rewrites it on each change). */
 const RECEIPT_TTL_SECONDS = 400 * 86_400;
@@ -28,6 +29,8 @@ export interface TipsIntakeOptions {
 export interface TipsIntakeDeps {
   tips: TipStore;
   capture: Pick<CaptureDeps, "reports" | "roomMaySee">;
+  /** A room frozen for safety (made public, joined by someone not entitled) is sent nothing; tips wait. */
+  isFrozen(roomKey: string): boolean;
   roomIdOf(key: string): string | undefined;
   /** The coordinator service's room, where reminders go. */
   coordinatorRoomKey: string | undefined;
@@ -55,11 +58,11 @@ export const tipRef = (n: number) => `signalement-${n}`;
 export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps): TipsIntake {
   const { log } = deps;
   const now = deps.now ?? Date.now;
-  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: retry });
+  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: redisRetry });
   const publishConnection = new Redis(options.redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    retryStrategy: retry,
+    retryStrategy: redisRetry,
   });
   workerConnection.on("error", (error) => log.debug({ err: error.message }, "tips worker: redis error"));
   publishConnection.on("error", (error) => log.debug({ err: error.message }, "tips publisher: redis error"));
@@ -185,7 +188,8 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
     if (now() - lastHousekeeping < every) return;
     lastHousekeeping = now();
     const due = await deps.tips.dueReminders(now() - options.remindAfterMs);
-    const coordinatorRoom = deps.coordinatorRoomKey ? deps.roomIdOf(deps.coordinatorRoomKey) : undefined;
+    const coordinatorRoom =
+      deps.coordinatorRoomKey && !deps.isFrozen(deps.coordinatorRoomKey) ? deps.roomIdOf(deps.coordinatorRoomKey) : undefined;
     if (due.length > 0 && coordinatorRoom) {
       await deps.transport.send(
         coordinatorRoom,
@@ -215,7 +219,7 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
 
   let running: Promise<void> = Promise.resolve();
   const sweepOnce = async () => {
-    const triage = deps.roomIdOf(options.triageRoomKey);
+    const triage = deps.isFrozen(options.triageRoomKey) ? undefined : deps.roomIdOf(options.triageRoomKey);
     for (const step of [
       () => (triage ? postCards(triage) : Promise.resolve()),
       () => (triage ? postAnswers(triage) : Promise.resolve()),
@@ -246,24 +250,4 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
       publishConnection.disconnect();
     },
   };
-}
-
-function retry(times: number): number {
-  return Math.min(times * 500, 5000);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -155,6 +155,21 @@ export class BotSdkTransport implements Transport {
     );
   }
 
+  async createRoom(options: { name: string; topic?: string; invite: string[] }): Promise<string> {
+    const response = (await this.request("POST", "/_matrix/client/v3/createRoom", createRoomBody(options))) as {
+      room_id: string;
+    };
+    return response.room_id;
+  }
+
+  async invite(roomId: string, userId: string): Promise<void> {
+    await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/invite`, { user_id: userId });
+  }
+
+  async kick(roomId: string, userId: string, reason: string): Promise<void> {
+    await this.request("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, { user_id: userId, reason });
+  }
+
   async joinRoom(roomIdOrAlias: string): Promise<string> {
     return this.client.joinRoom(roomIdOrAlias);
   }
@@ -409,4 +424,42 @@ function retryDelay(error: unknown, attempt: number): number | null {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The `/createRoom` body of a room the bot owns (see MATRIX.md "Rooms the bot creates"): encryption
+ * and `joined` history in the initial state, so nothing sent before someone joins is readable by
+ * them; everybody else at 0, and invite/kick/redact/state changes at 100 (the bot alone).
+ * No key bundle of history is ever built for these rooms.
+ */
+export function createRoomBody(options: { name: string; topic?: string; invite: string[] }) {
+  return {
+    preset: "private_chat",
+    name: options.name,
+    ...(options.topic ? { topic: options.topic } : {}),
+    invite: options.invite,
+    initial_state: [
+      { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
+      { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } },
+    ],
+    // No `users`: the homeserver gives the creator (the bot) full power itself — room version 12
+    // makes creators all-powerful and refuses them in `users`; older versions default them to 100.
+    power_level_content_override: {
+      users_default: 0,
+      events_default: 0,
+      state_default: 100,
+      invite: 100,
+      kick: 100,
+      ban: 100,
+      redact: 100,
+      events: {
+        "m.room.name": 100,
+        "m.room.power_levels": 100,
+        "m.room.history_visibility": 100,
+        "m.room.encryption": 100,
+        "m.room.join_rules": 100,
+        "m.room.tombstone": 100,
+      },
+    },
+  };
 }

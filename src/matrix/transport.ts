@@ -60,6 +60,14 @@ export interface Transport {
   sendImage(roomId: string, image: OutboundImage, extra: MatrixContent, txnKey: string): Promise<string>;
   /** Redacts an event (idempotent by `txnKey`). */
   redact(roomId: string, eventId: string, reason: string, txnKey: string): Promise<void>;
+  /**
+   * Creates a private room the bot owns: end-to-end encrypted and `history_visibility: joined` from
+   * its first event (initial state), power levels such that only the bot can invite, kick, redact or
+   * change state. Invites `invite`. Returns the room id.
+   */
+  createRoom(options: { name: string; topic?: string; invite: string[] }): Promise<string>;
+  invite(roomId: string, userId: string): Promise<void>;
+  kick(roomId: string, userId: string, reason: string): Promise<void>;
   joinRoom(roomIdOrAlias: string): Promise<string>;
   leaveRoom(roomId: string, reason?: string): Promise<void>;
   resolveRoom(roomIdOrAlias: string): Promise<string>;

@@ -251,6 +251,11 @@ export const MIGRATIONS: readonly string[] = [
     place TEXT
   ) STRICT;
   CREATE INDEX territory_facts_by_time ON territory_facts (observed, active, class, commune, type, place);
+  -- !cherche commune:… type:… reads these (newest reports first, by the index on reports below).
+  CREATE INDEX territory_facts_by_commune ON territory_facts (commune, type);
+  CREATE INDEX territory_facts_by_type ON territory_facts (type);
+  CREATE INDEX reports_by_creation ON reports (created_at, id);
+  CREATE INDEX matches_by_creation ON matches (created_at);
 
   CREATE TRIGGER territory_facts_insert AFTER INSERT ON reports BEGIN
     INSERT OR REPLACE INTO territory_facts (report_id, observed, active, class, commune, type, place) VALUES (NEW.id,
@@ -320,7 +325,52 @@ export const MIGRATIONS: readonly string[] = [
     posted_event_id TEXT
   ) STRICT;
   `,
-  // N — strategy (issue 13): the proposals last shown per room, the adopted ones with their before figures.
+  // 10 — full-text search: a trigram index of each report's searchable text (accents folded, lower
+  // case), kept in step by triggers inside the report's own write; substrings of 3+ characters are
+  // found without reading the table.
+  `
+  CREATE VIRTUAL TABLE reports_fts USING fts5(search_text, content = 'reports', content_rowid = 'id', tokenize = 'trigram');
+  INSERT INTO reports_fts (rowid, search_text) SELECT id, search_text FROM reports;
+  CREATE TRIGGER reports_fts_insert AFTER INSERT ON reports BEGIN
+    INSERT INTO reports_fts (rowid, search_text) VALUES (NEW.id, NEW.search_text);
+  END;
+  CREATE TRIGGER reports_fts_delete AFTER DELETE ON reports BEGIN
+    INSERT INTO reports_fts (reports_fts, rowid, search_text) VALUES ('delete', OLD.id, OLD.search_text);
+  END;
+  CREATE TRIGGER reports_fts_update AFTER UPDATE OF search_text ON reports BEGIN
+    INSERT INTO reports_fts (reports_fts, rowid, search_text) VALUES ('delete', OLD.id, OLD.search_text);
+    INSERT INTO reports_fts (rowid, search_text) VALUES (NEW.id, NEW.search_text);
+  END;
+  `,
+  // 11 — referent matters: rooms the bot creates (one matter, one referent, until a date) and the
+  // grants that let such a room see a report.
+  `
+  CREATE TABLE bot_rooms (
+    key TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('matter')),
+    purpose TEXT NOT NULL,
+    referent TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed', 'expired')),
+    ended_at INTEGER,
+    referent_joined_at INTEGER
+  ) STRICT;
+  CREATE INDEX bot_rooms_by_status ON bot_rooms (status, expires_at);
+
+  CREATE TABLE grants (
+    room_key TEXT NOT NULL REFERENCES bot_rooms (key),
+    report_ref TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    until INTEGER NOT NULL,
+    revoked_at INTEGER,
+    PRIMARY KEY (room_key, report_ref)
+  ) STRICT;
+  `,
+  // 12 — strategy (issue 13): the proposals last shown per room, the adopted ones with their before figures.
   `
   CREATE TABLE strategy_shown (
     room_key TEXT PRIMARY KEY,

@@ -166,6 +166,14 @@ export class OutboxStore {
     );
   }
 
+  /** A card owed to one room outside a write (a report shared with a matter room); idempotent. */
+  async enqueueReport(reportId: number, version: number, roomKey: string, at: number): Promise<void> {
+    await this.db.run(
+      `INSERT OR IGNORE INTO outbox (kind, report_id, version, room_key, created_at) VALUES ('report', ?, ?, ?, ?)`,
+      [reportId, version, roomKey, at],
+    );
+  }
+
   async pendingForReport(reportId: number): Promise<number> {
     return (
       (

@@ -207,6 +207,7 @@ export class ReportStore {
         status: report.status,
         service: report.service,
         diffusion: report.fields.diffusion,
+        ref: report.ref,
         entities: report.fields.entities,
       },
       this.planner,
@@ -225,50 +226,71 @@ export class ReportStore {
     return this.loadAll(rows.map((r) => r.id));
   }
 
-  /** Newest first; every condition optional. The caller filters by the diffusion policy. */
+  /**
+   * Newest first (ids grow with creation); every condition optional. The caller filters by the
+   * diffusion policy. Words of three letters or more go through the trigram full-text index
+   * (`reports_fts`, read newest first, so a common word stops at `limit` and an absent one costs
+   * nothing); shorter ones fall back to a substring scan. Commune, type and date come from the
+   * indexed copy kept in `territory_facts`, not from each row's JSON.
+   */
   async search(query: SearchQuery, limit = 300): Promise<StoredReport[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    for (const term of query.terms) {
-      where.push("search_text LIKE ?");
-      params.push(`%${normaliseForSearch(term).replace(/[%_]/g, "")}%`);
+    const words = query.terms.map((t) => normaliseForSearch(t).replace(/[%_"]/g, "")).filter(Boolean);
+    const indexed = words.filter((w) => [...w].length >= 3);
+    let from = "reports r";
+    let order = "r.id DESC";
+    if (indexed.length > 0) {
+      from = "reports_fts f JOIN reports r ON r.id = f.rowid";
+      order = "f.rowid DESC";
+      where.push("reports_fts MATCH ?");
+      params.push(indexed.map((w) => `"${w}"`).join(" AND "));
+    }
+    for (const word of words.filter((w) => [...w].length < 3)) {
+      where.push("r.search_text LIKE ?");
+      params.push(`%${word}%`);
     }
     if (query.entities.length > 0) {
       where.push(
-        `id IN (SELECT report_id FROM report_entities WHERE ${query.entities.map(() => "(kind = ? AND value = ?)").join(" OR ")})`,
+        `r.id IN (SELECT report_id FROM report_entities WHERE ${query.entities.map(() => "(kind = ? AND value = ?)").join(" OR ")})`,
       );
       for (const e of query.entities) params.push(e.kind, e.value);
     }
-    if (query.communeCode) {
-      where.push("json_extract(fields_json, '$.commune.code') = ?");
-      params.push(query.communeCode);
-    }
-    if (query.type) {
-      where.push("json_extract(fields_json, '$.type') = ?");
-      params.push(query.type);
+    if (query.communeCode || query.type || query.since !== undefined) {
+      from += " JOIN territory_facts t ON t.report_id = r.id";
+      if (query.communeCode) {
+        where.push("t.commune = ?");
+        params.push(query.communeCode);
+      }
+      if (query.type) {
+        where.push("t.type = ?");
+        params.push(query.type);
+      }
+      if (query.since !== undefined) {
+        where.push("t.observed >= ?");
+        params.push(new Date(query.since).toISOString());
+      }
     }
     if (query.service) {
-      where.push("service = ?");
+      where.push("r.service = ?");
       params.push(query.service);
     }
-    if (query.since !== undefined) {
-      where.push("json_extract(fields_json, '$.observedAt') >= ?");
-      params.push(new Date(query.since).toISOString());
-    }
     const rows = await this.db.all<{ id: number }>(
-      `SELECT id FROM reports ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      `SELECT r.id AS id FROM ${from} ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`,
       [...params, limit],
     );
     return this.loadAll(rows.map((r) => r.id));
   }
 
+  /** The reports of `ids`, in that order: a few set-based reads rather than one statement each. */
   private async loadAll(ids: number[]): Promise<StoredReport[]> {
-    const reports: StoredReport[] = [];
-    for (const id of ids) {
-      const report = await selectReport(this.db, "id", id);
-      if (report) reports.push(report);
+    const byId = new Map<number, StoredReport>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = await this.db.all<ReportRow>(`SELECT * FROM reports WHERE id IN (${chunk.map(() => "?").join(",")})`, chunk);
+      for (const row of rows) byId.set(row.id, toReport(row));
     }
-    return reports;
+    return ids.map((id) => byId.get(id)).filter((r): r is StoredReport => r !== undefined);
   }
 
   /** Reports stored in [from, to). */
@@ -289,9 +311,12 @@ export class ReportStore {
       "SELECT report_id, other_id, kind, display, created_at FROM matches WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
       [from, to],
     );
+    const reports = new Map(
+      (await this.loadAll([...new Set(rows.flatMap((r) => [r.report_id, r.other_id]))])).map((r) => [r.id, r]),
+    );
     const result = [];
     for (const row of rows) {
-      const [a, b] = [await this.byId(row.report_id), await this.byId(row.other_id)];
+      const [a, b] = [reports.get(row.report_id), reports.get(row.other_id)];
       if (a && b) result.push({ a, b, kind: row.kind, display: row.display, createdAt: row.created_at });
     }
     return result;
@@ -371,7 +396,10 @@ async function replaceEntities(tx: Queries, reportId: number, fields: ReportFiel
 
 async function selectReport(db: Queries, column: "id" | "ref" | "source_event_id", value: string | number) {
   const row = await db.get<ReportRow>(`SELECT * FROM reports WHERE ${column} = ?`, [value]);
-  if (!row) return undefined;
+  return row ? toReport(row) : undefined;
+}
+
+function toReport(row: ReportRow): StoredReport {
   return {
     id: row.id,
     ref: row.ref,
@@ -384,7 +412,7 @@ async function selectReport(db: Queries, column: "id" | "ref" | "source_event_id
     status: row.status,
     version: row.version,
     fields: JSON.parse(row.fields_json) as ReportFields,
-  } satisfies StoredReport;
+  };
 }
 
 /** Lower-case, accent-free text of everything searchable in a report. */

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { receiptKey, receiptViewSchema, type ReceiptView, TIPS_QUEUE } from "../core/tips/wire.js";
 import type { Logger } from "../log.js";
 import type { Spool } from "./spool.js";
+import { redisRetry, withTimeout } from "../jobs/timing.js";
 
 /**
  * Hands the spool to the bot through Redis (one BullMQ job per tip or answer, id derived from the
@@ -15,7 +16,11 @@ export function startRelay(
   spool: Spool,
   log: Logger,
 ) {
-  const connection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: retry });
+  const connection = new Redis(options.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: redisRetry,
+  });
   connection.on("error", (error) => log.debug({ err: error.message }, "tips relay: redis error"));
   const queue = new Queue(TIPS_QUEUE, {
     prefix: options.prefix,
@@ -78,24 +83,4 @@ export function startRelay(
       connection.disconnect();
     },
   };
-}
-
-function retry(times: number): number {
-  return Math.min(times * 500, 5000);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -36,14 +36,14 @@ describe("free-form report", () => {
       "ddsp",
       "!report point de deal parking de la piscine à Senones hier 21h, 2 guetteurs",
     );
-    expect(body).toMatch(/Renseignement enregistré : 88-2026-\d{4}/);
+    expect(body).toMatch(/Renseignement enregistré : 88-2026-\d{4,5}/);
     expect(body).toContain("Type : Point de deal");
     expect(body).toContain("Commune : Senones (88451)");
     expect(body).toMatch(/Observé : \w+ \d+ \w+ 2026 à 21:00/);
     expect(body).toContain("Texte : point de deal parking de la piscine, 2 guetteurs");
     expect(body).toContain("⚠️ type compris : Point de deal");
     expect(body).toContain("⚠️ commune comprise : Senones (88451) (« à Senones »)");
-    expect(body).toMatch(/⚠️ compris d'après vos mots : corrigez avec !maj 88-2026-\d{4} champ=valeur/);
+    expect(body).toMatch(/⚠️ compris d'après vos mots : corrigez avec !maj 88-2026-\d{4,5} champ=valeur/);
     expect(reactionKey(await user.waitForEvent(roomId, isReactionTo(eventId, cross.botUserId)))).toBe("✅");
   });
 
@@ -60,10 +60,10 @@ describe("free-form report", () => {
     expect(body).not.toContain("Il manque le type");
     expect(body).toContain("commune comprise : Sainte-Marguerite");
     expect(body).toContain("Quand ?");
-    expect(body).not.toMatch(/88-2026-\d{4}/);
+    expect(body).not.toMatch(/88-2026-\d{4,5}/);
     const reply = await sendInThread(user, roomId, eventId, { msgtype: "m.text", body: "hier 23h" });
     const done = textOf((await user.waitForEvent(roomId, isThreadAnswerTo(reply, cross.botUserId))).content.body);
-    expect(done).toMatch(/Renseignement enregistré : 88-2026-\d{4}/);
+    expect(done).toMatch(/Renseignement enregistré : 88-2026-\d{4,5}/);
     expect(done).toContain("Type : Stockage");
     expect(done).toContain("Commune : Sainte-Marguerite (88424)");
     expect(done).toMatch(/Observé : \w+ \d+ \w+ 2026 à 23:00/);
@@ -74,7 +74,7 @@ describe("free-form report", () => {
     const { body } = await ask(cross, "pfaf", "pfaf", "!report stockage dans un box à Toul hier 22h");
     expect(body).toContain("Renseignement non enregistré");
     expect(body).toContain("Meurthe-et-Moselle, 54");
-    expect(body).not.toMatch(/88-2026-\d{4}/);
+    expect(body).not.toMatch(/88-2026-\d{4,5}/);
   });
 
   it("reads « diffusion : service » and refuses a diffusion it cannot read", async () => {
@@ -84,6 +84,6 @@ describe("free-form report", () => {
     expect(unreadable.body).toContain("Renseignement non enregistré");
     expect(unreadable.body).toContain("Diffusion non comprise");
     expect(unreadable.body).toContain("Votre saisie, conservée : pdd à Golbey hier 22h diffusion limitée");
-    expect(unreadable.body).not.toMatch(/88-2026-\d{4}/);
+    expect(unreadable.body).not.toMatch(/88-2026-\d{4,5}/);
   });
 });

@@ -1,0 +1,189 @@
+/**
+ * The store at size: `npm run bench:scale -- --reports N` (default 100,000) seeds a throw-away
+ * store of N reports with the project's own schema, then times the commands officers type, through
+ * their real code (policy filter and consultation journal included), in a partner service's room:
+ * `!cherche <mot>` (a common word and an absent one), `!cherche commune:… type:…`,
+ * `!cherche depuis:…`, `!cherche <plaque>`, `!synthese 7j` and `!agenda`. Writes
+ * bench/results/scale-N.json (p50/p95 in ms, RSS). The agenda covers the default 30 days (no meeting
+ * held yet) against the 30 before. Ingest ratio: not measured yet (null).
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildCapture } from "../src/capture/build.js";
+import { agenda } from "../src/commands/agenda.js";
+import { cherche } from "../src/commands/cherche.js";
+import { digest } from "../src/commands/digest.js";
+import { loadConfig } from "../src/config/load.js";
+import { CommuneIndex } from "../src/core/capture/communes.js";
+import { Directory } from "../src/core/directory.js";
+import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
+import { gatherer } from "../src/rhythm/gather.js";
+import type { RhythmDeps } from "../src/rhythm/deps.js";
+import { AuditJournal } from "../src/store/audit.js";
+import { Database } from "../src/store/db.js";
+import { migrate } from "../src/store/migrations.js";
+import { RhythmStore } from "../src/store/rhythm.js";
+
+const { values } = parseArgs({
+  options: { reports: { type: "string", default: "100000" }, runs: { type: "string", default: "20" } },
+});
+const REPORTS = Number(values.reports);
+const RUNS = Number(values.runs);
+const DAY = 86_400_000;
+const NOW = Date.now();
+const SERVICES = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
+
+const config = loadConfig(
+  {
+    cross: { name: "CROSS des Vosges", departement: "88", locale: "fr", timezone: "Europe/Paris" },
+    matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
+    services: SERVICES.map((key, i) => ({
+      key,
+      name: key.toUpperCase(),
+      role: i === 0 ? "coordinator" : "partner",
+      members: [`@${key}:t`],
+    })),
+    rooms: [
+      ...SERVICES.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
+      { key: "coordination", kind: "coordination", room: "!coordination" },
+      { key: "triage", kind: "triage", room: "!triage" },
+    ],
+    storage: { data_dir: "/tmp" },
+    redis: { url: "redis://127.0.0.1:1" },
+    http: { port: 0 },
+  },
+  { MATRIX_ACCESS_TOKEN: "x" },
+);
+
+const dir = join(tmpdir(), "crossbot-bench-scale");
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const db = await Database.open(join(dir, "cross.sqlite"));
+await migrate(db);
+const journal = await AuditJournal.open(join(dir, "audit.sqlite"));
+
+const seedStarted = Date.now();
+const communes = CommuneIndex.vosges();
+const codes = ["88160", "88413", "88383", "88465", "88209", "88321", "88106", "88029", "88367", "88005"];
+await db.exec(`PRAGMA synchronous = OFF;
+  CREATE TEMP TABLE communes (i INTEGER PRIMARY KEY, code TEXT, nom TEXT);
+  INSERT INTO communes (i, code, nom) VALUES ${codes.map((c, i) => `(${i}, '${c}', '${(communes.byCode(c)?.nom ?? c).replace(/'/g, "''")}')`).join(",")};
+  CREATE TEMP TABLE services (i INTEGER PRIMARY KEY, key TEXT);
+  INSERT INTO services (i, key) VALUES ${SERVICES.map((s, i) => `(${i}, '${s}')`).join(",")};
+  CREATE TEMP TABLE types (i INTEGER PRIMARY KEY, key TEXT);
+  INSERT INTO types (i, key) VALUES ${DEFAULT_FACT_TYPES.map((t, i) => `(${i}, '${t.key}')`).join(",")};
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${REPORTS}),
+  r AS MATERIALIZED (
+    SELECT i, ${NOW} - (abs(random()) % ${3 * 365 * DAY}) AS at, abs(random()) % ${codes.length} AS c,
+      abs(random()) % ${SERVICES.length} AS s, abs(random()) % ${DEFAULT_FACT_TYPES.length} AS t, abs(random()) % 10 AS d
+    FROM n
+  )
+  INSERT INTO reports (id, ref, source_event_id, room_id, room_key, service, author, created_at, status, version, fields_json, search_text)
+  SELECT r.i, '88-B-' || r.i, '$bench' || r.i, '!' || sv.key, sv.key, sv.key, '@' || sv.key || ':t', r.at + 60000, 'active', 1,
+    json_object('type', ty.key, 'commune', json_object('code', co.code, 'nom', co.nom), 'place', NULL,
+      'observedAt', strftime('%Y-%m-%dT%H:%M:%S.000Z', r.at / 1000, 'unixepoch'), 'observedPrecision', 'minute',
+      'grade', json_object('reliability', 'B', 'credibility', 2),
+      'diffusion', CASE WHEN r.d < 6 THEN json_object('level', 'cross') WHEN r.d < 9 THEN json_object('level', 'service')
+                        ELSE json_object('level', 'restreint', 'services', json_array('douane', 'gir')) END,
+      'substances', json_array(), 'peopleCount', NULL, 'entities', json_array(),
+      'text', 'guetteurs au parking, vente de résine n' || r.i),
+    lower(co.nom) || ' ' || ty.key || ' guetteurs au parking vente de resine n' || r.i
+  FROM r JOIN communes co ON co.i = r.c JOIN services sv ON sv.i = r.s JOIN types ty ON ty.i = r.t;
+  INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, fields_json)
+    SELECT id, 1, 'create', author, created_at, source_event_id, fields_json FROM reports;
+  INSERT INTO report_entities (report_id, kind, value, display)
+    SELECT id, 'plate', printf('AB-%03d-CD', id % 1000), printf('AB-%03d-CD', id % 1000) FROM reports WHERE id % 20 = 0;
+  ANALYZE;
+  PRAGMA synchronous = FULL;`);
+const seedMs = Date.now() - seedStarted;
+console.log(`seeded ${REPORTS} reports in ${seedMs} ms`);
+
+const capture = buildCapture(
+  config,
+  db,
+  new Directory(config),
+  async () => ({ rooms: 0, pending: false }),
+  async (entry) => {
+    await journal.append(entry);
+  },
+);
+const rhythmStore = new RhythmStore(db);
+const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
+const rhythm: RhythmDeps = {
+  rhythm: rhythmStore,
+  gather: gatherer({
+    capture,
+    rhythm: rhythmStore,
+    communes,
+    room: (key) => config.rooms.find((r) => r.key === key),
+    coordinatorService: "ggd",
+  }),
+  context: (now) => ({
+    now,
+    timeZone: "Europe/Paris",
+    vocabulary: capture.vocabulary,
+    arrondissementName: (c) => communes.arrondissementName(c),
+    cellName: "CROSS des Vosges",
+  }),
+  services: SERVICES,
+  serviceRoom: (service) => service,
+  postFile: async () => undefined,
+};
+const invocation = (rawArgs: string) => ({
+  args: {} as never,
+  rawArgs,
+  sender: { kind: "officer" as const, userId: "@douane:t", service: config.services[4]! },
+  roomKey: "douane",
+  roomId: "!douane",
+  eventId: "$bench",
+  threadRoot: "$bench",
+  sentAt: NOW,
+});
+
+async function time(label: string, run: () => unknown): Promise<{ p50_ms: number; p95_ms: number }> {
+  await run(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = process.hrtime.bigint();
+    await run();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0) * 10) / 10;
+  const result = { p50_ms: at(0.5), p95_ms: at(0.95) };
+  console.log(`${label}: p50 ${result.p50_ms} ms, p95 ${result.p95_ms} ms`);
+  return result;
+}
+
+const search = (terms: string) => () => cherche.execute({ ...invocation(terms), args: { termes: terms } }, { capture });
+const p95 = {
+  cherche_mot: (await time("!cherche parking", search("parking"))).p95_ms,
+  cherche_mot_absent: (await time("!cherche absentissime", search("absentissime"))).p95_ms,
+  cherche_commune_type: (await time("!cherche commune:epinal type:deal", search("commune:epinal type:deal"))).p95_ms,
+  cherche_depuis: (await time("!cherche depuis:7j", search("depuis:7j"))).p95_ms,
+  cherche_plaque: (await time("!cherche AB-120-CD", search("AB-120-CD"))).p95_ms,
+  synthese_7j: (
+    await time("!synthese 7j", () => digest.execute({ ...invocation("7j"), args: { période: "7j" } }, { rhythm, capture }))
+  ).p95_ms,
+  agenda: (await time("!agenda", () => agenda.execute({ ...invocation(""), args: {} }, { rhythm, capture }))).p95_ms,
+};
+void meeting;
+const result = {
+  reports: REPORTS,
+  seed_ms: seedMs,
+  runs: RUNS,
+  room: "douane (partner service)",
+  p95_ms: p95,
+  ingest_ratio: null,
+  rss_mb: Math.round(process.memoryUsage().rss / 1048576),
+  node: process.version,
+  at: new Date().toISOString(),
+};
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(`bench/results/scale-${REPORTS}.json`, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`written bench/results/scale-${REPORTS}.json`);
+await journal.close();
+await db.close();
+rmSync(dir, { recursive: true, force: true });
