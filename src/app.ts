@@ -23,6 +23,11 @@ import { RhythmStore } from "./store/rhythm.js";
 import { TerritoryStore } from "./store/territory.js";
 import { meetingMap } from "./territory/meeting.js";
 import { territory } from "./territory/service.js";
+import { strategy } from "./strategy/service.js";
+import { STRATEGY_DAYS } from "./commands/strategie.js";
+import { parseTerritoryRequest } from "./core/territory/request.js";
+import { strategySettings } from "./strategy/settings.js";
+import { StrategyStore } from "./store/strategy.js";
 import { type Diffusion, startDiffusion } from "./jobs/diffusion-queue.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
@@ -183,6 +188,18 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     }),
     services: config.services.map((s) => s.key),
     serviceRoom,
+    strategy: async (roomKey, now) => {
+      // The default period of !strategie, computed the same way (local days): the same ranking.
+      const parsed = parseTerritoryRequest("", now, config.cross.timezone, capture.vocabulary.types, STRATEGY_DAYS);
+      if (!parsed.ok) throw new Error(parsed.problems.join(" "));
+      const { period } = parsed.request;
+      const result = await strategyService.proposals(roomKey, period, [], now);
+      return {
+        periodLabel: period.label,
+        proposals: result.proposals,
+        assessments: await strategyService.assessments(roomKey, now),
+      };
+    },
     postFile: async (roomId, threadRoot, name, text, txnKey) => {
       await transport.sendFile(
         roomId,
@@ -200,8 +217,20 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     },
   };
   const retentionStore = new RetentionStore(db);
+  const territoryStore = new TerritoryStore(db);
+  const strategyStore = new StrategyStore(db);
+  const settings = strategySettings(config);
+  const strategyService = strategy({
+    territory: territoryStore,
+    store: strategyStore,
+    rhythm: rhythmStore,
+    roomMaySee: capture.roomMaySee,
+    roomMaySeeAction: capture.roomMaySeeAction,
+    types: capture.vocabulary.types,
+    settings,
+  });
   const territoryService = territory({
-    store: new TerritoryStore(db),
+    store: territoryStore,
     roomMaySee: capture.roomMaySee,
     cellName: config.cross.name,
     timeZone: config.cross.timezone,
@@ -217,6 +246,13 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     retention: { store: retentionStore, reportsDays: config.retention.reports_days, auditDays: config.audit.retention_days },
     territory: territoryService,
     territoryContext: { timeZone: config.cross.timezone, types: capture.vocabulary.types },
+    strategy: {
+      service: strategyService,
+      store: strategyStore,
+      timeZone: config.cross.timezone,
+      types: capture.vocabulary.types,
+      halfLifeDays: settings.halfLifeDays,
+    },
     tips: {
       store: tipStore,
       triageRoomKey,

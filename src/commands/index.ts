@@ -23,6 +23,8 @@ import { referent, referents } from "./referent.js";
 import type { MatterDeps } from "../app/matters.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
+import { strategie } from "./strategie.js";
+import type { StrategyCommandDeps } from "./strategie-shared.js";
 import { tendances } from "./tendances.js";
 import { tri } from "./tri.js";
 import type { TriDeps } from "./tri-shared.js";
@@ -32,7 +34,8 @@ import { voir } from "./voir.js";
 /** Everything any command may ask for; each command declares the narrow part it uses. */
 export type CommandDeps = HelpDeps &
   PingDeps &
-  TerritoryCommandDeps & {
+  TerritoryCommandDeps &
+  StrategyCommandDeps & {
     capture: CaptureDeps;
     audit: Pick<AuditJournal, "forRef" | "verify">;
     rhythm: RhythmDeps;
@@ -54,6 +57,7 @@ export function buildRegistry(): CommandRegistry {
     digest,
     carte,
     tendances,
+    strategie,
     agenda,
     reunion,
     reunions,

@@ -171,6 +171,18 @@ export const configFileSchema = z.strictObject({
       remind_after_hours: 24,
       rejected_retention_days: 90,
     }),
+  /**
+   * Local strategy (`!strategie`): harm weight per fact type (merged over the documented defaults, a
+   * starting point for the cell to validate), half-life of a fact's weight, levers per fact type
+   * (replacing the default list of that type).
+   */
+  strategy: z
+    .strictObject({
+      harm: z.record(key, z.number().min(0).max(100)).default({}),
+      half_life_days: z.number().positive().max(3660).default(45),
+      levers: z.record(key, z.array(z.string().min(1)).min(1)).default({}),
+    })
+    .default({ harm: {}, half_life_days: 45, levers: {} }),
   sync: z.strictObject({ max_age_seconds: z.number().int().positive().default(90) }).default({ max_age_seconds: 90 }),
 });
 

@@ -28,6 +28,7 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
       added: items.added,
       tipsToDecide: await rhythm.gather.tips(roomKey),
       previousPeriodReports,
+      ...(rhythm.strategy ? { strategy: await rhythm.strategy(roomKey, now) } : {}),
     },
     rhythm.context(now),
   );

@@ -1,4 +1,5 @@
 import type { CaptureDeps } from "../capture/deps.js";
+import type { AgendaStrategy } from "../core/rhythm/agenda.js";
 import type { RhythmContext } from "../core/rhythm/types.js";
 import type { RhythmStore } from "../store/rhythm.js";
 import type { Gatherer } from "./gather.js";
@@ -13,6 +14,8 @@ export interface RhythmDeps {
   serviceRoom(service: string): string | undefined;
   /** Posts a file (Markdown export) in a room's thread; encrypted when the room is. */
   postFile(roomId: string, threadRoot: string, name: string, text: string, txnKey: string): Promise<void>;
+  /** Top strategy proposals and assessments of adopted ones, as `roomKey` may see them (issue 13). */
+  strategy?(roomKey: string, now: number): Promise<AgendaStrategy>;
 }
 
 export type WithRhythm = { rhythm: RhythmDeps; capture: CaptureDeps };

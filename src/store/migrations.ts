@@ -370,6 +370,32 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room_key, report_ref)
   ) STRICT;
   `,
+  // 12 — strategy (issue 13): the proposals last shown per room, the adopted ones with their before figures.
+  `
+  CREATE TABLE strategy_shown (
+    room_key TEXT PRIMARY KEY,
+    shown_at INTEGER NOT NULL,
+    proposals_json TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE strategy_adopted (
+    id INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES actions (id),
+    room_key TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    nom TEXT NOT NULL,
+    place TEXT,
+    types_json TEXT NOT NULL,
+    span_ms INTEGER NOT NULL,
+    before_count INTEGER NOT NULL,
+    score REAL NOT NULL,
+    because_json TEXT NOT NULL,
+    service TEXT NOT NULL,
+    adopted_at INTEGER NOT NULL,
+    adopted_by TEXT NOT NULL,
+    source_event_id TEXT NOT NULL UNIQUE
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -116,7 +116,8 @@ export function territory(deps: TerritoryDeps) {
 
 export type Territory = ReturnType<typeof territory>;
 
-function diffusionOf(c: DiffusionClass): Diffusion | null {
+/** The diffusion a stored class stands for; null: unreadable (counted nowhere). Shared with the strategy. */
+export function diffusionOf(c: DiffusionClass): Diffusion | null {
   if (c.level === "cross") return { level: "cross" };
   if (c.level === "service") return { level: "service" };
   if (c.level === "restreint") return { level: "restreint", services: c.services };

@@ -51,7 +51,7 @@ const factArb = (services: string[]) =>
     cancelled: fc.boolean(),
   });
 
-describe("diffusion policy on maps and trends (property)", () => {
+describe("diffusion policy on maps, trends and strategy (property)", () => {
   it("every count equals the oracle's count of the reports the room may see", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -95,6 +95,18 @@ describe("diffusion policy on maps and trends (property)", () => {
             for (const key of TYPES) {
               const n = trends.weeks.reduce((s, w) => s + (w.counts[key] ?? 0), 0);
               expect(n).toBe(inCurrent.filter((f) => f.type === key).length);
+            }
+            // Strategy (issue 13): every proposal counts exactly the facts the room may see, and a
+            // commune is proposed exactly when the room sees a fact there in the period.
+            const strategy = await fixture.strategy.proposals(room.key, period, types, NOW);
+            expect(strategy.total).toBe(inCurrent.length);
+            expect(strategy.proposals.map((p) => p.commune).sort()).toEqual(
+              COMMUNES.filter((code) => inCurrent.some((f) => f.commune === code)).sort(),
+            );
+            for (const p of strategy.proposals) {
+              expect(p.current).toBe(inCurrent.filter((f) => f.commune === p.commune).length);
+              expect(p.previous).toBe(inPrevious.filter((f) => f.commune === p.commune).length);
+              expect(p.services).toBe(new Set(inCurrent.filter((f) => f.commune === p.commune).map((f) => f.service)).size);
             }
           }
           await fixture.db.close();

@@ -1,7 +1,8 @@
 /**
  * The agenda of the cell's next meeting, built from what happened since the previous one. Seven
- * numbered sections, always in the same order and always present ("rien" when empty), so that
- * "point 4" means the same thing to everyone around the table. Pure, and limited to its input,
+ * numbered sections (eight with the strategy's assessments, which the bot always carries), always
+ * in the same order and always present ("rien" when empty), so that "point 4" means the same thing
+ * to everyone around the table. Pure, and limited to its input,
  * which is already filtered for the room.
  */
 import { formatLocal } from "../capture/when.js";
@@ -21,6 +22,7 @@ import {
   typeLabel,
 } from "./digest.js";
 import { classifyActions, describeAction } from "./reminders.js";
+import { type Assessment, assessmentLine, type Proposal } from "../strategy/score.js";
 import type { AgendaItem, Meeting, RhythmAction, RhythmContext, RhythmMatch, RhythmReport, TwoPart } from "./types.js";
 
 export interface AgendaInput {
@@ -39,6 +41,15 @@ export interface AgendaInput {
   tipsToDecide: number | null;
   /** The period of the same length before `since`, for trends. */
   previousPeriodReports: RhythmReport[];
+  /** Scored proposals and assessments of adopted ones (issue 13); absent: the plain heuristics only. */
+  strategy?: AgendaStrategy;
+}
+
+/** What `!strategie` computes for the room, carried by the agenda. */
+export interface AgendaStrategy {
+  periodLabel: string;
+  proposals: Proposal[];
+  assessments: Assessment[];
 }
 
 /** One numbered section: its title, the count shown in the headline, and its detail. */
@@ -63,7 +74,8 @@ export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Mes
     actionsSection(input.actions, ctx),
     itemsSection("Points reportés", input.carried, true),
     itemsSection("Points ajoutés", input.added, false),
-    strategySection(active, previous, ctx),
+    input.strategy ? scoredStrategySection(input.strategy) : strategySection(active, previous, ctx),
+    ...(input.strategy ? [assessmentsSection(input.strategy, ctx)] : []),
   ];
   const title = [
     line(strong(agendaTitle(input.meeting, ctx))),
@@ -208,6 +220,39 @@ function recurringEntities(active: RhythmReport[]): Inline[][] {
       ];
     });
 }
+
+/** The top proposals of `!strategie` (same period and room), each with its first reasons. */
+function scoredStrategySection(strategy: AgendaStrategy): Section {
+  const top = strategy.proposals.slice(0, AGENDA_PROPOSALS);
+  const body: Block[] =
+    top.length > 0
+      ? [
+          line(em(`Classement !strategie (${strategy.periodLabel}) : gravité × fiabilité × ancienneté.`)),
+          bullets(
+            top.map((p) => [
+              strong(`${p.rank}. ${p.place ? `${p.place.display} (${p.nom})` : p.nom}`),
+              ` — score ${(Math.round(p.score * 10) / 10).toFixed(1).replace(".", ",")} : parce que ${p.because.join(" ; ")}`,
+              ...(p.levers.length > 0 ? [em(` — leviers : ${p.levers.join(" ; ")}`)] : []),
+            ]),
+          ),
+          line(em("Adopter : !strategie puis !strategie adopter <n°> <service> <échéance>.")),
+        ]
+      : [];
+  return { title: "Propositions de stratégie", summary: count(top.length), body };
+}
+
+/** Adopted proposals, before/after; « bilan dû » once the action is done or its due date passed. */
+function assessmentsSection(strategy: AgendaStrategy, ctx: RhythmContext): Section {
+  const due = strategy.assessments.filter((a) => a.actionDone || a.due <= ctx.now);
+  const items = strategy.assessments.map((a): Inline[] => [
+    assessmentLine(a),
+    ...(a.actionDone || a.due <= ctx.now ? [strong(" (bilan dû)")] : []),
+  ]);
+  const summary = items.length === 0 ? NOTHING : `${items.length}${due.length > 0 ? ` dont ${due.length} à évaluer` : ""}`;
+  return { title: "Bilan des stratégies adoptées", summary, body: items.length > 0 ? [bullets(items)] : [] };
+}
+
+const AGENDA_PROPOSALS = 3;
 
 function count(n: number): string {
   return n === 0 ? NOTHING : String(n);

@@ -3,11 +3,16 @@ import type { CaptureDeps } from "../../../src/capture/deps.js";
 import { loadConfig } from "../../../src/config/load.js";
 import { Directory } from "../../../src/core/directory.js";
 import type { Diffusion } from "../../../src/core/report/diffusion.js";
+import type { Grade } from "../../../src/core/report/grading.js";
 import type { ReportFields } from "../../../src/core/report/report.js";
 import { Database } from "../../../src/store/db.js";
 import { migrate } from "../../../src/store/migrations.js";
 import { TerritoryStore } from "../../../src/store/territory.js";
 import { territory } from "../../../src/territory/service.js";
+import { RhythmStore } from "../../../src/store/rhythm.js";
+import { StrategyStore } from "../../../src/store/strategy.js";
+import { strategy } from "../../../src/strategy/service.js";
+import { strategySettings } from "../../../src/strategy/settings.js";
 
 /** A cell whose first service is the coordinator's, each service with its room, plus coordination and triage. */
 export function cellConfig(services: string[]) {
@@ -43,6 +48,7 @@ export interface FactSpec {
   place?: string | null;
   address?: string;
   cancelled?: boolean;
+  grade?: Grade;
 }
 
 export const fieldsOf = (f: FactSpec): ReportFields => ({
@@ -51,7 +57,7 @@ export const fieldsOf = (f: FactSpec): ReportFields => ({
   place: f.place ?? null,
   observedAt: new Date(f.observedAt).toISOString(),
   observedPrecision: "minute",
-  grade: { reliability: "B", credibility: 2 },
+  grade: f.grade ?? { reliability: "B", credibility: 2 },
   diffusion: f.diffusion ?? { level: "cross" },
   substances: [],
   peopleCount: null,
@@ -93,5 +99,20 @@ export async function territoryFixture(services: string[], facts: readonly FactS
     timeZone: config.cross.timezone,
     types: capture.vocabulary.types,
   });
-  return { config, directory, db, capture, territory: service };
+  return {
+    config,
+    directory,
+    db,
+    capture,
+    territory: service,
+    strategy: strategy({
+      territory: new TerritoryStore(db),
+      store: new StrategyStore(db),
+      rhythm: new RhythmStore(db),
+      roomMaySee: capture.roomMaySee,
+      roomMaySeeAction: capture.roomMaySeeAction,
+      types: capture.vocabulary.types,
+      settings: strategySettings(config),
+    }),
+  };
 }

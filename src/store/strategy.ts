@@ -1,0 +1,182 @@
+import type { Grade } from "../core/report/grading.js";
+import type { StrategyFact } from "../core/strategy/score.js";
+import type { Queries } from "./db.js";
+import { parseClassKey, type Window } from "./territory.js";
+
+/**
+ * Strategy (issue 13): the facts a proposal is scored from, read from `territory_facts` (the
+ * territory's table, same rows `!carte` counts) restricted to the class keys THE policy allowed for
+ * the room; the last list of proposals shown in each room (what `adopter <n°>` points at); and the
+ * adopted proposals with their before figures.
+ */
+
+export interface ShownProposal {
+  rank: number;
+  commune: string;
+  nom: string;
+  place: string | null;
+  score: number;
+  current: number;
+  previous: number;
+  because: string[];
+  levers: string[];
+  types: string[];
+  periodFrom: number;
+  periodTo: number;
+  periodLabel: string;
+}
+
+export interface AdoptedProposal {
+  id: number;
+  actionId: number;
+  roomKey: string;
+  commune: string;
+  nom: string;
+  place: string | null;
+  types: string[];
+  spanMs: number;
+  before: number;
+  score: number;
+  because: string[];
+  service: string;
+  adoptedAt: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const GRADES = /^[A-F]$/;
+
+export class StrategyStore {
+  constructor(private readonly db: Queries) {}
+
+  /** Active facts observed in [from, to) whose class is one of `classes` (and type one of `types`, if any). */
+  async facts(window: Window, classes: readonly string[], types: readonly string[]): Promise<StrategyFact[]> {
+    if (classes.length === 0) return [];
+    const where = ["f.observed >= ?", "f.observed < ?", "f.active = 1", `f.class IN (${classes.map(() => "?").join(", ")})`];
+    const params: string[] = [iso(window.from), iso(window.to), ...classes];
+    if (types.length > 0) {
+      where.push(`f.type IN (${types.map(() => "?").join(", ")})`);
+      params.push(...types);
+    }
+    const rows = await this.db.all<{
+      observed: string;
+      commune: string | null;
+      type: string | null;
+      class: string;
+      reliability: string | null;
+      credibility: number | null;
+    }>(
+      `SELECT f.observed, f.commune, f.type, f.class,
+         json_extract(r.fields_json, '$.grade.reliability') AS reliability,
+         json_extract(r.fields_json, '$.grade.credibility') AS credibility
+       FROM territory_facts f INDEXED BY territory_facts_by_time JOIN reports r ON r.id = f.report_id
+       WHERE ${where.join(" AND ")}`,
+      params,
+    );
+    return rows.map((r) => ({
+      observed: Date.parse(r.observed),
+      commune: r.commune ?? "",
+      type: r.type ?? "autre",
+      service: parseClassKey(r.class).service,
+      grade: toGrade(r.reliability, r.credibility),
+    }));
+  }
+
+  /** Replaces the list last shown in a room. */
+  async saveShown(roomKey: string, at: number, proposals: readonly ShownProposal[]): Promise<void> {
+    await this.db.run(
+      `INSERT INTO strategy_shown (room_key, shown_at, proposals_json) VALUES (?, ?, ?)
+       ON CONFLICT (room_key) DO UPDATE SET shown_at = excluded.shown_at, proposals_json = excluded.proposals_json`,
+      [roomKey, at, JSON.stringify(proposals)],
+    );
+  }
+
+  async lastShown(roomKey: string): Promise<{ at: number; proposals: ShownProposal[] } | undefined> {
+    const row = await this.db.get<{ shown_at: number; proposals_json: string }>(
+      "SELECT shown_at, proposals_json FROM strategy_shown WHERE room_key = ?",
+      [roomKey],
+    );
+    return row && { at: row.shown_at, proposals: JSON.parse(row.proposals_json) as ShownProposal[] };
+  }
+
+  /** Idempotent on the command's event: a replayed `adopter` returns the proposal already adopted. */
+  async adopt(input: {
+    actionId: number;
+    roomKey: string;
+    proposal: ShownProposal;
+    service: string;
+    by: string;
+    now: number;
+    eventId: string;
+  }): Promise<AdoptedProposal> {
+    const p = input.proposal;
+    await this.db.run(
+      `INSERT OR IGNORE INTO strategy_adopted (action_id, room_key, commune, nom, place, types_json, span_ms, before_count,
+         score, because_json, service, adopted_at, adopted_by, source_event_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        input.actionId,
+        input.roomKey,
+        p.commune,
+        p.nom,
+        p.place,
+        JSON.stringify(p.types),
+        Math.max(p.periodTo - p.periodFrom, 86_400_000),
+        p.current,
+        p.score,
+        JSON.stringify(p.because),
+        input.service,
+        input.now,
+        input.by,
+        input.eventId,
+      ],
+    );
+    const row = await this.db.get<AdoptedRow>("SELECT * FROM strategy_adopted WHERE source_event_id = ?", [input.eventId]);
+    if (!row) throw new Error("adopted proposal not stored");
+    return toAdopted(row);
+  }
+
+  async adopted(): Promise<AdoptedProposal[]> {
+    return (await this.db.all<AdoptedRow>("SELECT * FROM strategy_adopted ORDER BY adopted_at, id")).map(toAdopted);
+  }
+}
+
+interface AdoptedRow {
+  id: number;
+  action_id: number;
+  room_key: string;
+  commune: string;
+  nom: string;
+  place: string | null;
+  types_json: string;
+  span_ms: number;
+  before_count: number;
+  score: number;
+  because_json: string;
+  service: string;
+  adopted_at: number;
+}
+
+function toAdopted(row: AdoptedRow): AdoptedProposal {
+  return {
+    id: row.id,
+    actionId: row.action_id,
+    roomKey: row.room_key,
+    commune: row.commune,
+    nom: row.nom,
+    place: row.place,
+    types: JSON.parse(row.types_json) as string[],
+    spanMs: row.span_ms,
+    before: row.before_count,
+    score: row.score,
+    because: JSON.parse(row.because_json) as string[],
+    service: row.service,
+    adoptedAt: row.adopted_at,
+  };
+}
+
+/** A grade the bot cannot read counts as F6 (a little), never as more. */
+function toGrade(reliability: string | null, credibility: number | null): Grade {
+  const letter = reliability !== null && GRADES.test(reliability) ? (reliability as Grade["reliability"]) : "F";
+  const digit = credibility !== null && credibility >= 1 && credibility <= 6 ? (credibility as Grade["credibility"]) : 6;
+  return { reliability: letter, credibility: digit };
+}
