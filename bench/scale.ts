@@ -15,7 +15,6 @@ import { buildCapture } from "../src/capture/build.js";
 import { agenda } from "../src/commands/agenda.js";
 import { cherche } from "../src/commands/cherche.js";
 import { digest } from "../src/commands/digest.js";
-import { loadConfig } from "../src/config/load.js";
 import { CommuneIndex } from "../src/core/capture/communes.js";
 import { Directory } from "../src/core/directory.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
@@ -25,6 +24,7 @@ import { AuditJournal } from "../src/store/audit.js";
 import { Database } from "../src/store/db.js";
 import { migrate } from "../src/store/migrations.js";
 import { RhythmStore } from "../src/store/rhythm.js";
+import { cellConfig } from "../test/unit/support/territory-fixture.js";
 
 const { values } = parseArgs({
   options: { reports: { type: "string", default: "100000" }, runs: { type: "string", default: "20" } },
@@ -35,27 +35,7 @@ const DAY = 86_400_000;
 const NOW = Date.now();
 const SERVICES = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
 
-const config = loadConfig(
-  {
-    cross: { name: "CROSS des Vosges", departement: "88", locale: "fr", timezone: "Europe/Paris" },
-    matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
-    services: SERVICES.map((key, i) => ({
-      key,
-      name: key.toUpperCase(),
-      role: i === 0 ? "coordinator" : "partner",
-      members: [`@${key}:t`],
-    })),
-    rooms: [
-      ...SERVICES.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
-      { key: "coordination", kind: "coordination", room: "!coordination" },
-      { key: "triage", kind: "triage", room: "!triage" },
-    ],
-    storage: { data_dir: "/tmp" },
-    redis: { url: "redis://127.0.0.1:1" },
-    http: { port: 0 },
-  },
-  { MATRIX_ACCESS_TOKEN: "x" },
-);
+const config = cellConfig(SERVICES);
 
 const dir = join(tmpdir(), "crossbot-bench-scale");
 rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,6 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCapture } from "../src/capture/build.js";
-import { loadConfig } from "../src/config/load.js";
 import { Directory } from "../src/core/directory.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
 import { compareUnits } from "../src/core/territory/compare.js";
@@ -25,6 +24,7 @@ import { TerritoryStore } from "../src/store/territory.js";
 import { vosgesFrame } from "../src/territory/frame.js";
 import { mapSvg, renderMap, toPng } from "../src/territory/render.js";
 import { territory } from "../src/territory/service.js";
+import { cellConfig } from "../test/unit/support/territory-fixture.js";
 
 const REPORTS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 30;
@@ -32,27 +32,7 @@ const DAY = 86_400_000;
 const NOW = Date.parse("2026-12-01T11:00:00Z");
 const SERVICES = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
 
-const config = loadConfig(
-  {
-    cross: { name: "CROSS des Vosges", departement: "88", locale: "fr", timezone: "Europe/Paris" },
-    matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
-    services: SERVICES.map((key, i) => ({
-      key,
-      name: key.toUpperCase(),
-      role: i === 0 ? "coordinator" : "partner",
-      members: [`@${key}:t`],
-    })),
-    rooms: [
-      ...SERVICES.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
-      { key: "coordination", kind: "coordination", room: "!coordination" },
-      { key: "triage", kind: "triage", room: "!triage" },
-    ],
-    storage: { data_dir: "/tmp" },
-    redis: { url: "redis://127.0.0.1:1" },
-    http: { port: 0 },
-  },
-  { MATRIX_ACCESS_TOKEN: "x" },
-);
+const config = cellConfig(SERVICES);
 
 const dir = join(tmpdir(), "crossbot-bench-territory");
 rmSync(dir, { recursive: true, force: true });

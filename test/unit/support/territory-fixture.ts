@@ -13,30 +13,11 @@ import { RhythmStore } from "../../../src/store/rhythm.js";
 import { StrategyStore } from "../../../src/store/strategy.js";
 import { strategy } from "../../../src/strategy/service.js";
 import { strategySettings } from "../../../src/strategy/settings.js";
+import { rawConfig } from "../fixtures/cell.js";
 
 /** A cell whose first service is the coordinator's, each service with its room, plus coordination and triage. */
 export function cellConfig(services: string[]) {
-  return loadConfig(
-    {
-      cross: { name: "CROSS des Vosges", departement: "88", locale: "fr", timezone: "Europe/Paris" },
-      matrix: { homeserver_url: "http://127.0.0.1:1", bot_user_id: "@bot:t" },
-      services: services.map((key, i) => ({
-        key,
-        name: key.toUpperCase(),
-        role: i === 0 ? "coordinator" : "partner",
-        members: [`@${key}:t`],
-      })),
-      rooms: [
-        ...services.map((key) => ({ key, kind: "service", service: key, room: `!${key}` })),
-        { key: "coordination", kind: "coordination", room: "!coordination" },
-        { key: "triage", kind: "triage", room: "!triage" },
-      ],
-      storage: { data_dir: "/tmp" },
-      redis: { url: "redis://127.0.0.1:1" },
-      http: { port: 0 },
-    },
-    { MATRIX_ACCESS_TOKEN: "x" },
-  );
+  return loadConfig(rawConfig(services, "CROSS des Vosges"), { MATRIX_ACCESS_TOKEN: "x" });
 }
 
 export interface FactSpec {
