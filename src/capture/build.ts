@@ -1,7 +1,9 @@
 import type { Config } from "../config/load.js";
 import { CommuneIndex } from "../core/capture/communes.js";
 import type { Directory } from "../core/directory.js";
-import { type Classified, entitledRooms, roomMaySee, roomMaySeeAction } from "../core/policy.js";
+import { bindPolicy } from "../app/policy.js";
+import { type DiffusionStatus, reportService } from "../app/reports.js";
+import { type Classified, entitledRooms } from "../core/policy.js";
 import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
 import { freeWords } from "../core/report/vocabulary.js";
 import type { Database } from "../store/db.js";
@@ -16,7 +18,8 @@ export function buildCapture(
   config: Config,
   db: Database,
   directory: Directory,
-  announceDiffusion: CaptureDeps["announceDiffusion"],
+  /** Hands a version's outbox rows to the diffusion queue; says where they go. */
+  announceDiffusion: (reportId: number, version: number) => Promise<DiffusionStatus>,
   journal: CaptureDeps["journal"],
   isFrozen: (roomKey: string) => boolean = () => false,
   /** Rooms the bot created: they see exactly their running grants. */
@@ -29,23 +32,26 @@ export function buildCapture(
   const vocabulary = freeWords(types, config.capture.vocabulary);
   const serviceNames = new Map(config.services.map((s) => [s.key, s.name]));
   const coordinator = directory.coordinatorService.key;
+  const policy = bindPolicy({ directory, isFrozen, matters, clock });
+  const reports = new ReportStore(
+    db,
+    config.cross.departement,
+    diffusionPlanner(config, coordinator, matters ? (ref) => matters.roomsGranted(ref, clock()) : undefined),
+    (report, change, by, at, note) =>
+      journal({
+        at,
+        actor: by,
+        action: change === "create" ? "collect" : change === "cancel" ? "cancel" : "modify",
+        ref: report.ref,
+        room: report.roomKey,
+        // The creating event is kept with the collection: a restore from backup reads it to keep
+        // each announced reference for the event that created it.
+        detail: `${change} v${report.version}${change === "create" ? ` · ${report.sourceEventId}` : ""}${note ? ` (${note.slice(0, 200)})` : ""}`,
+      }),
+  );
   return {
-    reports: new ReportStore(
-      db,
-      config.cross.departement,
-      diffusionPlanner(config, coordinator, matters ? (ref) => matters.roomsGranted(ref, clock()) : undefined),
-      (report, change, by, at, note) =>
-        journal({
-          at,
-          actor: by,
-          action: change === "create" ? "collect" : change === "cancel" ? "cancel" : "modify",
-          ref: report.ref,
-          room: report.roomKey,
-          // The creating event is kept with the collection: a restore from backup reads it to keep
-          // each announced reference for the event that created it.
-          detail: `${change} v${report.version}${change === "create" ? ` · ${report.sourceEventId}` : ""}${note ? ` (${note.slice(0, 200)})` : ""}`,
-        }),
-    ),
+    reports,
+    write: reportService(reports, announceDiffusion),
     dialogues: new DialogueStore(db),
     captureContext: (now) => ({
       now,
@@ -58,18 +64,9 @@ export function buildCapture(
     }),
     vocabulary: { timeZone: config.cross.timezone, types, serviceName: (key) => serviceNames.get(key) ?? key },
     dialogueTimeoutMs: config.capture.dialogue_timeout_minutes * 60_000,
-    // A frozen room (made public, upgraded…) may see nothing at all.
-    roomMaySee: (report, roomKey) => {
-      if (matters?.byKey(roomKey)) return !isFrozen(roomKey) && matters.allows(roomKey, report.ref, clock());
-      const room = directory.room(roomKey);
-      return room !== undefined && !isFrozen(roomKey) && roomMaySee(report, room, coordinator);
-    },
-    roomMaySeeAction: (action, roomKey) => {
-      const room = directory.room(roomKey);
-      return room !== undefined && !isFrozen(roomKey) && roomMaySeeAction(action, room, coordinator);
-    },
+    roomMaySee: policy.maySee,
+    roomMaySeeAction: policy.maySeeAction,
     isCoordinator: (userId) => directory.isCoordinatorMember(userId),
-    announceDiffusion,
     journal,
   };
 }

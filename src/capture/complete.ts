@@ -36,7 +36,7 @@ export async function takeDialogueAnswer(
       message: outcome.error ? message(line("⚠️ ", outcome.error), ...ask.blocks) : ask,
     };
   }
-  const { report } = await capture.reports.create({
+  const { report, diffusion: status } = await capture.write.create({
     sourceEventId: dialogue.threadRoot,
     roomId: dialogue.roomId,
     roomKey: author.roomKey,
@@ -46,7 +46,6 @@ export async function takeDialogueAnswer(
     at,
   });
   await capture.dialogues.remove(dialogue.threadRoot);
-  const status = await capture.announceDiffusion(report.id, report.version);
   const confirmation = confirmationFor(report, outcome.notes, author.roomKey, capture);
   return { verdict: "ok", message: message(...confirmation.blocks, ...diffusionLine(status).blocks) };
 }

@@ -1,24 +1,28 @@
-import type { Classified } from "../core/policy.js";
+import type { BoundPolicy } from "../app/policy.js";
+import type { ReportService } from "../app/reports.js";
 import type { CaptureContext } from "../core/report/fields.js";
 import type { Vocabulary } from "../core/report/render.js";
 import type { NewAuditEntry } from "../store/audit.js";
 import type { DialogueStore } from "../store/dialogues.js";
 import type { ReportStore } from "../store/reports.js";
 
+/** Reading reports: everything of the store but its writes, which go through `write`. */
+export type ReportReads = Omit<ReportStore, "create" | "amend">;
+
 /** What the capture commands and handlers need: stores, the cell's vocabulary, the policy. */
 export interface CaptureDeps {
-  reports: ReportStore;
+  reports: ReportReads;
+  /** The one write path (src/app/reports.ts): the version, then its announcement. */
+  write: ReportService;
   dialogues: DialogueStore;
   captureContext(now: Date): CaptureContext;
   vocabulary: Vocabulary;
   dialogueTimeoutMs: number;
-  /** The diffusion policy, bound to the configuration and to frozen rooms (src/core/policy.ts). */
-  roomMaySee(report: Classified, roomKey: string): boolean;
+  /** The bound diffusion policy (src/app/policy.ts). */
+  roomMaySee: BoundPolicy["maySee"];
   /** The same, for follow-up actions (an action tied to a report follows the report). */
-  roomMaySeeAction(action: { service: string; report: Classified | null }, roomKey: string): boolean;
+  roomMaySeeAction: BoundPolicy["maySeeAction"];
   isCoordinator(userId: string): boolean;
   /** The audit journal (consultations; writes are journaled by the report store itself). */
   journal(entry: NewAuditEntry): Promise<void>;
-  /** Kicks the diffusion of a report's latest version; says whether it waits for the queue. */
-  announceDiffusion(reportId: number, version: number): Promise<{ rooms: number; pending: boolean }>;
 }

@@ -60,7 +60,7 @@ export const report = defineCommand({
         : null;
       return { kind: "problems", message: renderProblems(parsed.problems, text, next, parsed.notes) };
     }
-    const { report: stored } = await capture.reports.create({
+    const { report: stored, diffusion: status } = await capture.write.create({
       sourceEventId: invocation.eventId,
       roomId: invocation.roomId,
       roomKey: invocation.roomKey,
@@ -69,7 +69,6 @@ export const report = defineCommand({
       fields: parsed.draft,
       at: invocation.sentAt,
     });
-    const status = await capture.announceDiffusion(stored.id, stored.version);
     const confirmation = confirmationFor(stored, parsed.notes, invocation.roomKey, capture);
     return { kind: "stored", message: message(...confirmation.blocks, ...diffusionLine(status).blocks) };
   },

@@ -25,16 +25,7 @@ export const retirer = defineCommand({
       return { ok: false, error: `Seul l'auteur de ${report.ref} ou le coordinateur peut le retirer.` };
     }
     if (report.status === "cancelled") return { ok: true, ref: report.ref, reason: invocation.args.motif, already: true };
-    const { report: cancelled } = await capture.reports.amend(
-      report.id,
-      "cancel",
-      report.fields,
-      invocation.sender.userId,
-      invocation.sentAt,
-      invocation.eventId,
-      invocation.args.motif,
-    );
-    await capture.announceDiffusion(cancelled.id, cancelled.version);
+    await capture.write.withdraw(report, invocation.sender.userId, invocation.sentAt, invocation.eventId, invocation.args.motif);
     return { ok: true, ref: report.ref, reason: invocation.args.motif, already: false };
   },
   render: (result: CancelResult) =>

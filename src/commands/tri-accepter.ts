@@ -64,7 +64,7 @@ export async function accepter(
     entities: mergeEntities(parsed.draft.entities, [...tipEntities(tip.fields), ...(place ? [place] : [])]),
   };
   const sender = invocation.sender;
-  const { report } = await capture.reports.create({
+  const { report, diffusion: status } = await capture.write.create({
     sourceEventId: invocation.eventId,
     roomId: invocation.roomId,
     roomKey: invocation.roomKey,
@@ -74,7 +74,6 @@ export async function accepter(
     at: invocation.sentAt,
   });
   await record(tip, report.ref, invocation, tips);
-  const status = await capture.announceDiffusion(report.id, report.version);
   const confirmation = confirmationFor(report, parsed.notes, invocation.roomKey, capture, `Signalement n° ${tip.number} accepté`);
   return { ok: true, message: message(...confirmation.blocks, ...diffusionLine(status).blocks) };
 }

@@ -38,7 +38,7 @@ export const update = defineCommand({
         message: message(line(`${report.ref} n'est pas modifié :`), bullets(parsed.problems.map((p) => [p.message]))),
       };
     }
-    const { report: updated } = await capture.reports.amend(
+    const { report: updated } = await capture.write.amend(
       report.id,
       "update",
       parsed.draft,
@@ -47,7 +47,6 @@ export const update = defineCommand({
       invocation.eventId,
       [...parsed.given].join(", "),
     );
-    await capture.announceDiffusion(updated.id, updated.version);
     return {
       ok: true,
       message: confirmationFor(

@@ -57,6 +57,16 @@ export class Directory {
     return this.roomsByKey.get(key);
   }
 
+  /** The room of a service (its officers' room), if the configuration gives it one. */
+  serviceRoom(service: string): RoomConfig | undefined {
+    return this.config.rooms.find((room) => room.kind === "service" && room.service === service);
+  }
+
+  /** The coordinator service's own room. */
+  get coordinatorRoom(): RoomConfig | undefined {
+    return this.serviceRoom(this.coordinatorService.key);
+  }
+
   get rooms(): readonly RoomConfig[] {
     return this.config.rooms;
   }

@@ -1,5 +1,5 @@
 import type { CaptureDeps } from "../capture/deps.js";
-import { confirmationFor } from "../capture/confirm.js";
+import { confirmationFor, diffusionLine } from "../capture/confirm.js";
 import type { CommandRegistry } from "../commands/registry.js";
 import { type BotNames, parseCommandLine } from "../core/command-line.js";
 import type { Identity } from "../core/directory.js";
@@ -81,7 +81,7 @@ export async function handleEdit(
   }
   if (report) {
     const fields = keepComplements(parsed.draft, report.fields);
-    const { report: amended } = await capture.reports.amend(
+    const { report: amended } = await capture.write.amend(
       report.id,
       "edit",
       fields,
@@ -90,7 +90,6 @@ export async function handleEdit(
       event.eventId,
       "message modifié",
     );
-    await capture.announceDiffusion(amended.id, amended.version);
     await respond(
       deps.transport,
       event,
@@ -100,7 +99,7 @@ export async function handleEdit(
     );
     return true;
   }
-  const { report: created } = await capture.reports.create({
+  const { report: created, diffusion } = await capture.write.create({
     sourceEventId: original,
     roomId: event.roomId,
     roomKey,
@@ -110,7 +109,8 @@ export async function handleEdit(
     at: event.originServerTs,
   });
   await capture.dialogues.remove(original);
-  await respond(deps.transport, event, null, confirmationFor(created, parsed.notes, roomKey, capture), thread);
+  const confirmation = confirmationFor(created, parsed.notes, roomKey, capture);
+  await respond(deps.transport, event, null, message(...confirmation.blocks, ...diffusionLine(diffusion).blocks), thread);
   return true;
 }
 

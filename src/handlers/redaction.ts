@@ -33,16 +33,13 @@ export async function handleRedaction(
     );
   }
   if (report.status === "cancelled") return true;
-  const { report: withdrawn } = await capture.reports.amend(
-    report.id,
-    "cancel",
-    report.fields,
+  const { report: withdrawn } = await capture.write.withdraw(
+    report,
     event.sender,
     event.originServerTs,
     event.eventId,
     REDACTION_NOTE,
   );
-  await capture.announceDiffusion(withdrawn.id, withdrawn.version);
   await deps.transport.send(
     event.roomId,
     "m.room.message",

@@ -90,7 +90,7 @@ export async function handleThreadMessage(
     );
     return true;
   }
-  const { report: updated } = await capture.reports.amend(
+  const { report: updated } = await capture.write.amend(
     report.id,
     addition.change,
     addition.fields,
@@ -100,7 +100,6 @@ export async function handleThreadMessage(
     addition.note,
     addition.attachment,
   );
-  await capture.announceDiffusion(updated.id, updated.version);
   await respond(
     deps.transport,
     event,

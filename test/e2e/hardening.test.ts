@@ -172,7 +172,7 @@ describe("sizes", () => {
     const refs: string[] = [];
     const now = Date.now();
     for (let i = 0; i < 320; i++) {
-      const { report } = await capture.reports.create({
+      const { report } = await capture.write.create({
         sourceEventId: `$seed-${i}`,
         roomId: cross.rooms.ddsp ?? "",
         roomKey: "ddsp",

@@ -31,7 +31,7 @@ async function openCell(dataDir: string) {
   );
   const report = async (eventId: string, marker: string) =>
     (
-      await capture.reports.create({
+      await capture.write.create({
         sourceEventId: eventId,
         roomId: "!ddsp",
         roomKey: "ddsp",

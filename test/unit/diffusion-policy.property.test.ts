@@ -77,7 +77,7 @@ describe("diffusion policy on every outbound path (property)", () => {
           };
           const stored = [];
           for (const [i, r] of reports.entries()) {
-            const { report } = await capture.reports.create({
+            const { report } = await capture.write.create({
               sourceEventId: `$src${i}`,
               roomId: `!${r.origin}`,
               roomKey: r.origin,
@@ -88,7 +88,7 @@ describe("diffusion policy on every outbound path (property)", () => {
             });
             if (r.update) {
               const narrowed: Diffusion = r.narrow ? { level: "service" } : r.diffusion;
-              await capture.reports.amend(
+              await capture.write.amend(
                 report.id,
                 "update",
                 { ...report.fields, diffusion: narrowed, text: `${report.fields.text} suite` },

@@ -36,7 +36,7 @@ async function cell() {
   };
   const report = async (event: string, plate: string, at: number) =>
     (
-      await capture.reports.create({
+      await capture.write.create({
         sourceEventId: event,
         roomId: "!ddsp",
         roomKey: "ddsp",
@@ -107,7 +107,7 @@ describe("retention of reports", () => {
   it("counts from the last change: an update restarts the clock", async () => {
     const c = await cell();
     const report = await c.report("$r", "EF-456-GH", NOW - 400 * DAY);
-    await c.capture.reports.amend(report.id, "update", report.fields, report.author, NOW - 20 * DAY, "$upd");
+    await c.capture.write.amend(report.id, "update", report.fields, report.author, NOW - 20 * DAY, "$upd");
     expect(await c.purge(365)).toEqual([]);
     expect(await c.purge(10)).toEqual([report.ref]);
   });

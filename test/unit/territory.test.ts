@@ -315,7 +315,7 @@ describe("territory_facts follows the reports (triggers, backfill)", () => {
       (await fixture.territory.map(room, query)).units.find((u) => u.code === code)?.current;
     const report = (await fixture.capture.reports.byId(1))!;
     expect(await at("gir", EPINAL)).toBe(1);
-    await fixture.capture.reports.amend(
+    await fixture.capture.write.amend(
       report.id,
       "update",
       { ...report.fields, commune: { code: GOLBEY, nom: "Golbey" } },
@@ -325,7 +325,7 @@ describe("territory_facts follows the reports (triggers, backfill)", () => {
     );
     expect([await at("gir", EPINAL), await at("gir", GOLBEY)]).toEqual([0, 1]);
     const moved = (await fixture.capture.reports.byId(report.id))!;
-    await fixture.capture.reports.amend(
+    await fixture.capture.write.amend(
       report.id,
       "update",
       { ...moved.fields, diffusion: { level: "service" } },
@@ -335,7 +335,7 @@ describe("territory_facts follows the reports (triggers, backfill)", () => {
     );
     expect([await at("gir", GOLBEY), await at("ddsp", GOLBEY), await at("ggd", GOLBEY)]).toEqual([0, 1, 1]);
     const narrowed = (await fixture.capture.reports.byId(report.id))!;
-    await fixture.capture.reports.amend(report.id, "cancel", narrowed.fields, report.author, NOW, "$cancel");
+    await fixture.capture.write.withdraw({ ...report, fields: narrowed.fields }, report.author, NOW, "$cancel", null);
     expect(await at("ggd", GOLBEY)).toBe(0);
     await fixture.db.close();
   });

@@ -154,7 +154,7 @@ describe("withdrawal after narrowing or freezing, reminders and !audit (property
           const now = Date.now();
           const stored = [];
           for (const [i, r] of reports.entries()) {
-            const { report } = await capture.reports.create({
+            const { report } = await capture.write.create({
               sourceEventId: `$src${i}`,
               roomId: `!${r.origin}`,
               roomKey: r.origin,
@@ -186,7 +186,7 @@ describe("withdrawal after narrowing or freezing, reminders and !audit (property
           for (const [i, r] of reports.entries()) {
             if (!r.narrow) continue;
             const report = stored[i]!;
-            await capture.reports.amend(
+            await capture.write.amend(
               report.id,
               "update",
               { ...report.fields, diffusion: { level: "service" } },

@@ -61,7 +61,7 @@ export async function territoryFixture(services: string[], facts: readonly FactS
     (key) => frozen.includes(key),
   );
   for (const [i, f] of facts.entries()) {
-    const { report } = await capture.reports.create({
+    const { report } = await capture.write.create({
       sourceEventId: `$f${i}`,
       roomId: `!${f.service}`,
       roomKey: f.service,
@@ -71,7 +71,7 @@ export async function territoryFixture(services: string[], facts: readonly FactS
       at: f.observedAt + 60_000,
     });
     if (f.cancelled)
-      await capture.reports.amend(report.id, "cancel", report.fields, report.author, f.observedAt + 120_000, `$c${i}`);
+      await capture.write.withdraw(report, report.author, f.observedAt + 120_000, `$c${i}`, null);
   }
   const service = territory({
     store: new TerritoryStore(db),
