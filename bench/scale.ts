@@ -109,7 +109,6 @@ const rhythm: RhythmDeps = {
   }),
   services: SERVICES,
   serviceRoom: (service) => service,
-  postFile: async () => undefined,
 };
 const invocation = (rawArgs: string) => ({
   args: {} as never,

@@ -200,21 +200,6 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
         assessments: await strategyService.assessments(roomKey, now),
       };
     },
-    postFile: async (roomId, threadRoot, name, text, txnKey) => {
-      await transport.sendFile(
-        roomId,
-        { name, mimetype: "text/markdown", bytes: Buffer.from(text, "utf8") },
-        {
-          "m.relates_to": {
-            rel_type: "m.thread",
-            event_id: threadRoot,
-            is_falling_back: true,
-            "m.in_reply_to": { event_id: threadRoot },
-          },
-        },
-        txnKey,
-      );
-    },
   };
   const retentionStore = new RetentionStore(db);
   const territoryStore = new TerritoryStore(db);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MEMBER_ROLES, type CommandImage, defineCommand } from "../core/command.js";
+import { MEMBER_ROLES, defineCommand, type Reply } from "../core/command.js";
 import { bullets, em, type Inline, line, message, type Message, strong } from "../core/message.js";
 import type { FactType } from "../core/report/fact-types.js";
 import { MIN_FACTS } from "../core/territory/compare.js";
@@ -40,9 +40,10 @@ export const carte = defineCommand({
     const data = await deps.territory.map(invocation.roomKey, parsed.request);
     return { ok: true, data, guessed: parsed.request.guessed };
   },
-  render: (result: MapResult): Message =>
-    result.ok ? mapText(result.data, result.guessed) : problemsText("carte", result.problems),
-  renderImages: (result: MapResult): CommandImage[] => (result.ok ? [renderMap(result.data)] : []),
+  render: (result: MapResult): Reply =>
+    result.ok
+      ? { message: mapText(result.data, result.guessed), images: [renderMap(result.data)] }
+      : { message: problemsText("carte", result.problems) },
   verdict: (result: MapResult) => (result.ok ? "ok" : "ko"),
 });
 

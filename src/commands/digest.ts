@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand, MEMBER_ROLES } from "../core/command.js";
+import { defineCommand, MEMBER_ROLES, type Reply } from "../core/command.js";
 import { line, message, type Message } from "../core/message.js";
 import { parsePeriod, previousPeriod } from "../core/rhythm/period.js";
 import type { TwoPart } from "../core/rhythm/types.js";
@@ -26,7 +26,7 @@ export const digest = defineCommand({
       digest: await digestFor(invocation.roomKey, parsed.period, previousPeriod(parsed.period), deps.rhythm, ctx, null),
     };
   },
-  render: (result: DigestResult) => (result.ok ? result.digest.headline : message(line(result.error))),
-  renderMore: (result: DigestResult) => (result.ok ? [result.digest.detail] : []),
+  render: (result: DigestResult): Reply =>
+    result.ok ? { message: result.digest.headline, more: [result.digest.detail] } : { message: message(line(result.error)) },
   verdict: (result: DigestResult) => (result.ok ? "ok" : "ko"),
 });

@@ -1,47 +1,123 @@
 import { closest, distance } from "fastest-levenshtein";
 import { normaliseCommandName, splitWords } from "../core/command-line.js";
-import { type AnyCommand, usage } from "../core/command.js";
+import { type AnyCommand, type Command, usage } from "../core/command.js";
 import type { Role } from "../core/directory.js";
 
 export type BindResult = { ok: true; args: unknown } | { ok: false; problems: string[] };
 
 /**
- * The one explicit table of commands. Names and aliases are matched without case or accents;
- * a name used twice is a programming error and stops the bot at start-up.
+ * A registry entry: a command, the function that gives it its dependencies from the composition
+ * root, and its sub-verbs. `bind` checks at compile time that what the entry maps is what the
+ * command declared it needs.
  */
-export class CommandRegistry {
-  private readonly byName = new Map<string, AnyCommand>();
+export interface Entry<Root> {
+  readonly command: AnyCommand;
+  readonly deps: (root: Root) => unknown;
+  readonly verbs: readonly Entry<Root>[];
+}
 
-  constructor(readonly commands: readonly AnyCommand[]) {
-    for (const command of commands) {
-      for (const name of [command.name, ...command.aliases]) {
+export function bind<Root, A, R, D>(
+  command: Command<A, R, D>,
+  deps: (root: Root) => D,
+  verbs: readonly Entry<Root>[] = [],
+): Entry<Root> {
+  return { command, deps, verbs };
+}
+
+/** A command found for a line: the entry to run (a sub-verb when one was typed) and its argument text. */
+export interface Resolved<Root> {
+  entry: Entry<Root>;
+  /** The command as `!aide` and usage lines name it (`reunion deplacer`). */
+  command: AnyCommand;
+  argText: string;
+}
+
+/**
+ * The one explicit table of commands. Names and aliases are matched without case or accents;
+ * a name used twice is a programming error and stops the bot at start-up. Sub-verbs are matched
+ * on the first word after their parent's name and named after it (`!reunion deplacer`).
+ */
+export class CommandRegistry<Root = unknown> {
+  private readonly byName = new Map<string, Entry<Root>>();
+  private readonly named = new Map<Entry<Root>, AnyCommand>();
+  private readonly verbsByName = new Map<Entry<Root>, Map<string, Entry<Root>>>();
+  readonly commands: readonly AnyCommand[];
+
+  constructor(readonly entries: readonly Entry<Root>[]) {
+    const all: AnyCommand[] = [];
+    for (const entry of entries) {
+      for (const name of [entry.command.name, ...entry.command.aliases]) {
         const key = normaliseCommandName(name);
         const existing = this.byName.get(key);
-        if (existing) throw new Error(`command name "${key}" used by both ${existing.name} and ${command.name}`);
-        this.byName.set(key, command);
+        if (existing) throw new Error(`command name "${key}" used by both ${existing.command.name} and ${entry.command.name}`);
+        this.byName.set(key, entry);
       }
-      const restIndex = command.params.findIndex((p) => p.rest);
-      if (restIndex !== -1 && restIndex !== command.params.length - 1) {
-        throw new Error(`command ${command.name}: only the last parameter may take the rest of the line`);
+      checkParams(entry.command);
+      this.named.set(entry, entry.command);
+      all.push(entry.command);
+      const verbs = new Map<string, Entry<Root>>();
+      for (const verb of entry.verbs) {
+        for (const name of [verb.command.name, ...verb.command.aliases]) {
+          const key = normaliseCommandName(name);
+          if (verbs.has(key)) throw new Error(`verb "${key}" used twice under ${entry.command.name}`);
+          verbs.set(key, verb);
+        }
+        checkParams(verb.command);
+        const shown: AnyCommand = { ...verb.command, name: `${entry.command.name} ${verb.command.name}` };
+        this.named.set(verb, shown);
+        all.push(shown);
       }
+      this.verbsByName.set(entry, verbs);
     }
+    this.commands = all;
   }
 
+  /** A top-level command by name or alias (`reunion`, `meeting`). */
   find(name: string): AnyCommand | undefined {
-    return this.byName.get(normaliseCommandName(name));
+    const entry = this.byName.get(normaliseCommandName(name));
+    return entry && entry.command;
   }
 
-  /** Commands this role may use, in registry order. */
+  /** The command a line names: its sub-verb when the first word is one, else the command itself. */
+  resolve(name: string, argText: string): Resolved<Root> | undefined {
+    const entry = this.byName.get(normaliseCommandName(name));
+    if (!entry) return undefined;
+    const [first = ""] = argText.trim().split(/\s+/, 1);
+    const verb = first ? this.verbsByName.get(entry)?.get(normaliseCommandName(first)) : undefined;
+    if (verb) return { entry: verb, command: this.shown(verb), argText: argText.trim().slice(first.length).trim() };
+    return { entry, command: entry.command, argText };
+  }
+
+  /** The sub-verbs of a command, named after it, in registry order. */
+  verbsOf(command: AnyCommand): AnyCommand[] {
+    const entry = this.entries.find((e) => e.command === command);
+    return entry ? entry.verbs.map((v) => this.shown(v)) : [];
+  }
+
+  /** Top-level commands this role may use, in registry order (`verbsOf` gives their sub-verbs). */
   availableTo(role: Role): AnyCommand[] {
-    return this.commands.filter((c) => c.roles.includes(role));
+    return this.entries.map((e) => e.command).filter((c) => c.roles.includes(role));
   }
 
   /** The closest known name for a typo (`!raport` → `report`), if it is close enough to be a guess. */
   suggest(name: string, role: Role): string | null {
-    const names = this.availableTo(role).flatMap((c) => [c.name, ...c.aliases]);
+    const names = this.entries
+      .filter((e) => e.command.roles.includes(role))
+      .flatMap((e) => [e.command.name, ...e.command.aliases]);
     if (names.length === 0) return null;
     const guess = closest(normaliseCommandName(name), names);
     return distance(normaliseCommandName(name), guess) <= Math.max(2, Math.floor(guess.length / 3)) ? guess : null;
+  }
+
+  private shown(entry: Entry<Root>): AnyCommand {
+    return this.named.get(entry) ?? entry.command;
+  }
+}
+
+function checkParams(command: AnyCommand): void {
+  const restIndex = command.params.findIndex((p) => p.rest);
+  if (restIndex !== -1 && restIndex !== command.params.length - 1) {
+    throw new Error(`command ${command.name}: only the last parameter may take the rest of the line`);
   }
 }
 

@@ -10,8 +10,8 @@ type MeetingResult = { ok: boolean; message: Message };
 export const reunion = defineCommand({
   name: "reunion",
   aliases: ["meeting"],
-  summary: "Programme la prochaine réunion de la cellule (coordinateur) ; aussi « deplacer <n°> <date> » et « annuler <n°> ».",
-  details: ["Ex. !reunion 15/12 14h salle du COB · !reunion deplacer 3 16/12 10h · !reunion annuler 3"],
+  summary: "Programme la prochaine réunion de la cellule (coordinateur).",
+  details: ["Ex. !reunion 15/12 14h salle du COB"],
   roles: COORDINATOR_ONLY,
   params: [{ name: "date", description: "date et heure, puis le lieu", rest: true }],
   schema: z.object({ date: z.string() }),
@@ -19,23 +19,6 @@ export const reunion = defineCommand({
     const { rhythm } = deps;
     const tz = rhythm.context(invocation.sentAt).timeZone;
     const words = invocation.rawArgs.trim().split(/\s+/);
-    const verb = words[0]?.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-    if (verb === "deplacer" || verb === "annuler") {
-      const meeting = await rhythm.rhythm.meeting(Number(words[1]));
-      if (!meeting || meeting.status !== "scheduled")
-        return { ok: false, message: message(line(`Aucune réunion programmée n°${words[1] ?? "?"}. Voir !reunions.`)) };
-      if (verb === "annuler") {
-        await rhythm.rhythm.cancelMeeting(meeting.id);
-        return {
-          ok: true,
-          message: message(line(`Réunion n°${meeting.id} du ${formatLocal(new Date(meeting.at), tz)} annulée.`)),
-        };
-      }
-      const when = parseFutureWhen(words.slice(2).join(" "), invocation.sentAt, tz, 14);
-      if (!when.ok) return { ok: false, message: message(line(when.error)) };
-      await rhythm.rhythm.moveMeeting(meeting.id, when.at);
-      return { ok: true, message: message(line(`Réunion n°${meeting.id} déplacée au ${formatLocal(new Date(when.at), tz)}.`)) };
-    }
     // The longest run of leading words that reads as a date; the rest is the place.
     for (let n = Math.min(4, words.length); n > 0; n--) {
       const when = parseFutureWhen(words.slice(0, n).join(" "), invocation.sentAt, tz, 14);

@@ -1,5 +1,6 @@
 import { formatLocal } from "../core/capture/when.js";
-import type { Invocation } from "../core/command.js";
+import { z } from "zod";
+import { COORDINATOR_ONLY, defineCommand, type Invocation } from "../core/command.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { parseFutureWhen } from "../core/rhythm/future-date.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
@@ -84,3 +85,22 @@ function longestDate(words: string[], now: number, timeZone: string): number | n
   }
   return null;
 }
+
+/** `!strategie adopter …` as a sub-verb of `!strategie`. */
+export const strategieAdopter = defineCommand({
+  name: "adopter",
+  aliases: ["adopte", "adoptez", "adopt"],
+  summary: "La proposition n° de la dernière liste devient une action du service (rappels, bilan avant/après) (coordinateur).",
+  details: ["Ex. !strategie adopter 1 ddsp 15/01"],
+  roles: COORDINATOR_ONLY,
+  params: [
+    { name: "n°", description: "numéro de la proposition" },
+    { name: "service", description: "service chargé de l'action" },
+    { name: "échéance", description: "date à venir", rest: true },
+  ],
+  schema: z.object({ "n°": z.string(), service: z.string(), échéance: z.string() }),
+  execute: (invocation, deps: StrategyCommandDeps & { rhythm: RhythmDeps }) =>
+    adopter(invocation, invocation.rawArgs.trim().split(/\s+/), deps),
+  render: (result: AdopterResult) => result.message,
+  verdict: (result: AdopterResult) => (result.ok ? "ok" : "ko"),
+});

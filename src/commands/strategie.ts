@@ -6,13 +6,11 @@ import { parseTerritoryRequest } from "../core/territory/request.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 import type { StrategyResult } from "../strategy/service.js";
 import { problemsText } from "./carte.js";
-import { adopter } from "./strategie-adopter.js";
 import { formatScore, placeLabel, shortDate, type StrategyCommandDeps } from "./strategie-shared.js";
 
 type StrategieResult =
   | { kind: "list"; result: StrategyResult; shown: Proposal[]; timeZone: string; halfLifeDays: number }
-  | { kind: "problems"; problems: string[] }
-  | { kind: "done"; ok: boolean; message: Message };
+  | { kind: "problems"; problems: string[] };
 
 /** Default period scored, and number of proposals shown. */
 export const STRATEGY_DAYS = 90;
@@ -22,24 +20,17 @@ const MAX_SHOWN = 20;
 export const strategie = defineCommand({
   name: "strategie",
   aliases: ["strategy"],
-  summary: "Stratégie locale : où agir, pourquoi (chiffres à l'appui), avec quels leviers ; « adopter » en fait une action.",
+  summary: "Stratégie locale : où agir, pourquoi (chiffres à l'appui), avec quels leviers.",
   details: [
     `Période : ${STRATEGY_DAYS}j (défaut), 30j, mois, trimestre, depuis 01/09 ; nombre de propositions (${STRATEGY_SHOWN} par défaut) ; types facultatifs. Ex. !strategie 30j 10`,
     "Score = gravité du type × fiabilité de la cotation × ancienneté (demi-vie configurable), sur ce que ce salon peut voir.",
-    "!strategie adopter <n°> <service> <échéance> : la proposition devient une action (rappels), bilan avant/après aux réunions suivantes (coordinateur).",
   ],
   roles: ALL_ROLES,
-  params: [
-    { name: "options", description: "période, nombre, types — ou adopter <n°> <service> <échéance>", optional: true, rest: true },
-  ],
+  params: [{ name: "options", description: "période, nombre, types", optional: true, rest: true }],
   schema: z.object({ options: z.string().optional() }),
   async execute(invocation, deps: StrategyCommandDeps & { rhythm: RhythmDeps }): Promise<StrategieResult> {
     const { timeZone, types, service, store, halfLifeDays } = deps.strategy;
     const words = invocation.rawArgs.trim() === "" ? [] : invocation.rawArgs.trim().split(/\s+/);
-    if (/^adopte[rz]?$|^adopt$/i.test(words[0] ?? "")) {
-      const done = await adopter(invocation, words.slice(1), deps);
-      return { kind: "done", ...done };
-    }
     // A bare number not followed by a unit is how many proposals to show.
     let shown = STRATEGY_SHOWN;
     const rest: string[] = [];
@@ -85,12 +76,8 @@ export const strategie = defineCommand({
     return { kind: "list", result, shown: top, timeZone, halfLifeDays };
   },
   render: (r: StrategieResult): Message =>
-    r.kind === "list"
-      ? strategyText(r.result, r.shown, r.timeZone, r.halfLifeDays)
-      : r.kind === "problems"
-        ? problemsText("strategie", r.problems)
-        : r.message,
-  verdict: (r: StrategieResult) => (r.kind === "list" || (r.kind === "done" && r.ok) ? "ok" : "ko"),
+    r.kind === "list" ? strategyText(r.result, r.shown, r.timeZone, r.halfLifeDays) : problemsText("strategie", r.problems),
+  verdict: (r: StrategieResult) => (r.kind === "list" ? "ok" : "ko"),
 });
 
 /** One proposal, phone-sized: where and score, the « parce que » lines, the last fact, the levers. */

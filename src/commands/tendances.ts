@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MEMBER_ROLES, type CommandImage, defineCommand } from "../core/command.js";
+import { MEMBER_ROLES, defineCommand, type Reply } from "../core/command.js";
 import { bullets, em, line, message, type Message, strong } from "../core/message.js";
 import { MIN_FACTS } from "../core/territory/compare.js";
 import { parseTerritoryRequest } from "../core/territory/request.js";
@@ -29,8 +29,10 @@ export const tendances = defineCommand({
       };
     return { ok: true, data: await deps.territory.trends(invocation.roomKey, parsed.request.period, parsed.request.types) };
   },
-  render: (result: TrendsResult): Message => (result.ok ? trendsText(result.data) : problemsText("tendances", result.problems)),
-  renderImages: (result: TrendsResult): CommandImage[] => (result.ok ? [renderTrends(result.data)] : []),
+  render: (result: TrendsResult): Reply =>
+    result.ok
+      ? { message: trendsText(result.data), images: [renderTrends(result.data)] }
+      : { message: problemsText("tendances", result.problems) },
   verdict: (result: TrendsResult) => (result.ok ? "ok" : "ko"),
 });
 

@@ -11,7 +11,7 @@ import { renderProblems } from "../core/report/render.js";
 import { tipEntities } from "../core/tips/hints.js";
 import { tipRef } from "../jobs/tips-queue.js";
 import type { StoredTip } from "../store/tips.js";
-import { alreadyDecided, findTip, type TriDeps } from "./tri-shared.js";
+import { alreadyDecided, findTip, type TriDeps, triVerb } from "./tri-shared.js";
 
 export type AccepterResult = { ok: true; message: Message } | { ok: false; message: Message };
 
@@ -106,3 +106,17 @@ function sourceText(tip: StoredTip): string {
   if (f.vehicles) parts.push(`Véhicules : ${f.vehicles}`);
   return parts.join(" — ");
 }
+
+export const triAccepter = triVerb(
+  {
+    name: "accepter",
+    aliases: ["accepte", "accept"],
+    summary: "Le signalement devient un renseignement coté et diffusé (champs facultatifs).",
+    details: ['Ex. !tri accepter 12 type=deal cotation=C3 diffusion=cross lieu="parking de la gare"'],
+    params: [
+      { name: "n°", description: "numéro du signalement" },
+      { name: "champs", description: "type, cotation, diffusion, lieu…", optional: true, rest: true },
+    ],
+  },
+  accepter,
+);

@@ -4,8 +4,8 @@ import type { Invocation } from "../core/command.js";
 import { code, line, message } from "../core/message.js";
 import { REFERENCE_PATTERN } from "../core/report/report.js";
 import { tipRef } from "../jobs/tips-queue.js";
-import type { DecisionResult } from "./tri-rejeter.js";
-import { alreadyDecided, findTip, type TriDeps } from "./tri-shared.js";
+import type { DecisionResult } from "./tri-shared.js";
+import { alreadyDecided, findTip, type TriDeps, triVerb } from "./tri-shared.js";
 
 /** `!tri doublon <n°> <réf>`: the tip repeats a known report (88-2026-0042) or another tip (n° 7). */
 export async function doublon(
@@ -59,3 +59,16 @@ export async function doublon(
   deps.tips.kick();
   return { ok: true, message: message(line(`Signalement n° ${found.tip.number} classé doublon de ${of}.`)) };
 }
+
+export const triDoublon = triVerb(
+  {
+    name: "doublon",
+    aliases: ["double"],
+    summary: "Classe un signalement comme doublon d'un renseignement ou d'un autre signalement.",
+    params: [
+      { name: "n°", description: "numéro du signalement" },
+      { name: "original", description: "référence du renseignement ou n° du signalement" },
+    ],
+  },
+  doublon,
+);

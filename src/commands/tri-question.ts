@@ -2,8 +2,8 @@ import type { Invocation } from "../core/command.js";
 import { code, line, message } from "../core/message.js";
 import { cleanText } from "../core/tips/form.js";
 import { tipRef } from "../jobs/tips-queue.js";
-import type { DecisionResult } from "./tri-rejeter.js";
-import { alreadyDecided, findTip, type TriDeps } from "./tri-shared.js";
+import type { DecisionResult } from "./tri-shared.js";
+import { alreadyDecided, findTip, type TriDeps, triVerb } from "./tri-shared.js";
 
 const MAX_QUESTION = 1000;
 
@@ -51,3 +51,16 @@ export async function question(rest: string, invocation: Invocation<unknown>, de
     ),
   };
 }
+
+export const triQuestion = triVerb(
+  {
+    name: "question",
+    aliases: ["demander"],
+    summary: "Pose une question à l'auteur du signalement (il la lit avec son code de suivi).",
+    params: [
+      { name: "n°", description: "numéro du signalement" },
+      { name: "texte", description: "la question", rest: true },
+    ],
+  },
+  question,
+);

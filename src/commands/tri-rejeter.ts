@@ -1,9 +1,10 @@
 import type { Invocation } from "../core/command.js";
-import { code, line, message, type Message } from "../core/message.js";
+import { code, line, message } from "../core/message.js";
 import { tipRef } from "../jobs/tips-queue.js";
-import { alreadyDecided, findTip, type TriDeps } from "./tri-shared.js";
+import { alreadyDecided, findTip, type TriDeps, triVerb } from "./tri-shared.js";
 
-export type DecisionResult = { ok: boolean; message: Message };
+import type { DecisionResult } from "./tri-shared.js";
+export type { DecisionResult };
 
 /** `!tri rejeter <n°> <motif>`: the tip is set aside, journaled, and purged after the retention delay. */
 export async function rejeter(rest: string, invocation: Invocation<unknown>, deps: { tips: TriDeps }): Promise<DecisionResult> {
@@ -44,3 +45,16 @@ export async function rejeter(rest: string, invocation: Invocation<unknown>, dep
     ),
   };
 }
+
+export const triRejeter = triVerb(
+  {
+    name: "rejeter",
+    aliases: ["rejete", "refuser"],
+    summary: "Rejette un signalement citoyen, avec son motif (purgé après le délai de conservation).",
+    params: [
+      { name: "n°", description: "numéro du signalement" },
+      { name: "motif", description: "raison du rejet", rest: true },
+    ],
+  },
+  rejeter,
+);

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { type Command, COORDINATOR_ONLY, defineCommand, type Invocation } from "../core/command.js";
+import { code, line, message, type Message } from "../core/message.js";
 import type { CardContext } from "../core/tips/card.js";
 import type { NewAuditEntry } from "../store/audit.js";
 import type { StoredTip, TipStore } from "../store/tips.js";
@@ -36,3 +39,35 @@ export function alreadyDecided(tip: StoredTip): string {
   const extra = tip.reportRef ? ` (${tip.reportRef})` : "";
   return `Le signalement n° ${tip.number} est déjà ${STATUS_TEXT[tip.status]}${extra}.`;
 }
+
+/** The triage room check every `!tri` verb makes first. */
+export function outsideTriage(roomKey: string, tips: Pick<TriDeps, "triageRoomKey">): Message | null {
+  return roomKey === tips.triageRoomKey ? null : message(line("La commande ", code("!tri"), " s'utilise dans le salon de tri."));
+}
+
+/**
+ * A `!tri` sub-verb (accepter, rejeter, doublon, question): a command of its own, for the
+ * coordinator in the triage room, whose decision reads the line after the verb.
+ */
+export function triVerb<D extends { tips: TriDeps }>(
+  spec: Pick<
+    Command<Record<string, string | undefined>, DecisionResult, D>,
+    "name" | "aliases" | "summary" | "details" | "params"
+  >,
+  decide: (rest: string, invocation: Invocation<unknown>, deps: D) => Promise<DecisionResult>,
+): Command<Record<string, string | undefined>, DecisionResult, D> {
+  return defineCommand({
+    ...spec,
+    roles: COORDINATOR_ONLY,
+    schema: z.record(z.string(), z.string().optional()),
+    async execute(invocation, deps: D): Promise<DecisionResult> {
+      const refused = outsideTriage(invocation.roomKey, deps.tips);
+      if (refused) return { ok: false, message: refused };
+      return decide(invocation.rawArgs.trim(), invocation, deps);
+    },
+    render: (result) => result.message,
+    verdict: (result) => (result.ok ? "ok" : "ko"),
+  });
+}
+
+export type DecisionResult = { ok: boolean; message: Message };

@@ -29,8 +29,11 @@ export interface Invocation<A> {
 
 /**
  * One command, in one file: names, one-line summary, who may use it, typed arguments, an
- * `execute` that returns data and sends nothing, and a `render` that turns the data into a message.
- * `D` names the narrow set of services the command needs; the composition root provides them.
+ * `execute` that returns data and sends nothing, and a `render` that turns the data into what is
+ * posted in the command's thread. `D` names the narrow set of services the command needs; its
+ * registry entry maps them from the composition root (`commands/index.ts`), so a command whose
+ * dependency nobody provides does not compile. A sub-verb (`!reunion deplacer`) is a command of its
+ * own, attached to its parent in the registry.
  */
 export interface Command<A, R, D> {
   name: string;
@@ -42,13 +45,27 @@ export interface Command<A, R, D> {
   params: readonly Param[];
   schema: z.ZodType<A>;
   execute(invocation: Invocation<A>, deps: D): Promise<R> | R;
-  render(result: R): Message;
+  render(result: R): Message | Reply;
   /** ✅ or ❌ on the command; ✅ when absent. */
   verdict?(result: R): "ok" | "ko";
-  /** Further messages for the same thread (a digest's detail after its headline). */
-  renderMore?(result: R): Message[];
-  /** Images for the same thread, posted after the messages (a map, a chart). */
-  renderImages?(result: R): CommandImage[];
+}
+
+/**
+ * Everything a command posts in its thread, in order: the answer, further messages (a digest's
+ * detail after its headline), files (an export), images (a map, a chart). Only the handler sends.
+ */
+export interface Reply {
+  message: Message;
+  more?: Message[];
+  files?: CommandFile[];
+  images?: CommandImage[];
+}
+
+/** A file a command attaches: its name, type and bytes. */
+export interface CommandFile {
+  name: string;
+  mimetype: string;
+  bytes: Uint8Array;
 }
 
 /** An image a command posts: encoded bytes, type, size in pixels, file name. */
@@ -60,8 +77,13 @@ export interface CommandImage {
   name: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds commands of any argument/result type
-export type AnyCommand<D = any> = Command<any, any, D>;
+/** `render` may give a bare message; the handler always works with a whole reply. */
+export function asReply(rendered: Message | Reply): Reply {
+  return "blocks" in rendered ? { message: rendered } : rendered;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds commands of any argument/result/deps type, each bound to its deps by its entry
+export type AnyCommand = Command<any, any, any>;
 
 export function defineCommand<A, R, D>(command: Command<A, R, D>): Command<A, R, D> {
   return command;

@@ -17,7 +17,7 @@ import { respond } from "./respond.js";
 
 export interface EditDeps {
   capture: CaptureDeps;
-  registry: CommandRegistry;
+  registry: Pick<CommandRegistry, "find">;
   botNames(): BotNames;
   transport: Pick<Transport, "send">;
   log: Logger;

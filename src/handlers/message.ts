@@ -2,6 +2,7 @@ import type { CommandDeps } from "../commands/index.js";
 import { bindArguments, type CommandRegistry } from "../commands/registry.js";
 import { type BotNames, type CommandLine, parseCommandLine } from "../core/command-line.js";
 import type { Directory, Identity, KnownRoom } from "../core/directory.js";
+import { asReply, type Reply } from "../core/command.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
 import { isRecord, noticeContents, threadOf, threadRelation } from "../matrix/content.js";
@@ -20,12 +21,12 @@ export const MAX_ATTEMPTS = 3;
 
 export interface MessageHandlerDeps {
   directory: Directory;
-  registry: CommandRegistry;
+  registry: CommandRegistry<CommandDeps>;
   commandDeps: CommandDeps;
   roomById(roomId: string): KnownRoom | undefined;
   receipts: ReceiptStore;
   storage: Pick<StorageHealth, "noteError">;
-  transport: Pick<Transport, "send" | "sendImage" | "userId">;
+  transport: Pick<Transport, "send" | "sendImage" | "sendFile" | "userId">;
   botNames(): BotNames;
   log: Logger;
   metrics: Metrics;
@@ -199,8 +200,8 @@ async function runCommand(
       message(line("Désolé, en tant que référent, vous ne pouvez utiliser le bot que dans le salon de votre affaire.")),
     );
   }
-  const command = deps.registry.find(commandLine.name);
-  if (!command) {
+  const resolved = deps.registry.resolve(commandLine.name, commandLine.args);
+  if (!resolved) {
     const guess = deps.registry.suggest(commandLine.name, sender.kind);
     return answer(
       "invalid",
@@ -212,6 +213,7 @@ async function runCommand(
       ),
     );
   }
+  const { command, entry, argText } = resolved;
   if (!command.roles.includes(sender.kind)) {
     return answer(
       "refused",
@@ -228,7 +230,7 @@ async function runCommand(
       ),
     );
   }
-  const bound = bindArguments(command, commandLine.args);
+  const bound = bindArguments(command, argText);
   if (!bound.ok) {
     return answer(
       "invalid",
@@ -237,42 +239,61 @@ async function runCommand(
       message(line("Je n'ai pas compris ", code(`!${command.name}`), " :"), ...bound.problems.map((p) => line("• ", p))),
     );
   }
-  const result: unknown = await command.execute(
+  const thread = threadOf(event.eventId, event.content);
+  const result: unknown = await entry.command.execute(
     {
       args: bound.args,
       sender,
       roomKey: room.key,
       roomId: event.roomId,
       eventId: event.eventId,
-      threadRoot: threadOf(event.eventId, event.content).threadRootId,
-      rawArgs: commandLine.args,
+      threadRoot: thread.threadRootId,
+      rawArgs: argText,
       sentAt: event.originServerTs,
     },
-    deps.commandDeps,
+    entry.deps(deps.commandDeps),
   );
-  const verdict = command.verdict?.(result) ?? "ok";
-  const handled = await answer(verdict === "ok" ? "ok" : "invalid", command.name, verdict, command.render(result));
-  const thread = threadOf(event.eventId, event.content);
-  for (const [i, more] of (command.renderMore?.(result) ?? []).entries()) {
+  const verdict = entry.command.verdict?.(result) ?? "ok";
+  const reply = asReply(entry.command.render(result));
+  const handled = await answer(verdict === "ok" ? "ok" : "invalid", command.name, verdict, reply.message);
+  await postRest(reply, event, thread, deps.transport);
+  return handled;
+}
+
+/** What follows the answer in the command's thread: more messages, then files, then images. */
+async function postRest(
+  reply: Reply,
+  event: InboundEvent,
+  thread: ReturnType<typeof threadOf>,
+  transport: MessageHandlerDeps["transport"],
+): Promise<void> {
+  for (const [i, more] of (reply.more ?? []).entries()) {
     for (const [j, content] of noticeContents(more, thread).entries()) {
-      await deps.transport.send(
-        event.roomId,
-        "m.room.message",
-        content,
-        `reply:${event.eventId}:${i + 2}${j > 0 ? `:p${j}` : ""}`,
-      );
+      await transport.send(event.roomId, "m.room.message", content, `reply:${event.eventId}:${i + 2}${j > 0 ? `:p${j}` : ""}`);
     }
   }
-  for (const [i, image] of (command.renderImages?.(result) ?? []).entries()) {
-    await deps.transport.sendImage(
+  const relation = { "m.relates_to": threadRelation(thread) };
+  for (const [i, file] of (reply.files ?? []).entries()) {
+    // The transaction key of the export used to be `export:<event>`: kept, so a command answered
+    // before an upgrade is not exported twice.
+    await transport.sendFile(
       event.roomId,
-      { ...image, bytes: Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength) },
-      { "m.relates_to": threadRelation(thread) },
+      { ...file, bytes: asBuffer(file.bytes) },
+      relation,
+      `export:${event.eventId}${i ? `:${i + 1}` : ""}`,
+    );
+  }
+  for (const [i, image] of (reply.images ?? []).entries()) {
+    await transport.sendImage(
+      event.roomId,
+      { ...image, bytes: asBuffer(image.bytes) },
+      relation,
       `image:${event.eventId}:${i + 1}`,
     );
   }
-  return handled;
 }
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** A redaction of a `!report` message withdraws the report and takes its copies back (once, audited). */
 async function handleRedactionEvent(event: InboundEvent, deps: MessageHandlerDeps): Promise<void> {

@@ -33,13 +33,7 @@ export async function handleRedaction(
     );
   }
   if (report.status === "cancelled") return true;
-  const { report: withdrawn } = await capture.write.withdraw(
-    report,
-    event.sender,
-    event.originServerTs,
-    event.eventId,
-    REDACTION_NOTE,
-  );
+  await capture.write.withdraw(report, event.sender, event.originServerTs, event.eventId, REDACTION_NOTE);
   await deps.transport.send(
     event.roomId,
     "m.room.message",

@@ -12,8 +12,6 @@ export interface RhythmDeps {
   services: readonly string[];
   /** The room of a service (where its reminders go). */
   serviceRoom(service: string): string | undefined;
-  /** Posts a file (Markdown export) in a room's thread; encrypted when the room is. */
-  postFile(roomId: string, threadRoot: string, name: string, text: string, txnKey: string): Promise<void>;
   /** Top strategy proposals and assessments of adopted ones, as `roomKey` may see them (issue 13). */
   strategy?(roomKey: string, now: number): Promise<AgendaStrategy>;
 }

@@ -40,6 +40,7 @@ describe("a message that can never be answered", () => {
           sent.push(roomId);
           return `$${sent.length}`;
         },
+        sendFile: async () => "$file",
         sendImage: async (roomId) => {
           sent.push(roomId);
           return `$${sent.length}`;

@@ -42,6 +42,7 @@ describe("an answer that fails after the report was stored", () => {
       transport: {
         userId: "@bot:t",
         sendImage: async () => "$image",
+        sendFile: async () => "$file",
         send: async (_roomId, _type, content, txn) => {
           if (refuseReplies && txn.startsWith("reply:")) throw new Error("M_TOO_LARGE: event too large");
           const relation = content["m.relates_to"] as { key?: string } | undefined;

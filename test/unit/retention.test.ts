@@ -3,6 +3,7 @@ import { buildCapture } from "../../src/capture/build.js";
 import { conservation } from "../../src/commands/conservation.js";
 import { loadConfig } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";
+import { asReply } from "../../src/core/command.js";
 import { toPlain } from "../../src/core/message.js";
 import { deliver } from "../../src/jobs/deliver.js";
 import { purgeDueReports } from "../../src/jobs/report-retention.js";
@@ -121,7 +122,7 @@ describe("retention of reports", () => {
       retention: { store: c.retention, reportsDays: 365, auditDays: 730 },
     });
     expect(due).toMatchObject({ overdue: 1, within30: 1, within90: 2 });
-    const text = toPlain(conservation.render(due));
+    const text = toPlain(asReply(conservation.render(due)).message);
     expect(text).toContain("365 jours après leur dernière modification");
     expect(text).toContain("Journal d'audit : 730 jours");
     expect(text).toContain("1 renseignement à supprimer au prochain passage");

@@ -3,7 +3,7 @@ import type { OutboundImage, Transport } from "../../../src/matrix/transport.js"
 
 export interface Posted {
   roomId: string;
-  kind: "event" | "image";
+  kind: "event" | "image" | "file";
   type: string;
   content: MatrixContent;
   image?: OutboundImage;
@@ -14,7 +14,7 @@ export interface Posted {
  * The transport as the handlers see it, in memory: every send and image kept in order, the same
  * `txnKey` never posting twice (as the real one guarantees across restarts).
  */
-export class MemoryTransport implements Pick<Transport, "userId" | "send" | "sendImage"> {
+export class MemoryTransport implements Pick<Transport, "userId" | "send" | "sendImage" | "sendFile"> {
   readonly posted: Posted[] = [];
   constructor(readonly userId = "@bot:t") {}
 
@@ -27,6 +27,16 @@ export class MemoryTransport implements Pick<Transport, "userId" | "send" | "sen
 
   send(roomId: string, type: string, content: MatrixContent, txnKey: string): Promise<string> {
     return Promise.resolve(this.post({ roomId, kind: "event", type, content, txnKey }));
+  }
+
+  sendFile(
+    roomId: string,
+    file: { name: string; mimetype: string; bytes: Buffer },
+    extra: MatrixContent,
+    txnKey: string,
+  ): Promise<string> {
+    const content = { ...extra, msgtype: "m.file", body: file.name, info: { mimetype: file.mimetype, size: file.bytes.length } };
+    return Promise.resolve(this.post({ roomId, kind: "file", type: "m.room.message", content, txnKey }));
   }
 
   sendImage(roomId: string, image: OutboundImage, extra: MatrixContent, txnKey: string): Promise<string> {

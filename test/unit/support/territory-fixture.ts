@@ -70,8 +70,7 @@ export async function territoryFixture(services: string[], facts: readonly FactS
       fields: fieldsOf(f),
       at: f.observedAt + 60_000,
     });
-    if (f.cancelled)
-      await capture.write.withdraw(report, report.author, f.observedAt + 120_000, `$c${i}`, null);
+    if (f.cancelled) await capture.write.withdraw(report, report.author, f.observedAt + 120_000, `$c${i}`, null);
   }
   const service = territory({
     store: new TerritoryStore(db),
