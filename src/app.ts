@@ -28,7 +28,8 @@ import { STRATEGY_DAYS } from "./commands/strategie.js";
 import { parseTerritoryRequest } from "./core/territory/request.js";
 import { strategySettings } from "./strategy/settings.js";
 import { StrategyStore } from "./store/strategy.js";
-import { type Diffusion, startDiffusion } from "./jobs/diffusion-queue.js";
+import { startDiffusion } from "./jobs/diffusion-queue.js";
+import { RelayHandle } from "./app/relay-handle.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
 import type { Transport } from "./matrix/transport.js";
@@ -126,13 +127,13 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const outbox = new OutboxStore(db);
   const frozen = await FrozenRooms.load(db);
   const matterStore = await MatterStore.load(db);
-  let diffusion: Diffusion | null = null;
+  const relay = new RelayHandle();
   const capture = buildCapture(
     config,
     db,
     directory,
     async (reportId, version) => {
-      const relayed = diffusion ? await diffusion.relay() : false;
+      const relayed = await relay.kick();
       const rooms = await outbox.roomsForVersion(reportId, version);
       return { rooms, pending: !relayed || (await outbox.pendingForReport(reportId)) > 0 };
     },
@@ -165,10 +166,10 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     journal,
     referentName: (userId) => referentNames.get(userId),
     registerRoom,
-    relay: () => void diffusion?.relay(),
+    relay: () => void relay.kick(),
     timeZone: config.cross.timezone,
   };
-  const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
+  const serviceRoom = (service: string) => directory.serviceRoom(service)?.key;
   const rhythm: RhythmDeps = {
     rhythm: rhythmStore,
     gather: gatherer({
@@ -281,7 +282,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
           transport,
           journal,
           roomIdOf: (key) => roomIdByKey.get(key),
-          coordinatorRoomKey: serviceRoom(directory.coordinatorService.key),
+          coordinatorRoomKey: directory.coordinatorRoom?.key,
           alert: frozenAlert,
         },
         roomKey,
@@ -336,7 +337,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     await audit.close();
     throw error;
   }
-  diffusion = startDiffusion(
+  const diffusion = startDiffusion(
     {
       redisUrl: config.redis.url,
       namespace,
@@ -364,6 +365,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       metrics,
     },
   );
+  relay.attach(() => diffusion.relay());
+
   const rhythmJobs = await startRhythmJobs({
     config,
     directory,
@@ -392,7 +395,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       capture,
       isFrozen: (key) => frozen.has(key),
       roomIdOf: (key) => roomIdByKey.get(key),
-      coordinatorRoomKey: config.rooms.find((r) => r.kind === "service" && r.service === directory.coordinatorService.key)?.key,
+      coordinatorRoomKey: directory.coordinatorRoom?.key,
       card: tipCard,
       transport,
       journal,
@@ -421,7 +424,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       await rhythmJobs.close();
       await purge.stop();
       await tipsIntake?.close();
-      await diffusion?.close(); // the worker finishes its current send first
+      await diffusion.close(); // the worker finishes its current send first
       await matterExpiry.stop();
       await transport.close();
       await expiry.stop();
