@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { textOf } from "../src/matrix/content.js";
-import { EncryptedUser, type SeenEvent } from "./encrypted-client.js";
+import { EncryptedUser, muteCryptoTracing, type SeenEvent } from "./encrypted-client.js";
 
 interface Stack {
   homeserver: string;
@@ -15,6 +15,8 @@ interface Stack {
   users: { key: string; user_id: string; password: string; access_token: string; role: string }[];
   rooms: { key: string; room_id: string; alias: string; encrypted: boolean; members: string[] }[];
 }
+
+muteCryptoTracing();
 
 const stack = JSON.parse(readFileSync(".stack/stack.json", "utf8")) as Stack;
 
@@ -154,7 +156,9 @@ async function play(): Promise<void> {
       const started = answer.originServerTs;
       const seen =
         watchRoom && readerId !== undefined
-          ? await (await clientOf(readerId))
+          ? await (
+              await clientOf(readerId)
+            )
               .waitFor(
                 watchRoom.room_id,
                 (e) =>
@@ -175,6 +179,7 @@ async function play(): Promise<void> {
   }
   console.log(bold("Try it yourself with a Matrix client (Element, Element X…):"));
   console.log(`  homeserver  ${stack.homeserver}`);
+  console.log(`  rooms       ${encrypted > 0 ? "end-to-end encrypted (npm run demo -- --clear: in the clear)" : "in the clear"}`);
   for (const u of stack.users) console.log(`  ${u.role.padEnd(11)} ${u.user_id.padEnd(28)} password ${u.password}`);
   console.log(`  bot health  ${stack.bot.health}\n`);
 }

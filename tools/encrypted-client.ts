@@ -20,6 +20,19 @@ const quiet: Logger = {
   getChild: () => quiet,
 };
 
+/**
+ * Mutes `console.debug`, `console.info` and `console.trace` for this whole process: the Rust crypto
+ * inside matrix-js-sdk traces every key exchange there at debug level (matrix-js-sdk turns it on in
+ * `initRustCrypto`), and so do its per-room loggers. For tools that print to the console with
+ * `console.log` (the demo); warnings and errors still show.
+ */
+export function muteCryptoTracing(): void {
+  const mute = (): void => undefined;
+  console.debug = mute;
+  console.info = mute;
+  console.trace = mute;
+}
+
 export interface SeenEvent {
   eventId: string;
   sender: string;
