@@ -2,13 +2,26 @@
 # Zero-configuration demo: a local Synapse + Redis, the example CROSS des Vosges, the bot, and a
 # short scripted scene of officers' commands with the bot's answers. The bot then keeps running so
 # you can log in with any Matrix client (see README); Ctrl-C stops everything.
+# The rooms are end-to-end encrypted, as on Tchap, and the officers of the scene are encrypting
+# clients (matrix-js-sdk, what Element is built on).
 #   npm run demo             # scene, then keep running
 #   npm run demo -- --exit   # scene only
+#   npm run demo -- --clear  # the rooms in the clear, for tools that cannot encrypt (combines with --exit)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+exit_after_scene=0
+stack_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --exit) exit_after_scene=1 ;;
+    --clear) stack_args+=(--clear) ;;
+    *) printf '[demo] unknown option %s (use --exit and/or --clear)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
+
 bash scripts/ensure-deps.sh
-bash scripts/stack.sh up
+bash scripts/stack.sh up "${stack_args[@]}"
 
 set -a
 # shellcheck disable=SC1091
@@ -39,6 +52,6 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 node --import tsx tools/demo.ts
-if [ "${1:-}" = "--exit" ]; then exit 0; fi
+if [ "$exit_after_scene" = 1 ]; then exit 0; fi
 echo "[demo] the bot keeps running (logs: .stack/bot.log). Ctrl-C to stop the bot, Synapse and Redis."
 wait "$bot_pid"

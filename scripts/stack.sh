@@ -2,13 +2,15 @@
 # Local throw-away stack for cross-bot: a real Synapse and a real Redis, both on 127.0.0.1 only.
 #
 #   bash scripts/stack.sh up      # (re)create everything; details in .stack/stack.json
+#   bash scripts/stack.sh up --clear  # the same with the rooms in the clear (default: end-to-end encrypted)
 #   bash scripts/stack.sh down    # stop the processes recorded in .stack/*.pid
 #   bash scripts/stack.sh status  # print .stack/stack.json if the stack is running
 #
 # Synapse is installed once in a venv outside the clone:
 #   ${CROSS_BOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cross-bot}/synapse-$SYNAPSE_VERSION
 # Environment: CROSS_CONFIG (CROSS config file, default config/vosges.example.yaml),
-#              CROSS_BOT_CACHE, PYTHON (python used to build the venv, default python3).
+#              CROSS_BOT_CACHE, PYTHON (python used to build the venv, default python3),
+#              CROSS_STACK_CLEAR=1 (same as --clear).
 set -euo pipefail
 
 SYNAPSE_VERSION=1.163.2
@@ -100,13 +102,17 @@ absolutize_config() {
 }
 
 cmd_up() {
+  local arg
+  for arg in "$@"; do
+    [ "$arg" = "--clear" ] || die "unknown option for up: $arg (only --clear)"
+  done
   ensure_node
   ensure_redis
   ensure_synapse
   absolutize_config
   cd "$REPO_ROOT"
   REDIS_SERVER="$(command -v redis-server)" SYNAPSE_PYTHON="$VENV/bin/python" \
-    node --import tsx scripts/stack/up.ts
+    node --import tsx scripts/stack/up.ts "$@"
 }
 
 cmd_down() {
@@ -133,8 +139,8 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  up) cmd_up ;;
+  up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) printf 'usage: bash scripts/stack.sh up|down|status\n' >&2; exit 2 ;;
+  *) printf 'usage: bash scripts/stack.sh up [--clear]|down|status\n' >&2; exit 2 ;;
 esac

@@ -1,18 +1,22 @@
 /**
  * The scripted scene of `npm run demo`: officers type commands in their rooms on the local stack,
- * and the bot's threaded answers are printed as a phone would show them.
+ * and the bot's threaded answers are printed as a phone would show them. Each officer is a real
+ * encrypting client (matrix-js-sdk), so the scene plays the same in the stack's end-to-end
+ * encrypted rooms (the default) as in clear ones (`npm run demo -- --clear`).
  */
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { textOf } from "../src/matrix/content.js";
-import { type MatrixEvent, MatrixUser } from "./matrix-user.js";
+import { EncryptedUser, muteCryptoTracing, type SeenEvent } from "./encrypted-client.js";
 
 interface Stack {
   homeserver: string;
   bot: { user_id: string; health: string };
   users: { key: string; user_id: string; password: string; access_token: string; role: string }[];
-  rooms: { key: string; room_id: string; alias: string }[];
+  rooms: { key: string; room_id: string; alias: string; encrypted: boolean; members: string[] }[];
 }
+
+muteCryptoTracing();
 
 const stack = JSON.parse(readFileSync(".stack/stack.json", "utf8")) as Stack;
 
@@ -66,57 +70,122 @@ async function waitHealthy(): Promise<void> {
   throw new Error(`the bot did not become healthy (${stack.bot.health}); see .stack/bot.log`);
 }
 
-function relatesTo(event: MatrixEvent): { rel_type?: string; event_id?: string; key?: string } {
+function relatesTo(event: SeenEvent): { rel_type?: string; event_id?: string; key?: string } {
   return (event.content["m.relates_to"] as { rel_type?: string; event_id?: string; key?: string } | undefined) ?? {};
+}
+
+/** The member of `roomKey` who reads it: `preferred` if a member, else its first member. */
+function readerOf(roomKey: string, preferred: string): string | undefined {
+  const room = stack.rooms.find((r) => r.key === roomKey);
+  return room?.members.includes(preferred) ? preferred : room?.members[0];
+}
+
+/**
+ * One encrypting client (a new device) per user of the scene, all logged in before the first
+ * command: a device only gets the room keys of messages sent after it exists.
+ */
+const clients = new Map<string, Promise<EncryptedUser>>();
+function clientOf(userId: string): Promise<EncryptedUser> {
+  let client = clients.get(userId);
+  if (client === undefined) {
+    const entry = stack.users.find((u) => u.user_id === userId);
+    if (!entry) throw new Error(`demo: ${userId} is not a stack user`);
+    client = EncryptedUser.login(stack.homeserver, entry.user_id, entry.password);
+    clients.set(userId, client);
+  }
+  return client;
+}
+
+async function loginEveryone(): Promise<void> {
+  const ids = new Set<string>();
+  for (const step of SCENE) {
+    const who = stack.users.find((u) => u.key === step.user);
+    if (!who) continue;
+    ids.add(who.user_id);
+    const reader = step.watch ? readerOf(step.watch.room, who.user_id) : undefined;
+    if (reader !== undefined) ids.add(reader);
+  }
+  await Promise.all([...ids].map(clientOf));
+}
+
+function printBody(event: SeenEvent): void {
+  for (const line of textOf(event.content.body).split("\n")) console.log(`  │ ${line}`);
 }
 
 async function play(): Promise<void> {
   await waitHealthy();
+  await loginEveryone();
+  const encrypted = stack.rooms.filter((r) => r.encrypted).length;
   console.log(bold("\n=== CROSS des Vosges — demo scene ===\n"));
+  console.log(
+    grey(
+      encrypted === stack.rooms.length
+        ? "# every room is end-to-end encrypted, as on Tchap; the officers below are encrypting clients"
+        : encrypted === 0
+          ? "# the rooms are in the clear (--clear)"
+          : `# ${encrypted} of ${stack.rooms.length} rooms are end-to-end encrypted`,
+    ),
+  );
+  console.log();
   for (const step of SCENE) {
     const who = stack.users.find((u) => u.key === step.user);
     const room = stack.rooms.find((r) => r.key === step.room);
     if (!who || !room) throw new Error(`demo: unknown user ${step.user} or room ${step.room}`);
-    const user = new MatrixUser(stack.homeserver, who.user_id, who.access_token);
+    const user = await clientOf(who.user_id);
     if (step.note) console.log(grey(`# ${step.note}`));
     console.log(`${bold(room.alias)}  ${who.user_id.split(":")[0]} › ${step.body}`);
     const eventId = await user.sendText(room.room_id, step.body);
-    const answer = await user.waitForEvent(
+    const fromBot = (e: SeenEvent) => e.sender === stack.bot.user_id && !e.decryptionFailed;
+    const answer = await user.waitFor(
       room.room_id,
-      (e) => e.sender === stack.bot.user_id && e.type === "m.room.message" && relatesTo(e).event_id === eventId,
+      (e) => fromBot(e) && e.type === "m.room.message" && relatesTo(e).event_id === eventId,
+      30_000,
     );
-    const reaction = await user.waitForEvent(
+    const reaction = await user.waitFor(
       room.room_id,
-      (e) => e.sender === stack.bot.user_id && e.type === "m.reaction" && relatesTo(e).event_id === eventId,
+      (e) => fromBot(e) && e.type === "m.reaction" && relatesTo(e).event_id === eventId,
+      30_000,
     );
     console.log(`  ${relatesTo(reaction).key ?? ""} ${grey("bot, in the thread:")}`);
-    for (const line of String(answer.content.body).split("\n")) console.log(`  │ ${line}`);
+    printBody(answer);
     if (step.watch) {
-      const watchRoom = stack.rooms.find((r) => r.key === step.watch?.room);
-      const started = answer.origin_server_ts;
-      const seen = watchRoom
-        ? await user
-            .waitForEvent(
-              watchRoom.room_id,
-              (e) =>
-                e.sender === stack.bot.user_id &&
-                e.origin_server_ts >= started &&
-                textOf(e.content.body).startsWith(step.watch?.startsWith ?? ""),
-              30_000,
+      const watch = step.watch;
+      const watchRoom = stack.rooms.find((r) => r.key === watch.room);
+      // Read the watched room as one of its members (the officer who typed may not be one).
+      const readerId = readerOf(watch.room, who.user_id);
+      const started = answer.originServerTs;
+      const seen =
+        watchRoom && readerId !== undefined
+          ? await (
+              await clientOf(readerId)
             )
-            .catch(() => null)
-        : null;
+              .waitFor(
+                watchRoom.room_id,
+                (e) =>
+                  fromBot(e) &&
+                  e.type === "m.room.message" &&
+                  e.originServerTs >= started &&
+                  textOf(e.content.body).startsWith(watch.startsWith),
+                30_000,
+              )
+              .catch(() => null)
+          : null;
       if (seen && watchRoom) {
         console.log(`  ${grey(`meanwhile in ${watchRoom.alias}:`)}`);
-        for (const line of String(seen.content.body).split("\n")) console.log(`  │ ${line}`);
+        printBody(seen);
       }
     }
     console.log();
   }
   console.log(bold("Try it yourself with a Matrix client (Element, Element X…):"));
   console.log(`  homeserver  ${stack.homeserver}`);
+  console.log(`  rooms       ${encrypted > 0 ? "end-to-end encrypted (npm run demo -- --clear: in the clear)" : "in the clear"}`);
   for (const u of stack.users) console.log(`  ${u.role.padEnd(11)} ${u.user_id.padEnd(28)} password ${u.password}`);
   console.log(`  bot health  ${stack.bot.health}\n`);
 }
 
-await play();
+try {
+  await play();
+} finally {
+  for (const client of clients.values()) (await client.catch(() => null))?.stop();
+}

@@ -23,6 +23,8 @@ export interface StackRoomInfo {
   alias: string;
   kind: "service" | "coordination" | "triage";
   service: string | null;
+  /** Created end-to-end encrypted (`m.room.encryption`, Megolm), as Tchap creates private rooms. */
+  encrypted: boolean;
   /** Humans joined to the room: the coordinator who created it + the invited humans (the bot is only invited). */
   members: string[];
 }
@@ -35,7 +37,20 @@ export interface Provisioned {
 }
 
 export const BOT_DEVICE_ID = "CROSSBOT";
+
 export const OUTSIDER_ID = `@visiteur:${SERVER_NAME}`;
+
+/** The state event that makes a room end-to-end encrypted from its creation. */
+export const ENCRYPTION_STATE = {
+  type: "m.room.encryption",
+  state_key: "",
+  content: { algorithm: "m.megolm.v1.aes-sha2" },
+} as const;
+
+export interface ProvisionOptions {
+  /** Create the configured rooms end-to-end encrypted (the default of the stack) or in the clear. */
+  encrypted: boolean;
+}
 
 export function randomPassword(): string {
   return randomBytes(12).toString("base64url"); // 16 url-safe characters
@@ -81,7 +96,12 @@ function aliasLocalpart(alias: string): string {
   return match[1];
 }
 
-export async function provision(homeserver: string, sharedSecret: string, config: StackCrossConfig): Promise<Provisioned> {
+export async function provision(
+  homeserver: string,
+  sharedSecret: string,
+  config: StackCrossConfig,
+  options: ProvisionOptions,
+): Promise<Provisioned> {
   const adminPassword = randomPassword();
   const adminReg = await registerUser(homeserver, sharedSecret, "admin", adminPassword, true);
   const admin = { user_id: adminReg.user_id, password: adminPassword, access_token: adminReg.access_token };
@@ -143,6 +163,7 @@ export async function provision(homeserver: string, sharedSecret: string, config
         room_alias_name: localAlias,
         name: `CROSS ${config.departement} — ${room.service ?? room.kind}`,
         invite: [bot.user_id, ...invitees],
+        ...(options.encrypted ? { initial_state: [ENCRYPTION_STATE] } : {}),
       },
     });
     const roomId = stringField(created, "room_id", "POST /_matrix/client/v3/createRoom");
@@ -157,7 +178,15 @@ export async function provision(homeserver: string, sharedSecret: string, config
       }),
     );
     const members = [coordinator.user_id, ...invitees];
-    rooms.push({ key: room.key, room_id: roomId, alias: room.room, kind: room.kind, service: room.service, members });
+    rooms.push({
+      key: room.key,
+      room_id: roomId,
+      alias: room.room,
+      kind: room.kind,
+      service: room.service,
+      encrypted: options.encrypted,
+      members,
+    });
   }
   return { admin, bot, users, rooms };
 }

@@ -2,6 +2,8 @@
  * `node --import tsx scripts/stack/up.ts` (via `bash scripts/stack.sh up`): a fresh, throw-away
  * Synapse + Redis on 127.0.0.1, the demo users and rooms of the CROSS config, and
  * `.stack/stack.json` + `.stack/bot.env` describing them. Needs SYNAPSE_PYTHON (the venv python).
+ * The rooms are end-to-end encrypted, as Tchap's are; `--clear` (or CROSS_STACK_CLEAR=1) creates
+ * them in the clear for tools that cannot encrypt. `stack.json` says which, room by room.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -13,7 +15,16 @@ import { provision } from "./provision.js";
 import { startRedis } from "./redis.js";
 import { generateSigningKey, startSynapse, writeSynapseConfig } from "./synapse.js";
 
+/** `--clear` or CROSS_STACK_CLEAR=1: rooms in the clear; otherwise end-to-end encrypted. */
+function wantsEncryptedRooms(args: string[]): boolean {
+  const unknown = args.filter((a) => a !== "--clear");
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(" ")} (only --clear is accepted)`);
+  const env = process.env["CROSS_STACK_CLEAR"];
+  return !args.includes("--clear") && (env === undefined || env === "" || env === "0");
+}
+
 async function main(): Promise<void> {
+  const encrypted = wantsEncryptedRooms(process.argv.slice(2));
   const started = Date.now();
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const python = process.env["SYNAPSE_PYTHON"];
@@ -40,7 +51,7 @@ async function main(): Promise<void> {
   const [synapsePid, redisPid] = await Promise.all([startSynapse(python, synapseConfig), startRedis(redisPort)]);
   console.log(`[stack] synapse (pid ${synapsePid}) and redis (pid ${redisPid}) are up after ${elapsed()}`);
 
-  const { admin, bot, users, rooms } = await provision(homeserver, synapseConfig.registrationSharedSecret, config);
+  const { admin, bot, users, rooms } = await provision(homeserver, synapseConfig.registrationSharedSecret, config, { encrypted });
 
   const stack = {
     homeserver,
@@ -84,6 +95,7 @@ async function main(): Promise<void> {
       `  homeserver  ${homeserver}  (server_name ${SERVER_NAME}, log ${relative(REPO_ROOT, synapseConfig.logPath)})`,
       `  redis       ${redisUrl}`,
       `  bot         ${bot.user_id} (device ${bot.device_id}), invited to ${rooms.length} rooms; health will be on :${botHttpPort}`,
+      `  rooms       ${rooms.length}, ${encrypted ? "end-to-end encrypted (--clear for clear rooms)" : "in the clear (--clear)"}`,
       `  users       ${users.map((u) => u.key).join(", ")}`,
       `  details     ${relative(REPO_ROOT, STACK_JSON)}  (bot env: ${relative(REPO_ROOT, BOT_ENV)})`,
       `  stop with   bash scripts/stack.sh down`,
