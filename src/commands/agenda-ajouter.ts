@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
-import { line, message, type Message } from "../core/message.js";
+import { line, message } from "../core/message.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 
-type Result = { ok: boolean; message: Message };
+type Result = { ok: false; problem: "no-meeting" | "too-short" } | { ok: true; id: number; meeting: number };
 
 /** `!agenda ajouter <texte>`: a point on the next meeting's agenda. */
 export const agendaAjouter = defineCommand({
@@ -16,12 +16,21 @@ export const agendaAjouter = defineCommand({
   async execute(invocation, deps: { rhythm: Pick<RhythmDeps, "rhythm"> }): Promise<Result> {
     const { rhythm } = deps.rhythm;
     const next = (await rhythm.upcoming(invocation.sentAt, 1))[0];
-    if (!next) return { ok: false, message: message(line("Aucune réunion programmée : !reunion 15/12 14h d'abord.")) };
+    if (!next) return { ok: false, problem: "no-meeting" };
     const text = invocation.args.texte.trim();
-    if (text.length < 3) return { ok: false, message: message(line("Précisez le point à ajouter : !agenda ajouter <texte>.")) };
+    if (text.length < 3) return { ok: false, problem: "too-short" };
     const id = await rhythm.addAgendaItem(next.id, text, invocation.sender.userId, invocation.sentAt, invocation.eventId);
-    return { ok: true, message: message(line(`Point n°${id} ajouté à l'ordre du jour de la réunion n°${next.id}.`)) };
+    return { ok: true, id, meeting: next.id };
   },
-  render: (result: Result) => result.message,
+  render: (result: Result) =>
+    message(
+      line(
+        result.ok
+          ? `Point n°${result.id} ajouté à l'ordre du jour de la réunion n°${result.meeting}.`
+          : result.problem === "no-meeting"
+            ? "Aucune réunion programmée : !reunion 15/12 14h d'abord."
+            : "Précisez le point à ajouter : !agenda ajouter <texte>.",
+      ),
+    ),
   verdict: (result: Result) => (result.ok ? "ok" : "ko"),
 });

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
-import { line, message, type Message } from "../core/message.js";
+import { line, message } from "../core/message.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 
-type Result = { ok: boolean; message: Message };
+type Result = { closed: boolean; number: string };
 
 /** `!agenda clore <n°>`: a point of the agenda is dealt with; it leaves the next agendas. */
 export const agendaClore = defineCommand({
@@ -15,11 +15,9 @@ export const agendaClore = defineCommand({
   schema: z.object({ "n°": z.string() }),
   async execute(invocation, deps: { rhythm: Pick<RhythmDeps, "rhythm"> }): Promise<Result> {
     const number = invocation.args["n°"];
-    const closed = await deps.rhythm.rhythm.closeAgendaItem(Number(number));
-    return closed
-      ? { ok: true, message: message(line(`Point n°${number} clos.`)) }
-      : { ok: false, message: message(line(`Aucun point ouvert n°${number}.`)) };
+    return { closed: await deps.rhythm.rhythm.closeAgendaItem(Number(number)), number };
   },
-  render: (result: Result) => result.message,
-  verdict: (result: Result) => (result.ok ? "ok" : "ko"),
+  render: (result: Result) =>
+    message(line(result.closed ? `Point n°${result.number} clos.` : `Aucun point ouvert n°${result.number}.`)),
+  verdict: (result: Result) => (result.closed ? "ok" : "ko"),
 });

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
 import { formatLocal } from "../core/capture/when.js";
-import { line, message, type Message } from "../core/message.js";
+import { line, message } from "../core/message.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 
-type Result = { ok: boolean; message: Message };
+type Result = { ok: false; number: string } | { ok: true; id: number; at: number; timeZone: string };
 
 /** `!reunion annuler <n°>`: a scheduled meeting is cancelled; its reminder and agenda are not posted. */
 export const reunionAnnuler = defineCommand({
@@ -17,14 +17,15 @@ export const reunionAnnuler = defineCommand({
   schema: z.object({ "n°": z.string() }),
   async execute(invocation, deps: { rhythm: Pick<RhythmDeps, "rhythm" | "context"> }): Promise<Result> {
     const { rhythm } = deps.rhythm;
-    const tz = deps.rhythm.context(invocation.sentAt).timeZone;
     const number = invocation.args["n°"];
     const meeting = await rhythm.meeting(Number(number));
-    if (!meeting || meeting.status !== "scheduled")
-      return { ok: false, message: message(line(`Aucune réunion programmée n°${number}. Voir !reunions.`)) };
+    if (!meeting || meeting.status !== "scheduled") return { ok: false, number };
     await rhythm.cancelMeeting(meeting.id);
-    return { ok: true, message: message(line(`Réunion n°${meeting.id} du ${formatLocal(new Date(meeting.at), tz)} annulée.`)) };
+    return { ok: true, id: meeting.id, at: meeting.at, timeZone: deps.rhythm.context(invocation.sentAt).timeZone };
   },
-  render: (result: Result) => result.message,
+  render: (result: Result) =>
+    result.ok
+      ? message(line(`Réunion n°${result.id} du ${formatLocal(new Date(result.at), result.timeZone)} annulée.`))
+      : message(line(`Aucune réunion programmée n°${result.number}. Voir !reunions.`)),
   verdict: (result: Result) => (result.ok ? "ok" : "ko"),
 });

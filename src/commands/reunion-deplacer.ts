@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
 import { formatLocal } from "../core/capture/when.js";
-import { line, message, type Message } from "../core/message.js";
+import { line, message } from "../core/message.js";
 import { parseFutureWhen } from "../core/rhythm/future-date.js";
 import type { RhythmDeps } from "../rhythm/deps.js";
 
-type Result = { ok: boolean; message: Message };
+type Result =
+  { ok: false; unknown: string } | { ok: false; dateError: string } | { ok: true; id: number; at: number; timeZone: string };
 
 /** `!reunion deplacer <n°> <date>`: a scheduled meeting moves; its agenda and reminders follow. */
 export const reunionDeplacer = defineCommand({
@@ -21,16 +22,20 @@ export const reunionDeplacer = defineCommand({
   schema: z.object({ "n°": z.string(), date: z.string() }),
   async execute(invocation, deps: { rhythm: Pick<RhythmDeps, "rhythm" | "context"> }): Promise<Result> {
     const { rhythm } = deps.rhythm;
-    const tz = deps.rhythm.context(invocation.sentAt).timeZone;
+    const timeZone = deps.rhythm.context(invocation.sentAt).timeZone;
     const number = invocation.args["n°"];
     const meeting = await rhythm.meeting(Number(number));
-    if (!meeting || meeting.status !== "scheduled")
-      return { ok: false, message: message(line(`Aucune réunion programmée n°${number}. Voir !reunions.`)) };
-    const when = parseFutureWhen(invocation.args.date, invocation.sentAt, tz, 14);
-    if (!when.ok) return { ok: false, message: message(line(when.error)) };
+    if (!meeting || meeting.status !== "scheduled") return { ok: false, unknown: number };
+    const when = parseFutureWhen(invocation.args.date, invocation.sentAt, timeZone, 14);
+    if (!when.ok) return { ok: false, dateError: when.error };
     await rhythm.moveMeeting(meeting.id, when.at);
-    return { ok: true, message: message(line(`Réunion n°${meeting.id} déplacée au ${formatLocal(new Date(when.at), tz)}.`)) };
+    return { ok: true, id: meeting.id, at: when.at, timeZone };
   },
-  render: (result: Result) => result.message,
+  render: (result: Result) =>
+    result.ok
+      ? message(line(`Réunion n°${result.id} déplacée au ${formatLocal(new Date(result.at), result.timeZone)}.`))
+      : "unknown" in result
+        ? message(line(`Aucune réunion programmée n°${result.unknown}. Voir !reunions.`))
+        : message(line(result.dateError)),
   verdict: (result: Result) => (result.ok ? "ok" : "ko"),
 });
