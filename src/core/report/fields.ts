@@ -1,12 +1,13 @@
-import type { CommuneIndex } from "../capture/communes.js";
 import { type Entity, normaliseAddress, normalisePerson, normalisePhone, normalisePlate } from "../capture/entities.js";
 import { parseWhen } from "../capture/when.js";
 import { parseDiffusion } from "./diffusion.js";
-import { type FactType, matchFactType } from "./fact-types.js";
+import { matchFactType } from "./fact-types.js";
 import { parseGrade } from "./grading.js";
 import type { ReportDraft } from "./report.js";
+
+export type { CaptureContext } from "./context.js";
 import { ancienNote } from "./free-form.js";
-import type { FreeWord } from "./vocabulary.js";
+import type { CaptureContext } from "./context.js";
 
 /** The fields an officer can give, by the name used in messages and in the guided dialogue. */
 export type FieldName =
@@ -69,17 +70,6 @@ export function fieldForKey(key: string): FieldName | undefined {
 export const ALL_KEYS = [...KEY_TO_FIELD.keys()];
 
 /** What the capture needs to know besides the text: the clock, the cell's lists. */
-export interface CaptureContext {
-  now: Date;
-  timeZone: string;
-  maxAgeDays: number;
-  communes: Pick<CommuneIndex, "resolve" | "lookup">;
-  types: readonly FactType[];
-  services: readonly string[];
-  /** Words that name a type in a free-form line; by default the types' names and DEFAULT_FREE_WORDS. */
-  vocabulary?: readonly FreeWord[];
-}
-
 /** note: a guess the officer should check; info: something worth saying that is not a guess. */
 export type FieldResult = { ok: true; draft: ReportDraft; note?: string; info?: string } | { ok: false; error: string };
 

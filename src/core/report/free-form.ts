@@ -10,7 +10,7 @@
 import type { CommuneMatch } from "../capture/communes.js";
 import { spokenToWritten } from "../capture/spoken.js";
 import { formatObserved, parseWhen } from "../capture/when.js";
-import type { CaptureContext } from "./fields.js";
+import type { CaptureContext } from "./context.js";
 import { type FreeWord, freeWords } from "./vocabulary.js";
 import type { ReportDraft } from "./report.js";
 
