@@ -46,7 +46,8 @@ import { startOpsServer } from "./web/server.js";
 import { startTipsIntake, type TipsIntake } from "./jobs/tips-queue.js";
 import { TipStore } from "./store/tips.js";
 import { MatterStore } from "./store/matters.js";
-import { type MatterDeps, referentJoined } from "./app/matters.js";
+import { type MatterDeps, memberJoined } from "./app/matters.js";
+import type { ContributionDeps } from "./app/contribution.js";
 import type { MatterRoom } from "./core/matter/grants.js";
 import type { KnownRoom } from "./core/directory.js";
 import { startMatterExpiry } from "./jobs/matter-expiry.js";
@@ -167,6 +168,15 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     registerRoom,
     relay: () => void diffusion?.relay(),
     timeZone: config.cross.timezone,
+    vocabulary: capture.vocabulary,
+    isFrozen: (roomKey) => frozen.has(roomKey),
+    isCoordinator: (userId) => directory.isCoordinatorMember(userId),
+  };
+  const contributionDeps: ContributionDeps = {
+    capture,
+    matters: matterStore,
+    outbox,
+    coordinatorService: directory.coordinatorService.key,
   };
   const serviceRoom = (service: string) => config.rooms.find((r) => r.kind === "service" && r.service === service)?.key;
   const rhythm: RhythmDeps = {
@@ -262,6 +272,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       journal,
     },
     matters: matterDeps,
+    contribution: contributionDeps,
   };
   const displayName = await transport.displayName();
 
@@ -322,16 +333,10 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       }),
       onStateChange: async (roomId, change) => {
         await safety(roomId, change);
-        // The referent is in: the brief goes out now (a `joined` room shows nothing sent before).
+        // Someone entitled is in: the brief they can read goes out now (`joined` history).
         const matter = matterStore.byRoomId(roomId);
-        if (
-          matter?.status === "active" &&
-          change.type === "m.room.member" &&
-          change.stateKey === matter.referent &&
-          change.content.membership === "join" &&
-          (await matterStore.referentJoined(matter.key, Date.now()))
-        ) {
-          await referentJoined(matterDeps, { ...matter, referentJoinedAt: Date.now() }, Date.now());
+        if (matter && change.type === "m.room.member" && change.content.membership === "join") {
+          await memberJoined(matterDeps, matter, change.stateKey, Date.now());
         }
       },
       onInvite: createInviteHandler({

@@ -21,6 +21,7 @@ import { ping, type PingDeps } from "./ping.js";
 import { CommandRegistry } from "./registry.js";
 import { referent, referents } from "./referent.js";
 import type { MatterDeps } from "../app/matters.js";
+import type { ContributionDeps } from "../app/contribution.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
 import { strategie } from "./strategie.js";
@@ -43,6 +44,7 @@ export type CommandDeps = HelpDeps &
     retention: RetentionInfo;
     tips: TriDeps;
     matters: MatterDeps;
+    contribution: ContributionDeps;
   };
 
 /** The command table, in the order `!aide` lists it. */

@@ -11,14 +11,15 @@ export const referent = defineCommand({
   aliases: [],
   summary: "Référents : inviter sur une affaire, partager, retirer, prolonger, clore (coordinateur).",
   details: [
-    "!referent inviter <@utilisateur> <réf…> <durée> : salon dédié, chiffré (durée : 30j ou jusqu'au 15/01).",
+    "!referent inviter <@utilisateur> <réf… | \"sujet\"> <durée> : salon dédié, chiffré (durée : 30j ou jusqu'au 15/01) ; un sujet entre guillemets ouvre l'affaire sans rien partager encore.",
+    "Le référent peut y écrire : son message devient une information à coter, visible du coordinateur seul (diffusez-la avec !maj <réf> diffusion=…).",
     "!referent partager <salon> <réf> · !referent retirer <salon> <réf>",
     "!referent prolonger <salon> <durée> · !referent clore <salon>",
   ],
   roles: COORDINATOR_ONLY,
   params: [
     { name: "action", description: "inviter, partager, retirer, prolonger ou clore" },
-    { name: "suite", description: "utilisateur, salon, références, durée", optional: true, rest: true },
+    { name: "suite", description: 'utilisateur, salon, références ou "sujet", durée', optional: true, rest: true },
   ],
   schema: z.object({ action: z.string(), suite: z.string().optional() }),
   async execute(invocation, deps: { matters: matters.MatterDeps }): Promise<Result> {
@@ -45,7 +46,13 @@ export const referent = defineCommand({
           ok: false,
           message: message(
             line("Action inconnue « ", verb, " » : inviter, partager, retirer, prolonger ou clore."),
-            line("Ex. ", code("!referent inviter @nom:serveur 88-2026-00001 30j"), "."),
+            line(
+              "Ex. ",
+              code("!referent inviter @nom:serveur 88-2026-00001 30j"),
+              " ou ",
+              code('!referent inviter @nom:serveur "squat rue X" 30j'),
+              ".",
+            ),
           ),
         };
     }

@@ -230,6 +230,15 @@ export class OutboxStore {
     return rows.map((r) => ({ eventId: r.event_id, reportId: r.report_id, kind: r.kind }));
   }
 
+  /** The report a card (or an update in its thread) the bot sent to this room is about. */
+  async reportOfMessage(roomKey: string, eventId: string): Promise<number | undefined> {
+    const row = await this.db.get<{ report_id: number }>(
+      "SELECT report_id FROM sent_events WHERE event_id = ? AND room_key = ? AND kind IN ('card', 'update') AND redacted = 0",
+      [eventId, roomKey],
+    );
+    return row?.report_id;
+  }
+
   async markRedacted(eventId: string): Promise<void> {
     await this.db.run("UPDATE sent_events SET redacted = 1 WHERE event_id = ?", [eventId]);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { close, expireDue, type MatterDeps, unshare } from "../../src/app/matters.js";
+import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import { dueForRemoval, grantAllows, mayBeInMatterRoom, parseDuration } from "../../src/core/matter/grants.js";
 import { mayBeInRoom } from "../../src/core/room-safety.js";
 import { Database } from "../../src/store/db.js";
@@ -97,6 +98,9 @@ async function setup() {
     registerRoom: () => undefined,
     relay: () => undefined,
     timeZone: "Europe/Paris",
+    vocabulary: { timeZone: "Europe/Paris", types: DEFAULT_FACT_TYPES },
+    isFrozen: () => false,
+    isCoordinator: (userId) => userId.startsWith("@c"),
   };
   await matters.create({
     key: "affaire-1",
