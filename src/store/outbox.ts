@@ -1,4 +1,5 @@
 import type { Classified } from "../core/policy.js";
+import type { ReportFields } from "../core/report/report.js";
 import type { Database, Queries } from "./db.js";
 
 /** Which rooms a report, or a match between two reports, must reach: the policy, bound to the configuration. */
@@ -57,9 +58,11 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
         "INSERT INTO matches (report_id, other_id, kind, value, display, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         [report.id, other.id, entity.kind, entity.value, entity.display, at],
       );
+      const otherFields = JSON.parse(other.fields_json) as Pick<ReportFields, "diffusion" | "source">;
       const otherClassified: Classified = {
         service: other.service,
-        diffusion: (JSON.parse(other.fields_json) as Classified).diffusion,
+        diffusion: otherFields.diffusion,
+        fromReferent: otherFields.source?.kind === "referent",
       };
       for (const room of planner.roomsForMatch(report, otherClassified)) {
         await tx.run(
