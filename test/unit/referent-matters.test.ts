@@ -183,7 +183,11 @@ describe("room safety of a matter room", () => {
 describe("the brief, for everyone entitled who joins", () => {
   it("goes to the referent on their first join, and once to a coordinator joining after them, also across a restart", async () => {
     const { db, deps, calls } = await setup();
-    const matter = () => deps.matters.byKey("affaire-1") ?? (undefined as never);
+    const matter = () => {
+      const found = deps.matters.byKey("affaire-1");
+      if (!found) throw new Error("no matter");
+      return found;
+    };
     // A coordinator in before the referent: nothing yet (they will read the referent's brief).
     await memberJoined(deps, matter(), "@c1:t", NOW);
     expect(calls).toEqual([]);
@@ -196,7 +200,7 @@ describe("the brief, for everyone entitled who joins", () => {
     expect(calls[1]).toMatch(/^send !m1 matter-brief:affaire-1:@c2:t Affaire partagée avec @ref:t/);
     await memberJoined(deps, matter(), "@c2:t", NOW + 4);
     const restarted = { ...deps, matters: await MatterStore.load(db) };
-    await memberJoined(restarted, restarted.matters.byKey("affaire-1") ?? (undefined as never), "@c2:t", NOW + 5);
+    await memberJoined(restarted, matter(), "@c2:t", NOW + 5);
     expect(calls).toHaveLength(2);
     // Strangers get nothing (the safety handler freezes the room), nor does anyone in a frozen room.
     await memberJoined(deps, matter(), "@stranger:t", NOW + 6);
