@@ -204,9 +204,17 @@ describe("a referent, one matter, one room, for a limited time", () => {
     expect(bodyOf(complemented.content)).toContain(`Complément de ${shared}`);
     const complement = referenceIn(bodyOf(complemented.content).replace(shared, ""));
 
+    // `!report …` from the referent is the same contribution; elsewhere it is refused.
+    const typed = await referent.sendText(roomId, "!report commune=golbey des jeunes au parking du collège");
+    const typedAnswer = bodyOf((await referent.waitFor(roomId, answerTo(typed), 30_000)).content);
+    expect(typedAnswer).toContain("transmis(e) au coordinateur");
+    const viaCommand = referenceIn(typedAnswer);
+    const outside = await ask(cross, "referent", "coordination", "!report commune=golbey des jeunes au parking");
+    expect(outside.body).toContain("que dans le salon de votre affaire");
+
     // The coordinator is told in their room that both wait for grading.
     const ggd = cross.user("ggd");
-    for (const ref of [contribution, complement]) {
+    for (const ref of [contribution, complement, viaCommand]) {
       const told = await ggd.waitForEvent(
         cross.rooms.ggd ?? "",
         (e) => e.sender === cross.botUserId && String(e.content.body).includes(`📌 ${ref}`),
@@ -230,7 +238,7 @@ describe("a referent, one matter, one room, for a limited time", () => {
       const seen = (await botMessages(cross.user(user), cross.rooms[room] ?? "", cross.botUserId)).map((e) =>
         String(e.content.body),
       );
-      expect(seen.filter((b) => b.includes(contribution) || b.includes(complement))).toEqual([]);
+      expect(seen.filter((b) => [contribution, complement, viaCommand].some((ref) => b.includes(ref)))).toEqual([]);
     }
     // The referent reads their own contribution.
     const shown = await referent.sendText(roomId, `!voir ${contribution}`);

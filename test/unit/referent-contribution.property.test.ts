@@ -7,6 +7,8 @@ import { loadConfig } from "../../src/config/load.js";
 import { CommuneIndex } from "../../src/core/capture/communes.js";
 import { Directory } from "../../src/core/directory.js";
 import { contributionFields } from "../../src/core/matter/contribution.js";
+import { renderCard } from "../../src/core/diffusion/render.js";
+import { toPlain } from "../../src/core/message.js";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import { Database } from "../../src/store/db.js";
@@ -205,5 +207,29 @@ describe("contribution fields", () => {
     });
     if (!read.ok) return;
     expect(read.fields.entities.map((e) => e.display)).toEqual(["ZZ-999-ZZ"]);
+  });
+});
+
+describe("the card of a contribution", () => {
+  it("tells the coordinator it comes from a referent and waits for grading, until graded", () => {
+    const vocabulary = { timeZone: "Europe/Paris", types: DEFAULT_FACT_TYPES, serviceName: (k: string) => k.toUpperCase() };
+    const source = { kind: "referent" as const, ...REFERENT, matter: "affaire-1", complementOf: "88-2026-40317" };
+    const base = { ...fields("AB-123-CD", { level: "service" }, "x"), source };
+    const ungraded = toPlain(
+      renderCard(
+        {
+          ref: "88-2026-55555",
+          service: "ggd",
+          status: "active",
+          fields: { ...base, grade: { reliability: "F", credibility: 6 } },
+        },
+        vocabulary,
+      ),
+    );
+    expect(ungraded).toContain("🧾 Contribution : référent Bailleur social (affaire-1), complément de 88-2026-40317");
+    expect(ungraded).toContain("à coter : !maj 88-2026-55555 cotation=B2");
+    const graded = toPlain(renderCard({ ref: "88-2026-55555", service: "ggd", status: "active", fields: base }, vocabulary));
+    expect(graded).toContain("🧾 Contribution : référent");
+    expect(graded).not.toContain("à coter");
   });
 });
