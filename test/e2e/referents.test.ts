@@ -189,6 +189,15 @@ describe("a referent, one matter, one room, for a limited time", () => {
     expect(bodyOf(confirmed.content)).toContain("transmis(e) au coordinateur");
     const contribution = referenceIn(bodyOf(confirmed.content));
 
+    // Editing it changes nothing (the coordinator grades and corrects it); the referent is told.
+    await referent.sendContent(roomId, {
+      msgtype: "m.text",
+      body: "* diffusion=cross tout le monde doit savoir",
+      "m.new_content": { msgtype: "m.text", body: "diffusion=cross tout le monde doit savoir" },
+      "m.relates_to": { rel_type: "m.replace", event_id: said },
+    });
+    await referent.waitFor(roomId, (e) => e.sender === cross.botUserId && bodyOf(e.content).includes("reste inchangée"), 30_000);
+
     // In the thread of the shared report's card: a complement of that report.
     const replied = await referent.sendContent(roomId, {
       msgtype: "m.text",
