@@ -47,7 +47,8 @@ import { startOpsServer } from "./web/server.js";
 import { startTipsIntake, type TipsIntake } from "./jobs/tips-queue.js";
 import { TipStore } from "./store/tips.js";
 import { MatterStore } from "./store/matters.js";
-import { type MatterDeps, referentJoined } from "./app/matters.js";
+import { type MatterDeps, memberJoined } from "./app/matters.js";
+import type { ContributionDeps } from "./app/contribution.js";
 import type { MatterRoom } from "./core/matter/grants.js";
 import type { KnownRoom } from "./core/directory.js";
 import { startMatterExpiry } from "./jobs/matter-expiry.js";
@@ -168,6 +169,15 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     registerRoom,
     relay: () => void relay.kick(),
     timeZone: config.cross.timezone,
+    vocabulary: capture.vocabulary,
+    isFrozen: (roomKey) => frozen.has(roomKey),
+    isCoordinator: (userId) => directory.isCoordinatorMember(userId),
+  };
+  const contributionDeps: ContributionDeps = {
+    capture,
+    matters: matterStore,
+    outbox,
+    coordinatorService: directory.coordinatorService.key,
   };
   const serviceRoom = (service: string) => directory.serviceRoom(service)?.key;
   const rhythm: RhythmDeps = {
@@ -248,6 +258,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       journal,
     },
     matters: matterDeps,
+    contribution: contributionDeps,
   };
   const displayName = await transport.displayName();
 
@@ -308,16 +319,10 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       }),
       onStateChange: async (roomId, change) => {
         await safety(roomId, change);
-        // The referent is in: the brief goes out now (a `joined` room shows nothing sent before).
+        // Someone entitled is in: the brief they can read goes out now (`joined` history).
         const matter = matterStore.byRoomId(roomId);
-        if (
-          matter?.status === "active" &&
-          change.type === "m.room.member" &&
-          change.stateKey === matter.referent &&
-          change.content.membership === "join" &&
-          (await matterStore.referentJoined(matter.key, Date.now()))
-        ) {
-          await referentJoined(matterDeps, { ...matter, referentJoinedAt: Date.now() }, Date.now());
+        if (matter && change.type === "m.room.member" && change.content.membership === "join") {
+          await memberJoined(matterDeps, matter, change.stateKey, Date.now());
         }
       },
       onInvite: createInviteHandler({

@@ -83,6 +83,12 @@ export class EncryptedUser {
     return event_id;
   }
 
+  async sendContent(roomId: string, content: Record<string, unknown>): Promise<string> {
+    await this.waitForRoom(roomId);
+    const { event_id } = await this.client.sendMessage(roomId, content as never);
+    return event_id;
+  }
+
   /** Waits for an event in the room's live timeline (decrypted when possible) matching `predicate`. */
   async waitFor(roomId: string, predicate: (event: SeenEvent) => boolean, timeoutMs = 20_000): Promise<SeenEvent> {
     const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,8 @@
 import { dueForRemoval, type MatterRoom, parseDuration } from "../core/matter/grants.js";
 import { code, line, message, type Message, strong } from "../core/message.js";
 import { REFERENCE_PATTERN } from "../core/report/report.js";
+import type { Vocabulary } from "../core/report/render.js";
+import { formatObserved } from "../core/capture/when.js";
 import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
 import type { NewAuditEntry } from "../store/audit.js";
@@ -22,6 +24,10 @@ export interface MatterDeps {
   /** Kicks the diffusion relay so owed cards go out now. */
   relay(): void;
   timeZone: string;
+  vocabulary: Pick<Vocabulary, "types" | "timeZone">;
+  /** A frozen room gets nothing more (room safety). */
+  isFrozen(roomKey: string): boolean;
+  isCoordinator(userId: string): boolean;
 }
 
 export type Outcome = { ok: boolean; message: Message };
@@ -31,20 +37,29 @@ export function formatUntil(at: number, timeZone: string): string {
   return new Intl.DateTimeFormat("fr-FR", { timeZone, dateStyle: "short", timeStyle: "short" }).format(new Date(at));
 }
 
-/** Splits `<réf…> <durée>`: references first, the duration is what remains at the end. */
-function refsAndDuration(words: string[]): { refs: string[]; duration: string } {
+/**
+ * Splits `<réf… | "sujet"> <durée>`: a quoted subject anywhere ("…", “…”, « … »), references
+ * first, the duration is what remains at the end.
+ */
+export function subjectRefsAndDuration(text: string): { subject: string | null; refs: string[]; duration: string } {
+  const quoted = /"([^"]*)"|“([^”]*)”|«([^»]*)»/.exec(text);
+  const subject = quoted ? (quoted[1] ?? quoted[2] ?? quoted[3] ?? "").replace(/\s+/g, " ").trim() || null : null;
+  const rest = quoted ? `${text.slice(0, quoted.index)} ${text.slice(quoted.index + quoted[0].length)}` : text;
+  const words = rest.trim().split(/\s+/).filter(Boolean);
   const refs: string[] = [];
   let i = 0;
   for (; i < words.length && REFERENCE_PATTERN.test((words[i] ?? "").toUpperCase()); i++)
     refs.push((words[i] ?? "").toUpperCase());
-  return { refs, duration: words.slice(i).join(" ") };
+  return { subject, refs, duration: words.slice(i).join(" ") };
 }
 
-/** `!referent inviter <@utilisateur> <réf…> <durée>`. */
+const INVITE_EXAMPLE = '!referent inviter @nom:serveur 88-2026-00001 30j (ou "sujet" au lieu des références)';
+
+/** `!referent inviter <@utilisateur> <réf… | "sujet"> <durée>`. */
 export async function invite(deps: MatterDeps, by: string, rest: string, now: number): Promise<Outcome> {
-  const [userId = "", ...words] = rest.trim().split(/\s+/);
+  const [userId = ""] = rest.trim().split(/\s+/);
   if (!/^@[^:\s]+:\S+$/.test(userId)) {
-    return ko(line("Indiquez le référent : ", code("!referent inviter @nom:serveur 88-2026-00001 30j"), "."));
+    return ko(line("Indiquez le référent : ", code(INVITE_EXAMPLE), "."));
   }
   const name = deps.referentName(userId);
   if (!name) {
@@ -53,8 +68,11 @@ export async function invite(deps: MatterDeps, by: string, rest: string, now: nu
       line("Demandez à l'administrateur de l'ajouter à la liste des référents (referents[])."),
     );
   }
-  const { refs, duration } = refsAndDuration(words);
-  if (refs.length === 0) return ko(line("Indiquez au moins une référence à partager (ex. 88-2026-00001)."));
+  const { subject, refs, duration } = subjectRefsAndDuration(rest.trim().slice(userId.length));
+  if (refs.length === 0 && !subject)
+    return ko(
+      line('Indiquez au moins une référence à partager (ex. 88-2026-00001) ou le sujet entre guillemets (ex. "squat rue X").'),
+    );
   const until = parseDuration(duration, now, deps.timeZone);
   if (!until.ok) return ko(line(until.error));
   for (const ref of refs) {
@@ -64,13 +82,13 @@ export async function invite(deps: MatterDeps, by: string, rest: string, now: nu
   const key = deps.matters.nextKey();
   const roomId = await deps.transport.createRoom({
     name: `CROSS — ${name} (${key})`,
-    topic: `Affaire partagée jusqu'au ${formatUntil(until.until, deps.timeZone)}`,
+    topic: `${subject ? `${subject} — a` : "A"}ffaire partagée jusqu'au ${formatUntil(until.until, deps.timeZone)}`,
     invite: [userId, by],
   });
   const matter = await deps.matters.create({
     key,
     roomId,
-    purpose: refs.join(" "),
+    purpose: subject ?? refs.join(" "),
     referent: userId,
     createdBy: by,
     createdAt: now,
@@ -83,14 +101,17 @@ export async function invite(deps: MatterDeps, by: string, rest: string, now: nu
     action: "communicate",
     ref: null,
     room: key,
-    detail: `salon référent créé pour ${userId}`,
+    detail: `salon référent créé pour ${userId}${subject ? ` : ${subject}` : ""}`,
   });
   for (const ref of refs) await share(deps, matter, ref, by, now);
   return {
     ok: true,
     message: message(
       line("Salon ", strong(key), ` créé pour ${name} (${userId}), jusqu'au ${formatUntil(until.until, deps.timeZone)}.`),
-      line(`Partagé : ${refs.join(", ")}. Les fiches y sont postées dès que le référent a rejoint.`),
+      ...(subject ? [line(`Sujet : ${subject}.`)] : []),
+      refs.length > 0
+        ? line(`Partagé : ${refs.join(", ")}. Les fiches y sont postées dès que le référent a rejoint.`)
+        : line("Rien de partagé pour l'instant : ", code(`!referent partager ${key} <réf>`), "."),
     ),
   };
 }
@@ -108,16 +129,81 @@ async function share(deps: MatterDeps, matter: MatterRoom, ref: string, by: stri
   });
 }
 
+/** A subject typed by the coordinator, not the references the purpose falls back to. */
+const subjectOf = (matter: MatterRoom): string | null =>
+  matter.purpose && !matter.purpose.split(" ").every((w) => REFERENCE_PATTERN.test(w)) ? matter.purpose : null;
+
+/**
+ * Someone joined a matter room. A `joined` room shows nobody what was sent before they joined, so
+ * each entitled person gets the brief once: the referent on their first join (header, then the
+ * cards through the fan-out); a coordinator joining after the referent a catch-up of what is shared
+ * (a coordinator in before the referent reads the referent's brief as it comes). Recorded in SQLite
+ * after a send with a stable transaction key: a restart never posts it twice. Nothing in a frozen room.
+ */
+export async function memberJoined(deps: MatterDeps, matter: MatterRoom, userId: string, now: number): Promise<void> {
+  if (matter.status !== "active" || deps.isFrozen(matter.key)) return;
+  if (userId === matter.referent) {
+    if (await deps.matters.referentJoined(matter.key, now)) await referentJoined(deps, { ...matter, referentJoinedAt: now }, now);
+    return;
+  }
+  const current = deps.matters.byKey(matter.key) ?? matter;
+  if (!deps.isCoordinator(userId) || current.referentJoinedAt === null) return;
+  if (await deps.matters.wasBriefed(matter.key, userId)) return;
+  await deps.transport.send(
+    matter.roomId,
+    "m.room.message",
+    noticeContent(await catchUpBrief(deps, current, userId, now)),
+    `matter-brief:${matter.key}:${userId}`,
+  );
+  await deps.matters.markBriefed(matter.key, userId, now);
+}
+
+/** What a coordinator joining later missed: the matter, and one line per report the room sees now. */
+async function catchUpBrief(deps: MatterDeps, matter: MatterRoom, userId: string, now: number): Promise<Message> {
+  const lines = [];
+  for (const ref of deps.matters.grantedRefs(matter.key, now)) {
+    const report = await deps.reports.byRef(ref);
+    if (!report || report.status !== "active") continue;
+    const f = report.fields;
+    const type = deps.vocabulary.types.find((t) => t.key === f.type)?.label ?? f.type;
+    lines.push(
+      line(
+        "• ",
+        code(ref),
+        ` ${type} — ${f.commune.nom}, ${formatObserved(new Date(f.observedAt), f.observedPrecision, deps.timeZone)}`,
+        ...(f.source
+          ? [` (contribution du référent${f.source.complementOf ? `, complément de ${f.source.complementOf}` : ""})`]
+          : []),
+      ),
+    );
+  }
+  const subject = subjectOf(matter);
+  return message(
+    line(
+      strong("Affaire partagée"),
+      ` avec ${matter.referent} jusqu'au ${formatUntil(matter.expiresAt, deps.timeZone)} — pour ${userId}, arrivé(e) après le référent.`,
+    ),
+    ...(subject ? [line(`Sujet : ${subject}`)] : []),
+    ...(lines.length > 0
+      ? [line(`${lines.length} renseignement(s) visible(s) dans ce salon :`), ...lines]
+      : [line("Rien de partagé pour l'instant.")]),
+    line("Détail : ", code("!voir <réf>"), " · les messages antérieurs à votre arrivée ne vous sont pas lisibles."),
+  );
+}
+
 /** The referent joined: the brief (header, then one card per grant through the fan-out). */
-export async function referentJoined(deps: MatterDeps, matter: MatterRoom, now: number): Promise<void> {
+async function referentJoined(deps: MatterDeps, matter: MatterRoom, now: number): Promise<void> {
   const refs = deps.matters.grantedRefs(matter.key, now);
+  const subject = subjectOf(matter);
   await deps.transport.send(
     matter.roomId,
     "m.room.message",
     noticeContent(
       message(
         line(strong("Affaire partagée par la CROSS"), ` — jusqu'au ${formatUntil(matter.expiresAt, deps.timeZone)}.`),
+        ...(subject ? [line(`Sujet : ${subject}`)] : []),
         line("Vous ne voyez ici que les renseignements partagés avec vous. ", code("!aide"), " pour les commandes."),
+        line("Pour transmettre une information au coordinateur : écrivez-la ici ; dans le fil d'une fiche, c'est un complément."),
       ),
     ),
     `matter-brief:${matter.key}:${matter.createdAt}`,
@@ -234,7 +320,7 @@ export function list(deps: Pick<MatterDeps, "matters" | "timeZone">, now: number
       ...active.map((m) =>
         line(
           code(m.key),
-          ` · ${m.referent} · jusqu'au ${formatUntil(m.expiresAt, deps.timeZone)} · ${deps.matters.grantedRefs(m.key, now).join(", ") || "rien de partagé"}`,
+          ` · ${m.referent}${subjectOf(m) ? ` · « ${subjectOf(m)} »` : ""} · jusqu'au ${formatUntil(m.expiresAt, deps.timeZone)} · ${deps.matters.grantedRefs(m.key, now).join(", ") || "rien de partagé"}`,
         ),
       ),
     ),

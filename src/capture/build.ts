@@ -91,7 +91,11 @@ export function diffusionPlanner(
       [...keysFor(report), ...(report.ref ? granted(report.ref) : [])].filter((key) => key !== origin),
     roomsForMatch: (a, b) => {
       const both = keysFor(a).filter((key) => keysFor(b).includes(key));
-      return [...new Set([...both, originRoom(a), originRoom(b)].filter((key): key is string => key !== undefined))];
+      // Blind deconfliction tells a report's own service that a match exists — except with a
+      // referent's contribution, which reaches nobody beyond its entitled rooms (the coordinator's
+      // until the coordinator diffuses it).
+      const blind = [b.fromReferent ? undefined : originRoom(a), a.fromReferent ? undefined : originRoom(b)];
+      return [...new Set([...both, ...blind].filter((key): key is string => key !== undefined))];
     },
   };
 }

@@ -30,6 +30,7 @@ import {
   referents,
 } from "./referent.js";
 import { bind, CommandRegistry } from "./registry.js";
+import type { ContributionDeps } from "../app/contribution.js";
 import { report } from "./report.js";
 import { retirer } from "./retirer.js";
 import { reunion } from "./reunion.js";
@@ -61,6 +62,7 @@ export type CommandDeps = HelpDeps &
     retention: RetentionInfo;
     tips: TriDeps;
     matters: MatterDeps;
+    contribution: ContributionDeps;
   };
 
 type D = CommandDeps;
@@ -79,7 +81,7 @@ const matters = (d: D) => ({ matters: d.matters });
  */
 export function buildRegistry(): CommandRegistry<CommandDeps> {
   return new CommandRegistry<CommandDeps>([
-    bind(report, capture),
+    bind(report, (d) => ({ capture: d.capture, contribution: d.contribution })),
     bind(voir, capture),
     bind(cherche, capture),
     bind(fiche, capture),

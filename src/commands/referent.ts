@@ -22,6 +22,7 @@ export const referent = defineCommand({
       message: message(
         line(verb ? `Action inconnue « ${verb} » : ` : "Actions : ", "inviter, partager, retirer, prolonger ou clore."),
         line("Ex. ", code("!referent inviter @nom:serveur 88-2026-00001 30j"), " · ", code("!aide referent"), "."),
+        line("Ou sur un sujet : ", code('!referent inviter @nom:serveur "squat rue X" 30j'), "."),
       ),
     };
   },
@@ -58,10 +59,14 @@ export const referentInviter = matterVerb(
     name: "inviter",
     aliases: ["invite"],
     summary: "Salon dédié, chiffré, pour un référent connu, sur les renseignements nommés, pour une durée.",
-    details: ["Durée : 30j, 12h ou jusqu'au 15/01. Ex. !referent inviter @nom:serveur 88-2026-00001 30j"],
+    details: [
+      "Durée : 30j, 12h ou jusqu'au 15/01. Ex. !referent inviter @nom:serveur 88-2026-00001 30j",
+      'Un sujet entre guillemets ouvre l\'affaire sans rien partager encore : !referent inviter @nom:serveur "squat rue X" 30j',
+      "Le référent peut y écrire : son message devient une information à coter, visible du coordinateur seul (diffusez-la avec !maj <réf> diffusion=…).",
+    ],
     params: [
       { name: "utilisateur", description: "identifiant Matrix du référent (@nom:serveur)" },
-      { name: "réf… durée", description: "références à partager, puis la durée", rest: true },
+      { name: 'réf…|"sujet" durée', description: 'références à partager ou "sujet", puis la durée', rest: true },
     ],
   },
   (deps, by, _args, rawArgs, now) => matters.invite(deps, by, rawArgs, now),

@@ -18,7 +18,7 @@ export interface Entry<Root> {
 
 export function bind<Root, A, R, D>(
   command: Command<A, R, D>,
-  deps: (root: Root) => D,
+  deps: (root: Root) => NoInfer<D>,
   verbs: readonly Entry<Root>[] = [],
 ): Entry<Root> {
   return { command, deps, verbs };

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { CaptureDeps } from "../capture/deps.js";
-import { defineCommand, MEMBER_ROLES } from "../core/command.js";
-import { em, line, message, type Message } from "../core/message.js";
+import { ALL_ROLES, defineCommand, type Invocation } from "../core/command.js";
+import { code, em, line, message, type Message } from "../core/message.js";
+import { contribute, type ContributionDeps } from "../app/contribution.js";
 import { question, startFix, startGuided } from "../core/report/dialogue.js";
 import { parseReportLine } from "../core/report/parse-line.js";
 import { isComplete } from "../core/report/report.js";
@@ -20,14 +21,16 @@ export const report = defineCommand({
     "Cotation : fiabilité de la source A (complètement fiable) à E (peu fiable), F (ne peut être jugée) ; crédibilité 1 (confirmée) à 5 (improbable), 6 (ne peut être jugée). Sans cotation : F6.",
     "Diffusion : cross (défaut, tous les services), service (votre service et le coordinateur), restreint:<services>.",
     "Dans le fil de la confirmation : une photo ou une position s'ajoute au renseignement ; un texte ajoute un complément.",
+    "Référent : dans le salon de votre affaire, !report <votre information> (ou un simple message) la transmet au coordinateur ; dans le fil d'une fiche, c'est un complément de celle-ci.",
   ],
-  roles: MEMBER_ROLES,
+  // Referents too, but only in their own matter room, as a contribution (see app/contribution.ts).
+  roles: ALL_ROLES,
   params: [{ name: "champs", description: "type=… commune=… quand=… puis texte libre", optional: true, rest: true }],
   schema: z.object({ champs: z.string().optional() }),
-  async execute(invocation, deps: { capture: CaptureDeps }): Promise<ReportResult> {
+  async execute(invocation, deps: { capture: CaptureDeps; contribution: ContributionDeps }): Promise<ReportResult> {
     const { capture } = deps;
     const sender = invocation.sender;
-    if (sender.kind === "referent") throw new Error("referents cannot report"); // excluded by roles
+    if (sender.kind === "referent") return contributeAsReferent(invocation, sender, deps.contribution);
     const text = invocation.rawArgs.trim();
     const dialogue = { threadRoot: invocation.threadRoot, roomId: invocation.roomId, userId: sender.userId };
     const expiresAt = invocation.sentAt + capture.dialogueTimeoutMs;
@@ -75,3 +78,37 @@ export const report = defineCommand({
   render: (result: ReportResult) => (result.kind === "guided" ? result.question : result.message),
   verdict: (result: ReportResult) => (result.kind === "problems" ? "ko" : "ok"),
 });
+
+/** A referent's `!report …`: a contribution to their matter, nowhere else. */
+async function contributeAsReferent(
+  invocation: Invocation<unknown>,
+  sender: { userId: string; name: string },
+  deps: ContributionDeps,
+): Promise<ReportResult> {
+  const matter = deps.matters.byKey(invocation.roomKey);
+  if (!matter || matter.referent !== sender.userId) {
+    return {
+      kind: "problems",
+      message: message(
+        line("En tant que référent, vous ne pouvez transmettre une information que dans le salon de votre affaire."),
+      ),
+    };
+  }
+  const text = invocation.rawArgs.trim();
+  if (text === "") {
+    return {
+      kind: "problems",
+      message: message(line("Écrivez votre information après ", code("!report"), ", ou simplement en message dans ce salon.")),
+    };
+  }
+  const outcome = await contribute(deps, {
+    matterKey: invocation.roomKey,
+    roomId: invocation.roomId,
+    eventId: invocation.eventId,
+    relatedTo: invocation.threadRoot !== invocation.eventId ? [invocation.threadRoot] : [],
+    text,
+    referent: sender,
+    at: invocation.sentAt,
+  });
+  return { kind: outcome.ok ? "stored" : "problems", message: outcome.message };
+}

@@ -44,7 +44,8 @@ export interface Command<A, R, D> {
   roles: readonly Role[];
   params: readonly Param[];
   schema: z.ZodType<A>;
-  execute(invocation: Invocation<A>, deps: D): Promise<R> | R;
+  /** A property, not a method: its `deps` are checked strictly (contravariantly), so an entry that maps less than the command needs is refused. */
+  execute: (invocation: Invocation<A>, deps: D) => Promise<R> | R;
   render(result: R): Message | Reply;
   /** ✅ or ❌ on the command; ✅ when absent. */
   verdict?(result: R): "ok" | "ko";

@@ -7,6 +7,8 @@ export interface Classified {
   diffusion: Diffusion;
   /** Its reference: needed by rooms that see by grant (a matter room sees nothing without it). */
   ref?: string;
+  /** A referent's contribution: never announced, even blind, to a room not entitled to it. */
+  fromReferent?: boolean;
 }
 
 /**

@@ -45,6 +45,17 @@ export async function handleEdit(
   const dialogue = report ? undefined : await capture.dialogues.get(original);
   if (!report && !dialogue) return false;
   const author = report?.author ?? dialogue?.userId;
+  if (report && sender?.kind === "referent" && event.sender === author) {
+    // A referent's contribution is the coordinator's to grade and correct: it is not amended.
+    await respond(
+      deps.transport,
+      event,
+      null,
+      message(line("Votre contribution ", code(report.ref), " reste inchangée : ajoutez une précision dans son fil.")),
+      thread,
+    );
+    return true;
+  }
   if (event.sender !== author || !sender || sender.kind === "referent") {
     deps.log.warn({ eventId: event.eventId, original }, "edit of a report by someone other than its author: ignored");
     return true;

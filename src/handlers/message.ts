@@ -5,7 +5,8 @@ import type { Directory, Identity, KnownRoom } from "../core/directory.js";
 import { asReply, type Reply } from "../core/command.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { errorReference, type Logger } from "../log.js";
-import { isRecord, noticeContents, threadOf, threadRelation } from "../matrix/content.js";
+import { isRecord, noticeContents, textOf, threadOf, threadRelation } from "../matrix/content.js";
+import { contribute } from "../app/contribution.js";
 import type { InboundEvent, Transport } from "../matrix/transport.js";
 import type { Metrics } from "../metrics.js";
 import type { Outcome, ReceiptStore } from "../store/receipts.js";
@@ -70,7 +71,16 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         ? parseCommandLine(event.content.body, deps.botNames())
         : null;
     const inThread = relation.rel_type === "m.thread";
-    if (!commandLine && !isEdit && !inThread) return;
+    // In their matter room, a referent's plain message is a contribution (app/contribution.ts).
+    const contribution =
+      !commandLine &&
+      !isEdit &&
+      room.kind === "matter" &&
+      event.sender === room.referent &&
+      event.content.msgtype === "m.text" &&
+      typeof event.content.body === "string" &&
+      event.content.body.trim() !== "";
+    if (!commandLine && !isEdit && !inThread && !contribution) return;
     if (handledWhileFull.has(event.eventId) || (await deps.receipts.isHandled(event.eventId))) {
       deps.metrics.duplicateEvents.inc();
       return;
@@ -79,7 +89,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     const sender = deps.directory.identify(event.sender);
     const context = { eventId: event.eventId, roomId: event.roomId, room: room.key, sender: event.sender };
     const length = inputLength(event);
-    if (length > MAX_INPUT_CHARS && (commandLine || isEdit)) {
+    if (length > MAX_INPUT_CHARS && (commandLine || isEdit || contribution)) {
       // Refused before anything is parsed or stored: an answer about it could not even be sent.
       deps.log.warn({ ...context, length }, "message too long");
       await respond(deps.transport, event, "ko", tooLong(length));
@@ -94,6 +104,8 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         handled = (await handleEdit(event, room.key, sender, { ...deps, capture: deps.commandDeps.capture }))
           ? { outcome: "ok", label: "edit" }
           : null;
+      else if (contribution && sender?.kind === "referent")
+        handled = await handleContribution(event, room.key, relation, sender, deps);
       else
         handled = (await handleThreadMessage(event, room, sender, { ...deps, capture: deps.commandDeps.capture }))
           ? { outcome: "ok", label: "thread-reply" }
@@ -294,6 +306,31 @@ async function postRest(
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** A referent's plain message in their matter room: stored as a contribution, confirmed in its thread. */
+async function handleContribution(
+  event: InboundEvent,
+  roomKey: string,
+  relation: Record<string, unknown>,
+  sender: { userId: string; name: string },
+  deps: MessageHandlerDeps,
+): Promise<Handled> {
+  const related = [
+    relation.rel_type === "m.thread" ? relation.event_id : undefined,
+    isRecord(relation["m.in_reply_to"]) ? relation["m.in_reply_to"].event_id : undefined,
+  ].filter((id): id is string => typeof id === "string");
+  const outcome = await contribute(deps.commandDeps.contribution, {
+    matterKey: roomKey,
+    roomId: event.roomId,
+    eventId: event.eventId,
+    relatedTo: [...new Set(related)],
+    text: textOf(event.content.body).trim(),
+    referent: sender,
+    at: event.originServerTs,
+  });
+  await respond(deps.transport, event, outcome.ok ? "ok" : "ko", outcome.message);
+  return { outcome: outcome.ok ? "ok" : "invalid", label: "contribution" };
+}
 
 /** A redaction of a `!report` message withdraws the report and takes its copies back (once, audited). */
 async function handleRedactionEvent(event: InboundEvent, deps: MessageHandlerDeps): Promise<void> {

@@ -130,6 +130,25 @@ export class MatterStore {
     return changes > 0;
   }
 
+  /** Whether the report has a grant row in the room (running or not). */
+  hasGrant(roomKey: string, ref: string): boolean {
+    return this.grantsByRoom.get(roomKey)?.has(ref) ?? false;
+  }
+
+  async wasBriefed(roomKey: string, userId: string): Promise<boolean> {
+    return (
+      (await this.db.get("SELECT 1 AS x FROM matter_briefs WHERE room_key = ? AND user_id = ?", [roomKey, userId])) !== undefined
+    );
+  }
+
+  async markBriefed(roomKey: string, userId: string, at: number): Promise<void> {
+    await this.db.run("INSERT OR IGNORE INTO matter_briefs (room_key, user_id, briefed_at) VALUES (?, ?, ?)", [
+      roomKey,
+      userId,
+      at,
+    ]);
+  }
+
   async end(roomKey: string, status: "closed" | "expired", at: number): Promise<void> {
     await this.db.run("UPDATE bot_rooms SET status = ?, ended_at = ? WHERE key = ? AND status = 'active'", [status, at, roomKey]);
     const matter = this.rooms.get(roomKey);

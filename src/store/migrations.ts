@@ -396,6 +396,16 @@ export const MIGRATIONS: readonly string[] = [
     source_event_id TEXT NOT NULL UNIQUE
   ) STRICT;
   `,
+  // 13 — referent matters: who was given the brief of a matter room (a member joining after the
+  // referent cannot read what was posted before: `joined` history), so nobody gets it twice.
+  `
+  CREATE TABLE matter_briefs (
+    room_key TEXT NOT NULL REFERENCES bot_rooms (key),
+    user_id TEXT NOT NULL,
+    briefed_at INTEGER NOT NULL,
+    PRIMARY KEY (room_key, user_id)
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Classified } from "../core/policy.js";
+import type { ReportFields } from "../core/report/report.js";
 import type { Database, Queries } from "./db.js";
 
 /** Which rooms a report, or a match between two reports, must reach: the policy, bound to the configuration. */
@@ -57,9 +58,11 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
         "INSERT INTO matches (report_id, other_id, kind, value, display, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         [report.id, other.id, entity.kind, entity.value, entity.display, at],
       );
+      const otherFields = JSON.parse(other.fields_json) as Pick<ReportFields, "diffusion" | "source">;
       const otherClassified: Classified = {
         service: other.service,
-        diffusion: (JSON.parse(other.fields_json) as Classified).diffusion,
+        diffusion: otherFields.diffusion,
+        fromReferent: otherFields.source?.kind === "referent",
       };
       for (const room of planner.roomsForMatch(report, otherClassified)) {
         await tx.run(
@@ -228,6 +231,15 @@ export class OutboxStore {
       reportId === undefined ? [roomKey] : [roomKey, reportId, roomKey],
     );
     return rows.map((r) => ({ eventId: r.event_id, reportId: r.report_id, kind: r.kind }));
+  }
+
+  /** The report a card (or an update in its thread) the bot sent to this room is about. */
+  async reportOfMessage(roomKey: string, eventId: string): Promise<number | undefined> {
+    const row = await this.db.get<{ report_id: number }>(
+      "SELECT report_id FROM sent_events WHERE event_id = ? AND room_key = ? AND kind IN ('card', 'update') AND redacted = 0",
+      [eventId, roomKey],
+    );
+    return row?.report_id;
   }
 
   async markRedacted(eventId: string): Promise<void> {

@@ -208,6 +208,7 @@ export class ReportStore {
         service: report.service,
         diffusion: report.fields.diffusion,
         ref: report.ref,
+        fromReferent: report.fields.source?.kind === "referent",
         entities: report.fields.entities,
       },
       this.planner,

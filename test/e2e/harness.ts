@@ -47,6 +47,8 @@ export interface Cross {
   /** Room ids by configured room key (`ddsp`, `coordination`, …). */
   rooms: Record<string, string>;
   user(key: string): MatrixUser;
+  /** The bot's own account, as an operator logged into it with a client would use it (tests of mistakes). */
+  botAccount: MatrixUser;
   /** Logs a stack user in as a new device with a real encrypting client. */
   encryptedUser(key: string): Promise<EncryptedUser>;
   startBot(options?: { env?: Record<string, string>; waitHealthy?: boolean }): Promise<BotProcess>;
@@ -130,6 +132,7 @@ export async function createCross(options: CrossOptions = {}): Promise<Cross> {
     dataDir,
     rooms,
     user,
+    botAccount: new MatrixUser(stack.homeserver, bot.user_id, bot.access_token),
     encryptedUser: (key) => {
       const entry = stack.users.find((u) => u.key === key);
       if (!entry) throw new Error(`no stack user "${key}"`);

@@ -21,6 +21,11 @@ const needsGhost = defineCommand({
   render: (text: string) => message(line(text)),
 });
 
+const needsCaptureAndGhost = defineCommand({
+  ...needsGhost,
+  execute: (_invocation, deps: { capture: CommandDeps["capture"]; ghost: Ghost }) => deps.ghost.haunt(),
+});
+
 /**
  * The command contract is checked by the compiler: a command declares what it needs, its registry
  * entry maps it from the composition root, and a dependency nobody provides is a type error
@@ -32,6 +37,8 @@ describe("command dependencies", () => {
     const entry = bind(needsGhost, (root: CommandDeps) => root);
     // @ts-expect-error -- a mapping that forgets the dependency is refused too.
     bind(needsGhost, (root: CommandDeps) => ({ capture: root.capture }));
+    // @ts-expect-error -- a mapping that gives part of what is needed (the capture services, no ghost) is refused.
+    bind(needsCaptureAndGhost, (root: CommandDeps) => ({ capture: root.capture }));
     expect(entry.command.name).toBe("fantome");
   });
 

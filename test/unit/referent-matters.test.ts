@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { close, expireDue, type MatterDeps, unshare } from "../../src/app/matters.js";
+import { close, expireDue, type MatterDeps, memberJoined, subjectRefsAndDuration, unshare } from "../../src/app/matters.js";
+import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import { dueForRemoval, grantAllows, mayBeInMatterRoom, parseDuration } from "../../src/core/matter/grants.js";
 import { mayBeInRoom } from "../../src/core/room-safety.js";
 import { Database } from "../../src/store/db.js";
@@ -97,6 +98,9 @@ async function setup() {
     registerRoom: () => undefined,
     relay: () => undefined,
     timeZone: "Europe/Paris",
+    vocabulary: { timeZone: "Europe/Paris", types: DEFAULT_FACT_TYPES },
+    isFrozen: () => false,
+    isCoordinator: (userId) => userId.startsWith("@c"),
   };
   await matters.create({
     key: "affaire-1",
@@ -173,5 +177,50 @@ describe("room safety of a matter room", () => {
       "affaire-1: @ref2:t l'a rejoint sans y être habilité (référent)",
       "affaire-1: @stranger:t l'a rejoint sans y être habilité",
     ]);
+  });
+});
+
+describe("the brief, for everyone entitled who joins", () => {
+  it("goes to the referent on their first join, and once to a coordinator joining after them, also across a restart", async () => {
+    const { db, deps, calls } = await setup();
+    const matter = () => {
+      const found = deps.matters.byKey("affaire-1");
+      if (!found) throw new Error("no matter");
+      return found;
+    };
+    // A coordinator in before the referent: nothing yet (they will read the referent's brief).
+    await memberJoined(deps, matter(), "@c1:t", NOW);
+    expect(calls).toEqual([]);
+    await memberJoined(deps, matter(), "@ref:t", NOW + 1);
+    expect(calls).toEqual([expect.stringMatching(/^send !m1 matter-brief:affaire-1:\d+ Affaire partagée par la CROSS/)]);
+    await memberJoined(deps, matter(), "@ref:t", NOW + 2);
+    expect(calls).toHaveLength(1);
+    // A coordinator joining after the referent cannot read that: they get a catch-up, once.
+    await memberJoined(deps, matter(), "@c2:t", NOW + 3);
+    expect(calls[1]).toMatch(/^send !m1 matter-brief:affaire-1:@c2:t Affaire partagée avec @ref:t/);
+    await memberJoined(deps, matter(), "@c2:t", NOW + 4);
+    const restarted = { ...deps, matters: await MatterStore.load(db) };
+    await memberJoined(restarted, matter(), "@c2:t", NOW + 5);
+    expect(calls).toHaveLength(2);
+    // Strangers get nothing (the safety handler freezes the room), nor does anyone in a frozen room.
+    await memberJoined(deps, matter(), "@stranger:t", NOW + 6);
+    await memberJoined({ ...deps, isFrozen: () => true }, matter(), "@c3:t", NOW + 7);
+    expect(calls).toHaveLength(2);
+  });
+});
+
+describe("inviting by subject", () => {
+  it("reads a quoted subject, references, or both, then the duration", () => {
+    expect(subjectRefsAndDuration(' "squat rue des Forts" 30j')).toEqual({
+      subject: "squat rue des Forts",
+      refs: [],
+      duration: "30j",
+    });
+    expect(subjectRefsAndDuration(" 88-2026-40317 « hall C » jusqu'au 15/01")).toEqual({
+      subject: "hall C",
+      refs: ["88-2026-40317"],
+      duration: "jusqu'au 15/01",
+    });
+    expect(subjectRefsAndDuration(" 88-2026-40317 30j")).toEqual({ subject: null, refs: ["88-2026-40317"], duration: "30j" });
   });
 });

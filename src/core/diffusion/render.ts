@@ -1,10 +1,10 @@
 import type { Entity } from "../capture/entities.js";
 import { formatObserved } from "../capture/when.js";
-import { code, em, line, message, type Message, strong } from "../message.js";
+import { type Block, code, em, line, message, type Message, strong } from "../message.js";
 import { describeDiffusion } from "../report/diffusion.js";
-import { gradeCode } from "../report/grading.js";
+import { gradeCode, UNGRADED } from "../report/grading.js";
 import type { ReportFields } from "../report/report.js";
-import type { Vocabulary } from "../report/render.js";
+import { describeSource, type Vocabulary } from "../report/render.js";
 
 export interface CardReport {
   ref: string;
@@ -29,7 +29,17 @@ export function renderCard(report: CardReport, vocabulary: Vocabulary): Message 
     ),
     ...(summary ? [line(summary)] : []),
     ...(entities.length > 0 ? [line(entities.map((e) => `${ICONS[e.kind]} ${e.display}`).join(" · "))] : []),
+    ...(f.source ? [sourceLine(report.ref, f)] : []),
     line(em(`Diffusion ${describeDiffusion(f.diffusion, vocabulary.serviceName)} · détail : `), code(`!voir ${report.ref}`)),
+  );
+}
+
+/** A referent's contribution: who, from which matter, and — until graded — what the coordinator does. */
+function sourceLine(ref: string, f: ReportFields): Block {
+  const ungraded = gradeCode(f.grade) === gradeCode(UNGRADED);
+  return line(
+    `🧾 Contribution : ${f.source ? describeSource(f.source) : ""}`,
+    ...(ungraded ? [" · à coter : ", code(`!maj ${ref} cotation=B2`)] : []),
   );
 }
 

@@ -4,7 +4,7 @@ import { bullets, code, em, type Inline, line, message, type Message, strong } f
 import { describeDiffusion } from "./diffusion.js";
 import type { FactType } from "./fact-types.js";
 import { describeGrade } from "./grading.js";
-import type { ReportDraft, ReportFields } from "./report.js";
+import type { ReportDraft, ReportFields, ReportSource } from "./report.js";
 
 /** Names the renderers need to turn keys into words. */
 export interface Vocabulary {
@@ -14,6 +14,11 @@ export interface Vocabulary {
 }
 
 const ENTITY_ICONS: Record<Entity["kind"], string> = { plate: "🚗", phone: "📞", address: "📍", person: "👤" };
+
+/** `référent Nom (affaire-1), complément de 88-2026-40317`. */
+export function describeSource(source: ReportSource): string {
+  return `référent ${source.name} (${source.matter})${source.complementOf ? `, complément de ${source.complementOf}` : ""}`;
+}
 
 /** The lines describing a report's fields, shared by confirmations, `!voir` and dialogue recaps. */
 export function describeFields(fields: ReportDraft, vocabulary: Vocabulary): Inline[][] {
@@ -33,6 +38,7 @@ export function describeFields(fields: ReportDraft, vocabulary: Vocabulary): Inl
       formatObserved(new Date(fields.observedAt), fields.observedPrecision ?? "minute", vocabulary.timeZone),
     ]);
   }
+  if (fields.source) lines.push([strong("Source : "), describeSource(fields.source)]);
   if (fields.grade) lines.push([strong("Cotation : "), describeGrade(fields.grade)]);
   if (fields.diffusion) lines.push([strong("Diffusion : "), describeDiffusion(fields.diffusion, vocabulary.serviceName)]);
   const details: string[] = [];

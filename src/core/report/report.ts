@@ -16,6 +16,21 @@ export interface ReportFields {
   peopleCount: number | null;
   entities: Entity[];
   text: string;
+  /** Set when the report is not an officer's: a referent's contribution from their matter room. */
+  source?: ReportSource;
+}
+
+/**
+ * A referent's contribution: who sent it, from which matter, and the shared report it complements
+ * (a complement is a report of its own, so that it reaches nobody beyond the coordinator before
+ * the coordinator diffuses it, whatever the diffusion of the report it completes).
+ */
+export interface ReportSource {
+  kind: "referent";
+  userId: string;
+  name: string;
+  matter: string;
+  complementOf: string | null;
 }
 
 /** A report being written: the fields understood so far (one-line report with errors, or guided dialogue). */
