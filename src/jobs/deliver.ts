@@ -204,7 +204,9 @@ async function sendGroup(group: CardGroup, roomId: string, deps: DeliveryDeps, n
     if (shown.length > 0 && bytes > GROUP_BUDGET_BYTES) break; // the rest stays waiting for the next message
     shown.push({ report, fields: version.fields, version: version.version });
   }
-  const recorded = present.filter((m) => shown.some((s) => s.report.id === m.reportId) || hidden.some((h) => h.id === m.reportId));
+  const recorded = present.filter(
+    (m) => shown.some((s) => s.report.id === m.reportId) || hidden.some((h) => h.id === m.reportId),
+  );
   if (shown.length === 0) {
     await deps.outbox.recordGroup(group, "", [], now); // nothing the room may see is left: nothing to send
     return;

@@ -60,10 +60,7 @@ const MAX_RATE_LIMITED_ATTEMPTS = 10;
  * 429 that reaches here holds the budget for the server's delay and the same call is retried
  * (same transaction id, so it never posts twice).
  */
-export function budgeted(
-  transport: Pick<Transport, "send" | "redact">,
-  budget: SendBudget,
-): Pick<Transport, "send" | "redact"> {
+export function budgeted(transport: Pick<Transport, "send" | "redact">, budget: SendBudget): Pick<Transport, "send" | "redact"> {
   const call = async <T>(work: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       await budget.take();
