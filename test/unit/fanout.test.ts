@@ -300,31 +300,24 @@ describe("coalescing under backlog", () => {
     await c.deliverAll();
     const before = c.standing("gir")[0]!;
     // b narrowed to its own service: gir and dipj lose it.
-    await c.capture.reports.amend(
-      b!.id,
-      "update",
-      { ...b!.fields, diffusion: { level: "service" } },
-      b!.author,
-      Date.now(),
-      "$n",
-    );
+    await c.capture.reports.amend(b.id, "update", { ...b.fields, diffusion: { level: "service" } }, b.author, Date.now(), "$n");
     await c.deliverAll();
     await c.deliverAll(); // the re-posts the take-back owes
     expect(c.redacted.has(before.id)).toBe(true);
     for (const room of ["gir", "dipj"]) {
       const left = c.standing(room).filter((e) => !e.body.startsWith("🚫"));
-      expect(left.some((e) => e.body.includes(b!.ref) || e.body.includes("MARK R2"))).toBe(false);
-      const cards = left.reduce((n, e) => n + c.cardLines(e.body, a!.ref) + c.cardLines(e.body, d!.ref), 0);
+      expect(left.some((e) => e.body.includes(b.ref) || e.body.includes("MARK R2"))).toBe(false);
+      const cards = left.reduce((n, e) => n + c.cardLines(e.body, a.ref) + c.cardLines(e.body, d.ref), 0);
       expect(cards, room).toBe(2); // a and d, once each
     }
     // The coordinator's room still holds all three (the group is untouched there).
     const ggd = c.standing("ggd").find((e) => e.body.includes("3 renseignements"));
-    for (const r of [a!, b!, d!]) expect(c.cardLines(ggd?.body ?? "", r.ref)).toBe(1);
+    for (const r of [a, b, d]) expect(c.cardLines(ggd?.body ?? "", r.ref)).toBe(1);
     // Later updates of a re-posted report go to its new card's thread.
-    await c.capture.reports.amend(a!.id, "update", { ...a!.fields, text: "MARK R1 — suite" }, a!.author, Date.now(), "$a2");
+    await c.capture.reports.amend(a.id, "update", { ...a.fields, text: "MARK R1 — suite" }, a.author, Date.now(), "$a2");
     await c.deliverAll();
-    const girCard = c.standing("gir").find((e) => c.cardLines(e.body, a!.ref) > 0)!;
-    const update = c.standing("gir").find((e) => e.body.includes(`${a!.ref} v2`));
+    const girCard = c.standing("gir").find((e) => c.cardLines(e.body, a.ref) > 0)!;
+    const update = c.standing("gir").find((e) => e.body.includes(`${a.ref} v2`));
     expect(update?.thread).toBe(girCard.id);
     // Withdrawing again posts nothing more (take-backs are recorded).
     const sends = c.sends();
