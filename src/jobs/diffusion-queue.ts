@@ -76,6 +76,14 @@ export function startDiffusion(
     async (job) => {
       const data = jobSchema.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`malformed diffusion job ${job.id ?? ""}`);
+      // No slot free yet (budget spent, or held after a 429): the job goes back to the queue and
+      // the whole queue pauses until the slot frees, so that the slot goes to the most urgent job
+      // then — a match alert that came in meanwhile — rather than to the one that happened to wait.
+      const wait = budget.waitMs();
+      if (wait > 0) {
+        await queue.rateLimit(wait);
+        throw Worker.RateLimitError();
+      }
       const outcome = await deliver(data.data.outboxId, delivery);
       deps.metrics.diffusions.inc({ outcome });
       return outcome;
@@ -84,10 +92,12 @@ export function startDiffusion(
       prefix,
       connection: workerConnection,
       concurrency: 1,
-      // No BullMQ limiter: it would count jobs, and a job whose card already left in a grouped
-      // message costs no call. The budget (`SendBudget`) counts Matrix calls instead.
+      // BullMQ's limiter would count jobs, and a job whose card already left in a grouped message
+      // costs no call: the budget (`SendBudget`) counts Matrix calls instead. The limiter is set
+      // out of reach only so that the manual pause above (`queue.rateLimit`) applies.
       // A failed fetch (Redis away) is retried soon, not after BullMQ's default 15 s.
       runRetryDelay: 200,
+      limiter: { max: 1_000_000, duration: 1000 },
     },
   );
   worker.on("error", (error) => log.debug({ err: error.message }, "diffusion worker error"));

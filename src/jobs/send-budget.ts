@@ -42,6 +42,14 @@ export class SendBudget {
     }
   }
 
+  /** How long until a call could start (0: now), without counting one. */
+  waitMs(): number {
+    const now = this.clock.now();
+    while (this.starts.length > 0 && (this.starts[0] ?? 0) <= now - this.rate.durationMs) this.starts.shift();
+    const slot = this.starts.length < this.rate.max ? now : (this.starts[0] ?? now) + this.rate.durationMs;
+    return Math.max(0, Math.max(slot, this.heldUntil) - now);
+  }
+
   /** The homeserver said "too many requests": no call starts for `ms`. */
   hold(ms: number): void {
     this.heldUntil = Math.max(this.heldUntil, this.clock.now() + ms);

@@ -94,6 +94,19 @@ describe("the homeserver's 429", () => {
     expect(at.every((t) => t >= 1_006_000)).toBe(true);
   });
 
+  it("tells how long until the next slot without spending it (the worker then pauses the queue rather than the job)", async () => {
+    const clock = fakeClock();
+    const budget = new SendBudget({ max: 1, durationMs: 1000 }, clock);
+    expect(budget.waitMs()).toBe(0);
+    await budget.take();
+    expect(budget.waitMs()).toBe(1000);
+    expect(budget.waitMs()).toBe(1000); // asking spends nothing
+    budget.hold(5000);
+    expect(budget.waitMs()).toBe(5000);
+    clock.t += 5000;
+    expect(budget.waitMs()).toBe(0);
+  });
+
   it("spends at most the budget in any window", async () => {
     const clock = fakeClock();
     const budget = new SendBudget({ max: 2, durationMs: 1000 }, clock);
