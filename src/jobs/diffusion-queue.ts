@@ -115,7 +115,7 @@ export function startDiffusion(
           due.map((row) => ({
             name: row.kind,
             data: { outboxId: row.id },
-            // Match alerts first, then cards, then thread updates and withdrawals (see `priorityOf`).
+            // Match alerts first, then cards, then thread updates and withdrawals (see `PRIORITY` in src/store/outbox.ts).
             opts: { jobId: `o-${options.instanceId}-${row.id}`, priority: row.priority },
           })),
         ),
