@@ -30,6 +30,7 @@ import { strategySettings } from "./strategy/settings.js";
 import { StrategyStore } from "./store/strategy.js";
 import { startDiffusion } from "./jobs/diffusion-queue.js";
 import { RelayHandle } from "./app/relay-handle.js";
+import { SendBudget } from "./jobs/send-budget.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
 import type { Transport } from "./matrix/transport.js";
@@ -99,6 +100,11 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   if (!token) throw new Error("MATRIX_ACCESS_TOKEN (or MATRIX_ACCESS_TOKEN_FILE) is not set");
   const directory = new Directory(config);
   const cryptoDir = join(config.storage.data_dir, "crypto");
+  // The fan-out's budget of Matrix calls (Tchap: about one per second), held on every 429.
+  const sendBudget = new SendBudget({
+    max: config.diffusion.rate_limit.max,
+    durationMs: config.diffusion.rate_limit.per_seconds * 1000,
+  });
   const transport =
     deps.transport?.(receipts, metrics) ??
     new BotSdkTransport({
@@ -113,6 +119,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       // Room keys go to the devices of configured people only, never to a stranger in the room.
       keyRecipients: (members) => members.filter((userId) => directory.identify(userId) !== null),
       storageError: (error) => storage.noteError(error),
+      // A 429 on any call pauses the whole fan-out queue for the delay the homeserver asked.
+      onRateLimited: (ms) => sendBudget.hold(ms),
       log,
       metrics,
     });
@@ -348,6 +356,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       namespace,
       instanceId: await receipts.instanceId(),
       rateLimit: { max: config.diffusion.rate_limit.max, durationMs: config.diffusion.rate_limit.per_seconds * 1000 },
+      budget: sendBudget,
     },
     {
       outbox,

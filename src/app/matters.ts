@@ -9,12 +9,12 @@ import type { NewAuditEntry } from "../store/audit.js";
 import type { MatterStore } from "../store/matters.js";
 import type { OutboxStore } from "../store/outbox.js";
 import type { ReportStore } from "../store/reports.js";
-import { takeBack } from "./take-back.js";
+import { takeBack, type TakeBackDeps } from "./take-back.js";
 
 export interface MatterDeps {
   matters: MatterStore;
   reports: Pick<ReportStore, "byRef">;
-  outbox: Pick<OutboxStore, "enqueueReport" | "standing" | "markRedacted" | "card" | "saveCard">;
+  outbox: Pick<OutboxStore, "enqueueReport" | "card"> & TakeBackDeps["outbox"];
   transport: Pick<Transport, "createRoom" | "invite" | "kick" | "send" | "redact">;
   journal(entry: NewAuditEntry): Promise<void>;
   /** Referents the configuration knows: user id → name. */

@@ -2,7 +2,7 @@ import type { Transport } from "../matrix/transport.js";
 import type { OutboxStore } from "../store/outbox.js";
 
 export interface TakeBackDeps {
-  outbox: Pick<OutboxStore, "standing" | "markRedacted" | "card" | "saveCard">;
+  outbox: Pick<OutboxStore, "standing" | "markRedacted" | "saveCard" | "cardsOnEvent" | "groupOf" | "repostCard">;
   transport: Pick<Transport, "redact">;
 }
 
@@ -11,6 +11,11 @@ export interface TakeBackDeps {
  * card's thread, the match alerts naming it, the reminders citing it — or, without a report,
  * everything it sent the room about any report (a frozen room). Each redaction has a stable
  * transaction key and is recorded, so a retry redacts nothing twice. Returns how many were taken back.
+ *
+ * A grouped message (several cards sent together under backlog) is redacted whole — an edit
+ * (`m.replace`) removing one line would leave the original text readable in the event and its edit
+ * history — and the cards of the other reports it held are owed again: each gets an outbox row and
+ * the worker re-posts it (asking the policy again). Their earlier updates stay in the old thread.
  */
 export async function takeBack(
   deps: TakeBackDeps,
@@ -23,8 +28,13 @@ export async function takeBack(
     await deps.transport.redact(room.id, sent.eventId, reason, `takeback:${room.key}:${sent.eventId}`);
     await deps.outbox.markRedacted(sent.eventId);
     if (sent.kind !== "card") continue;
-    const card = await deps.outbox.card(sent.reportId, room.key);
-    if (card && card.eventId === sent.eventId) await deps.outbox.saveCard(sent.reportId, room.key, { ...card, withdrawn: true });
+    const group = await deps.outbox.groupOf(sent.eventId);
+    for (const holder of await deps.outbox.cardsOnEvent(room.key, sent.eventId)) {
+      if (holder.card.withdrawn) continue;
+      await deps.outbox.saveCard(holder.reportId, room.key, { ...holder.card, withdrawn: true });
+      if (reportId !== undefined && holder.reportId !== reportId && group !== undefined)
+        await deps.outbox.repostCard(holder.reportId, room.key, holder.card.version, group, Date.now());
+    }
   }
   return standing.length;
 }

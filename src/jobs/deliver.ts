@@ -1,11 +1,18 @@
 import type { Classified } from "../core/policy.js";
-import { renderBlindMatch, renderCard, renderMatch, renderUpdate, renderWithdrawn } from "../core/diffusion/render.js";
-import type { Message } from "../core/message.js";
+import {
+  renderBlindMatch,
+  renderCard,
+  renderCardGroup,
+  renderMatch,
+  renderUpdate,
+  renderWithdrawn,
+} from "../core/diffusion/render.js";
+import { type Message, MESSAGE_BUDGET_BYTES, messageBytes } from "../core/message.js";
 import { REDACTION_NOTE } from "../core/report/report.js";
 import type { Vocabulary } from "../core/report/render.js";
 import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
-import type { OutboxItem, OutboxStore } from "../store/outbox.js";
+import type { CardGroup, GroupMember, OutboxItem, OutboxStore } from "../store/outbox.js";
 import type { ReportStore, StoredReport } from "../store/reports.js";
 import { takeBack } from "../app/take-back.js";
 
@@ -79,8 +86,30 @@ async function deliverReport(
     return "dropped";
   }
   if (!card || card.withdrawn) {
+    // A grouped message planned before a crash leaves first, exactly as planned; then this row is
+    // looked at again (it may have been in that group).
+    const open = await deps.outbox.openGroup(item.roomKey);
+    if (open) {
+      await sendGroup(open, roomId, deps, now);
+      return deliver(item.id, deps, now);
+    }
     const version = history.find((v) => v.version === item.version) ?? history[history.length - 1];
     if (!version) return "skipped";
+    const others = await waitingForRoom(item.roomKey, report, deps);
+    if (others.length > 0) {
+      const members = [{ report, version: version.version, after: card?.eventId }, ...others];
+      // The key names the members by reference (and the message each one's card replaces), never
+      // by row id: stable across a crash, and never the key of an earlier group after a restore.
+      const txn = `cards:${item.roomKey}:${members.map((m) => `${m.report.ref}${m.after ? `@${m.after}` : ""}`).join("+")}`;
+      const group = await deps.outbox.planGroup(
+        item.roomKey,
+        txn,
+        members.map((m) => ({ reportId: m.report.id, version: m.version })),
+        now,
+      );
+      await sendGroup(group, roomId, deps, now);
+      return "sent";
+    }
     // Keys name the report by its reference, never by a local row id: a database restored from a
     // backup reuses row ids, and a new report must not inherit an old one's transaction.
     const txn = `card:${report.ref}:${item.roomKey}${card ? `:after:${card.eventId}` : ""}`;
@@ -122,6 +151,77 @@ async function deliverReport(
   }
   if (delivered >= item.version) await deps.outbox.markDone(item.id, "sent", null, now);
   return "sent";
+}
+
+/** At most this many cards in one grouped message (a phone screen or two). */
+export const MAX_GROUP = 8;
+const GROUP_BUDGET_BYTES = MESSAGE_BUDGET_BYTES / 2;
+
+/**
+ * Coalescing under backlog: the other cards waiting for this room right now (their rows not sent,
+ * no card of theirs standing there), which this room may still see. Empty without a backlog, and
+ * then the card leaves alone, as before.
+ */
+async function waitingForRoom(
+  roomKey: string,
+  report: StoredReport,
+  deps: DeliveryDeps,
+): Promise<{ report: StoredReport; version: number; after: string | undefined }[]> {
+  const found: { report: StoredReport; version: number; after: string | undefined }[] = [];
+  for (const waiting of await deps.outbox.waitingCards(roomKey, report.id, MAX_GROUP - 1)) {
+    const other = await deps.reports.byId(waiting.reportId);
+    if (!other || other.status !== "active" || !deps.roomMaySee(classify(other), roomKey)) continue;
+    const version = Math.min(waiting.version, other.version);
+    found.push({ report: other, version, after: (await deps.outbox.card(other.id, roomKey))?.eventId });
+  }
+  return found;
+}
+
+/**
+ * Sends a planned group as one message and records it for every member. A member the room may no
+ * longer see (changed between the plan and a send after a crash) is left out of the text, yet
+ * recorded and owed a row of its own: if the first attempt did reach the homeserver, that row
+ * takes the message back (and re-posts the others).
+ */
+async function sendGroup(group: CardGroup, roomId: string, deps: DeliveryDeps, now: number): Promise<void> {
+  const shown: { report: StoredReport; fields: StoredReport["fields"]; version: number }[] = [];
+  const present: GroupMember[] = [];
+  const hidden: StoredReport[] = [];
+  let bytes = 0;
+  for (const member of group.members) {
+    const report = await deps.reports.byId(member.reportId);
+    if (!report) continue;
+    present.push(member);
+    if (report.status !== "active" || !deps.roomMaySee(classify(report), group.roomKey)) {
+      hidden.push(report);
+      continue;
+    }
+    const history = await deps.reports.history(report.id);
+    const version = history.find((v) => v.version === member.version) ?? history[history.length - 1];
+    if (!version) continue;
+    const card = renderCard({ ...report, fields: version.fields }, deps.vocabulary);
+    bytes += messageBytes(card);
+    if (shown.length > 0 && bytes > GROUP_BUDGET_BYTES) break; // the rest stays waiting for the next message
+    shown.push({ report, fields: version.fields, version: version.version });
+  }
+  const recorded = present.filter(
+    (m) => shown.some((s) => s.report.id === m.reportId) || hidden.some((h) => h.id === m.reportId),
+  );
+  if (shown.length === 0) {
+    await deps.outbox.recordGroup(group, "", [], now); // nothing the room may see is left: nothing to send
+    return;
+  }
+  const content =
+    shown.length === 1
+      ? renderCard({ ...shown[0]!.report, fields: shown[0]!.fields }, deps.vocabulary)
+      : renderCardGroup(
+          shown.map((s) => ({ ...s.report, fields: s.fields })),
+          deps.vocabulary,
+        );
+  const eventId = await send(deps, roomId, content, group.txnKey);
+  await deps.outbox.recordGroup(group, eventId, recorded, now);
+  for (const report of hidden) await deps.outbox.repostCard(report.id, group.roomKey, report.version, group.id, now);
+  for (const s of shown) await deps.communicated(s.report.ref, group.roomKey, `fiche v${s.version} (groupée)`);
 }
 
 async function deliverMatch(

@@ -5,7 +5,8 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { OutboxStore } from "../store/outbox.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
-import { redisRetry, withTimeout } from "./timing.js";
+import { budgeted, SendBudget } from "./send-budget.js";
+import { redisReconnect, withTimeout } from "./timing.js";
 
 export const DIFFUSION_QUEUE = "cross-diffusion";
 
@@ -22,6 +23,8 @@ export interface DiffusionOptions {
   instanceId: string;
   /** Sends per window, for the whole homeserver (Tchap asks about one call per second). */
   rateLimit: { max: number; durationMs: number };
+  /** The budget those sends are counted against (shared with the transport, which reports 429s). */
+  budget?: SendBudget;
   /** A queued row not sent after this long is queued again (Redis may have lost it). */
   requeueAfterMs?: number;
   relayIntervalMs?: number;
@@ -43,13 +46,16 @@ export function startDiffusion(
   deps: DeliveryDeps & { outbox: OutboxStore; log: Logger; metrics: Metrics },
 ): Diffusion {
   const { log } = deps;
+  const budget = options.budget ?? new SendBudget(options.rateLimit);
+  const delivery: DeliveryDeps = { ...deps, transport: budgeted(deps.transport, budget) };
   // The queue fails fast when Redis is away (the relay retries); the worker waits for it forever.
+  // Both reconnect with a short capped back-off, so the backlog leaves soon after Redis returns.
   const queueConnection = new Redis(options.redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    retryStrategy: redisRetry,
+    retryStrategy: redisReconnect,
   });
-  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: redisRetry });
+  const workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: redisReconnect });
   queueConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion queue: redis error"));
   workerConnection.on("error", (error) => log.debug({ err: error.message }, "diffusion worker: redis error"));
   const prefix = `crossbot:${options.namespace}`;
@@ -70,7 +76,15 @@ export function startDiffusion(
     async (job) => {
       const data = jobSchema.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`malformed diffusion job ${job.id ?? ""}`);
-      const outcome = await deliver(data.data.outboxId, deps);
+      // No slot free yet (budget spent, or held after a 429): the job goes back to the queue and
+      // the whole queue pauses until the slot frees, so that the slot goes to the most urgent job
+      // then — a match alert that came in meanwhile — rather than to the one that happened to wait.
+      const wait = budget.waitMs();
+      if (wait > 0) {
+        await queue.rateLimit(wait);
+        throw Worker.RateLimitError();
+      }
+      const outcome = await deliver(data.data.outboxId, delivery);
       deps.metrics.diffusions.inc({ outcome });
       return outcome;
     },
@@ -78,7 +92,12 @@ export function startDiffusion(
       prefix,
       connection: workerConnection,
       concurrency: 1,
-      limiter: { max: options.rateLimit.max, duration: options.rateLimit.durationMs },
+      // BullMQ's limiter would count jobs, and a job whose card already left in a grouped message
+      // costs no call: the budget (`SendBudget`) counts Matrix calls instead. The limiter is set
+      // out of reach only so that the manual pause above (`queue.rateLimit`) applies.
+      // A failed fetch (Redis away) is retried soon, not after BullMQ's default 15 s.
+      runRetryDelay: 200,
+      limiter: { max: 1_000_000, duration: 1000 },
     },
   );
   worker.on("error", (error) => log.debug({ err: error.message }, "diffusion worker error"));
@@ -96,7 +115,8 @@ export function startDiffusion(
           due.map((row) => ({
             name: row.kind,
             data: { outboxId: row.id },
-            opts: { jobId: `o-${options.instanceId}-${row.id}` },
+            // Match alerts first, then cards, then thread updates and withdrawals (see `PRIORITY` in src/store/outbox.ts).
+            opts: { jobId: `o-${options.instanceId}-${row.id}`, priority: row.priority },
           })),
         ),
         2000,
@@ -117,6 +137,8 @@ export function startDiffusion(
     return relaying;
   };
   const timer = setInterval(() => void relay(), options.relayIntervalMs ?? 2000);
+  // Redis is back: hand the backlog over at once rather than at the next tick of the timer.
+  queueConnection.on("ready", () => void relay());
   void relay();
 
   return {

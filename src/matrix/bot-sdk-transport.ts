@@ -7,7 +7,7 @@ import type { PendingDecryptionStore } from "../store/pending-decryption.js";
 import type { ReceiptStore } from "../store/receipts.js";
 import type { MatrixContent } from "./content.js";
 import { BotCrypto, type MatrixRequest } from "./e2ee.js";
-import { backoffMs, sleep } from "./retry.js";
+import { backoffMs, rateLimitDelayMs, sleep } from "./retry.js";
 import { RoomStates } from "./room-state.js";
 import { readSyncResponse, SYNC_FILTER, type SyncBatch, type SyncEvent, toInboundEvent } from "./sync.js";
 import type { InboundEvent, OutboundImage, Transport, TransportHandlers } from "./transport.js";
@@ -28,6 +28,8 @@ export interface BotSdkTransportOptions {
   syncTimeoutMs?: number;
   /** Told of every failure of a batch; true when it is a full disk (then retried at a steady pace). */
   storageError?(error: unknown): boolean;
+  /** Told of every 429 with the delay the homeserver asked for (the fan-out pauses its whole queue). */
+  onRateLimited?(retryAfterMs: number): void;
 }
 
 /** A batch whose events were all handled but that the disk could not record. */
@@ -41,6 +43,7 @@ class StorageFull extends Error {
 const FULL_DISK_RETRY_MS = 2000;
 
 const MAX_SEND_ATTEMPTS = 8;
+const REQUEST_TIMEOUT_MS = 120_000;
 const MAX_BACKFILL_PAGES = 10;
 /** Backfill reaches this far before the last saved position, to cover clock skew with the server. */
 const BACKFILL_MARGIN_MS = 5 * 60_000;
@@ -219,9 +222,11 @@ export class BotSdkTransport implements Transport {
   private readonly request: MatrixRequest = async (method, path, body) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await this.client.doRequest(method, path, null, body)) as unknown;
+        return await this.fetchJson(method, path, body);
       } catch (error) {
         const wait = retryDelay(error, attempt);
+        const limited = rateLimitDelayMs(error);
+        if (limited !== null) this.options.onRateLimited?.(limited);
         if (wait === null || attempt + 1 >= MAX_SEND_ATTEMPTS || this.abort.signal.aborted) throw error;
         this.options.log.warn(
           { method, path: path.split("?")[0], attempt, waitMs: wait, err: describe(error) },
@@ -231,6 +236,37 @@ export class BotSdkTransport implements Transport {
       }
     }
   };
+
+  /**
+   * One client-server call. Not matrix-bot-sdk's `doRequest`: its `MatrixError` drops the response
+   * headers, and a 429's `Retry-After` is in them. Errors are still `MatrixError`s, with `headers`.
+   */
+  private async fetchJson(method: string, path: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.options.homeserverUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.options.accessToken}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    let parsed: unknown = {};
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      parsed = { errcode: "M_UNKNOWN", error: text.slice(0, 200) };
+    }
+    if (response.ok) return parsed;
+    const errorBody =
+      typeof parsed === "object" && parsed !== null && "errcode" in parsed
+        ? (parsed as Record<string, unknown>)
+        : { errcode: "M_UNKNOWN", error: `HTTP ${response.status}` };
+    const error = new MatrixError(errorBody as never, response.status) as MatrixError & { headers: Record<string, string> };
+    error.headers = Object.fromEntries(response.headers.entries());
+    throw error;
+  }
 
   private async syncLoop(handlers: TransportHandlers): Promise<void> {
     const { log, metrics, receipts } = this.options;
@@ -415,8 +451,9 @@ export class BotSdkTransport implements Transport {
 
 /** How long to wait before retrying a failed request, or null when retrying cannot help. */
 function retryDelay(error: unknown, attempt: number): number | null {
+  const limited = rateLimitDelayMs(error, Date.now(), backoffMs(attempt));
+  if (limited !== null) return limited;
   if (error instanceof MatrixError) {
-    if (error.errcode === "M_LIMIT_EXCEEDED") return error.retryAfterMs ?? backoffMs(attempt);
     return error.statusCode >= 500 ? backoffMs(attempt) : null;
   }
   return backoffMs(attempt); // network error: the server may have the request already; callers made retrying safe

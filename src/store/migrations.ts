@@ -406,6 +406,22 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room_key, user_id)
   ) STRICT;
   `,
+  // 14 — coalesced cards (issue 16): when several cards wait for one room, they leave in one
+  // message. The group is written before it is sent (its members and its transaction key), so that
+  // after a crash the very same message is sent again, never a second one. For 'report' rows of
+  // the outbox, `match_id` (0 otherwise) names the group whose take-back owes this card again.
+  `
+  CREATE TABLE card_groups (
+    id INTEGER PRIMARY KEY,
+    room_key TEXT NOT NULL,
+    txn_key TEXT NOT NULL UNIQUE,
+    members_json TEXT NOT NULL,
+    event_id TEXT,
+    planned_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX card_groups_open ON card_groups (room_key) WHERE event_id IS NULL;
+  CREATE INDEX card_groups_by_event ON card_groups (event_id);
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

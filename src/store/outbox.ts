@@ -83,6 +83,46 @@ export interface OutboxItem {
   roomKey: string;
 }
 
+/**
+ * Queue priorities (BullMQ: 1 runs first; FIFO within a priority). A match alert is the
+ * time-critical message — above all the one to the room whose officer just reported — then cards,
+ * then thread updates and withdrawals. Order per report and room needs no priority: a row is
+ * delivered from the report's current state (a card first if the room has none, then the updates
+ * in version order), so whichever row of a report runs first in a room sends its card.
+ */
+export const PRIORITY = { alertToReporter: 1, alert: 2, card: 3, update: 4 } as const;
+
+export interface GroupMember {
+  reportId: number;
+  version: number;
+}
+
+export interface CardGroup {
+  id: number;
+  roomKey: string;
+  txnKey: string;
+  members: GroupMember[];
+  eventId: string | null;
+}
+
+interface GroupRow {
+  id: number;
+  room_key: string;
+  txn_key: string;
+  members_json: string;
+  event_id: string | null;
+}
+
+function toGroup(row: GroupRow): CardGroup {
+  return {
+    id: row.id,
+    roomKey: row.room_key,
+    txnKey: row.txn_key,
+    members: JSON.parse(row.members_json) as GroupMember[],
+    eventId: row.event_id,
+  };
+}
+
 export interface Card {
   eventId: string;
   version: number;
@@ -110,14 +150,117 @@ export interface MatchRow {
 export class OutboxStore {
   constructor(private readonly db: Database) {}
 
-  /** Rows to hand to the queue: pending ones, and queued ones that never completed (lost by Redis). */
-  async dueForQueue(now: number, requeueAfterMs: number, limit = 500): Promise<OutboxItem[]> {
-    const rows = await this.db.all<OutboxRow>(
-      `SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox
-       WHERE status = 'pending' OR (status = 'queued' AND queued_at < ?) ORDER BY id LIMIT ?`,
+  /**
+   * Rows to hand to the queue: pending ones, and queued ones that never completed (lost by Redis),
+   * most urgent first, each with its queue priority (see `PRIORITY`).
+   */
+  async dueForQueue(now: number, requeueAfterMs: number, limit = 500): Promise<(OutboxItem & { priority: number })[]> {
+    const rows = await this.db.all<OutboxRow & { priority: number }>(
+      `SELECT o.id, o.kind, o.report_id, o.version, o.match_id, o.room_key, o.status,
+         CASE WHEN o.kind = 'match' AND o.room_key = r.room_key THEN ${PRIORITY.alertToReporter}
+              WHEN o.kind = 'match' THEN ${PRIORITY.alert}
+              WHEN c.report_id IS NULL OR c.withdrawn = 1 THEN ${PRIORITY.card}
+              ELSE ${PRIORITY.update} END AS priority
+       FROM outbox o
+       LEFT JOIN reports r ON r.id = o.report_id
+       LEFT JOIN report_cards c ON c.report_id = o.report_id AND c.room_key = o.room_key
+       WHERE o.status = 'pending' OR (o.status = 'queued' AND o.queued_at < ?) ORDER BY priority, o.id LIMIT ?`,
       [now - requeueAfterMs, limit],
     );
-    return rows.map(toItem);
+    return rows.map((row) => ({ ...toItem(row), priority: row.priority }));
+  }
+
+  /**
+   * Cards waiting for a room besides `exceptReportId`'s: reports with a row not yet sent there and
+   * no card standing there, oldest first, each at the latest version owed.
+   */
+  async waitingCards(roomKey: string, exceptReportId: number, limit: number): Promise<{ reportId: number; version: number }[]> {
+    const rows = await this.db.all<{ report_id: number; version: number }>(
+      `SELECT o.report_id, max(o.version) AS version FROM outbox o
+       LEFT JOIN report_cards c ON c.report_id = o.report_id AND c.room_key = o.room_key
+       WHERE o.room_key = ? AND o.kind = 'report' AND o.status IN ('pending', 'queued') AND o.report_id <> ?
+         AND (c.report_id IS NULL OR c.withdrawn = 1)
+       GROUP BY o.report_id ORDER BY min(o.id) LIMIT ?`,
+      [roomKey, exceptReportId, limit],
+    );
+    return rows.map((r) => ({ reportId: r.report_id, version: r.version }));
+  }
+
+  /** Writes a group before it is sent (idempotent by its transaction key); returns it as stored. */
+  async planGroup(roomKey: string, txnKey: string, members: GroupMember[], now: number): Promise<CardGroup> {
+    await this.db.run("INSERT OR IGNORE INTO card_groups (room_key, txn_key, members_json, planned_at) VALUES (?, ?, ?, ?)", [
+      roomKey,
+      txnKey,
+      JSON.stringify(members),
+      now,
+    ]);
+    const row = await this.db.get<GroupRow>(
+      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE txn_key = ?",
+      [txnKey],
+    );
+    if (!row) throw new Error("card group not stored");
+    return toGroup(row);
+  }
+
+  /** A group planned for the room but never recorded as sent (the bot stopped in between). */
+  async openGroup(roomKey: string): Promise<CardGroup | undefined> {
+    const row = await this.db.get<GroupRow>(
+      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE room_key = ? AND event_id IS NULL ORDER BY id LIMIT 1",
+      [roomKey],
+    );
+    return row && toGroup(row);
+  }
+
+  /**
+   * A group sent: each member's card is that message (its thread takes the member's updates), the
+   * message is recorded as about every member, and their rows up to their version are sent — in
+   * one transaction, so a crash leaves either the plan (sent again with the same key) or all of it.
+   */
+  async recordGroup(group: CardGroup, eventId: string, members: readonly GroupMember[], now: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const m of members) {
+        await tx.run(
+          `INSERT INTO report_cards (report_id, room_key, event_id, version, withdrawn) VALUES (?, ?, ?, ?, 0)
+           ON CONFLICT (report_id, room_key) DO UPDATE SET event_id = excluded.event_id, version = excluded.version, withdrawn = 0`,
+          [m.reportId, group.roomKey, eventId, m.version],
+        );
+        await tx.run(
+          "INSERT OR IGNORE INTO sent_events (event_id, room_key, report_id, kind, sent_at) VALUES (?, ?, ?, 'card', ?)",
+          [eventId, group.roomKey, m.reportId, now],
+        );
+        await tx.run(
+          `UPDATE outbox SET status = 'sent', event_id = COALESCE(event_id, ?), sent_at = ?
+           WHERE kind = 'report' AND report_id = ? AND room_key = ? AND version <= ? AND status <> 'sent'`,
+          [eventId, now, m.reportId, group.roomKey, m.version],
+        );
+      }
+      await tx.run("UPDATE card_groups SET event_id = ? WHERE id = ?", [eventId, group.id]);
+    });
+  }
+
+  /** The group a message is (undefined for a single card). */
+  async groupOf(eventId: string): Promise<number | undefined> {
+    return (await this.db.get<{ id: number }>("SELECT id FROM card_groups WHERE event_id = ?", [eventId]))?.id;
+  }
+
+  /** The reports whose card in the room is this message (several for a grouped message). */
+  async cardsOnEvent(roomKey: string, eventId: string): Promise<{ reportId: number; card: Card }[]> {
+    const rows = await this.db.all<{ report_id: number; version: number; withdrawn: number }>(
+      "SELECT report_id, version, withdrawn FROM report_cards WHERE room_key = ? AND event_id = ?",
+      [roomKey, eventId],
+    );
+    return rows.map((r) => ({ reportId: r.report_id, card: { eventId, version: r.version, withdrawn: r.withdrawn === 1 } }));
+  }
+
+  /**
+   * A card owed to a room again, because the grouped message that held it was taken back for
+   * another report (`groupId` keeps the row unique per take-back). Idempotent.
+   */
+  async repostCard(reportId: number, roomKey: string, version: number, groupId: number, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT OR IGNORE INTO outbox (kind, report_id, version, match_id, room_key, created_at) VALUES ('report', ?, ?, ?, ?, ?)`,
+      [reportId, version, groupId, roomKey, now],
+    );
   }
 
   async markQueued(ids: number[], now: number): Promise<void> {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startRedis } from "../../scripts/stack/redis.js";
 import { stopPid } from "../../scripts/stack/processes.js";
-import { ask, type BotProcess, botMessages, type Cross, createCross, readStack, referenceIn } from "./harness.js";
+import { ask, type BotProcess, botMessages, cardsOfIn, type Cross, createCross, readStack, referenceIn } from "./harness.js";
 
 const SERVICE_ROOMS = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
 let bot: BotProcess | null = null;
@@ -22,7 +22,7 @@ async function cardsFor(
   const counts: Record<string, number> = {};
   for (const key of rooms) {
     const messages = await botMessages(cross.user("ggd"), cross.rooms[key] ?? "", cross.botUserId);
-    counts[key] = messages.filter((e) => String(e.content.body).startsWith(`📌 ${ref}`)).length;
+    counts[key] = messages.reduce((n, e) => n + cardsOfIn(e.content.body, ref), 0);
   }
   return counts;
 }
@@ -54,7 +54,7 @@ describe("fan-out to entitled rooms", () => {
     for (const key of ["douane", "gir", "ggd"]) {
       const user = cross.user("ggd");
       const roomId = cross.rooms[key] ?? "";
-      const card = (await botMessages(user, roomId, cross.botUserId)).find((e) => String(e.content.body).startsWith(`📌 ${ref}`));
+      const card = (await botMessages(user, roomId, cross.botUserId)).find((e) => cardsOfIn(e.content.body, ref) > 0);
       const update = await user.waitForEvent(
         roomId,
         (e) => e.sender === cross.botUserId && textOf(e.content.body).includes(`${ref} v2`),

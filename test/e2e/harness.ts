@@ -289,3 +289,13 @@ export function referenceIn(text: string): string {
 export async function botMessages(user: MatrixUser, roomId: string, botUserId: string, limit = 100): Promise<MatrixEvent[]> {
   return (await user.roomEvents(roomId, limit)).filter((e) => e.sender === botUserId && e.type === "m.room.message").reverse();
 }
+
+/**
+ * How many cards for `ref` a message holds: one for a card alone, one per line starting with its
+ * 📌 reference in a grouped message (the fan-out coalesces cards waiting for the same room).
+ */
+export function cardsOfIn(body: unknown, ref: string): number {
+  return String(body)
+    .split("\n")
+    .filter((l) => l.startsWith(`📌 ${ref}`)).length;
+}

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { textOf } from "../../src/matrix/content.js";
-import { answersTo, ask, type BotProcess, botMessages, type Cross, createCross, referenceIn } from "./harness.js";
+import { answersTo, ask, type BotProcess, botMessages, cardsOfIn, type Cross, createCross, referenceIn } from "./harness.js";
 
 const run = promisify(execFile);
 let bot: BotProcess | null = null;
@@ -25,7 +25,7 @@ async function cli(cross: Cross, verb: "backup" | "restore", dir: string): Promi
 
 async function cards(cross: Cross, roomKey: string, ref: string): Promise<number> {
   const messages = await botMessages(cross.user("ggd"), cross.rooms[roomKey] ?? "", cross.botUserId);
-  return messages.filter((e) => textOf(e.content.body).startsWith(`📌 ${ref}`)).length;
+  return messages.reduce((n, e) => n + cardsOfIn(textOf(e.content.body), ref), 0);
 }
 
 describe("backup and restore", () => {

@@ -43,6 +43,24 @@ function sourceLine(ref: string, f: ReportFields): Block {
   );
 }
 
+/**
+ * Several cards for one room in one message (the fan-out coalesces them when they wait behind the
+ * budget): each card keeps its own lines, starting with its 📌 reference, and the message is the
+ * thread root of every one of them — their later updates come in its thread, each naming its report.
+ */
+export function renderCardGroup(reports: readonly CardReport[], vocabulary: Vocabulary): Message {
+  const blocks = [
+    line(
+      "🗂 ",
+      strong(`${reports.length} renseignements`),
+      " ",
+      em("(envoyés ensemble ; leurs mises à jour suivent dans ce fil)"),
+    ),
+  ];
+  for (const report of reports) blocks.push(line(""), ...renderCard(report, vocabulary).blocks);
+  return { blocks };
+}
+
 /** What changed between two versions, in a line or two, for the card's thread. */
 export function renderUpdate(
   ref: string,
