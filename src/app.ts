@@ -366,11 +366,11 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       roomService: (key) => directory.room(key)?.service,
       vocabulary: capture.vocabulary,
       transport,
-      communicated: (ref, roomKey, what) =>
+      communicated: (ref, roomKey, what, action = "communicate") =>
         journal({
           at: Date.now(),
           actor: "bot",
-          action: what.startsWith("rapprochement") ? "match" : "communicate",
+          action,
           ref,
           room: roomKey,
           detail: what,

@@ -26,7 +26,8 @@ export interface DeliveryDeps {
   vocabulary: Vocabulary;
   transport: Pick<Transport, "send" | "redact">;
   /** Journal of communications (who received what). */
-  communicated(ref: string, roomKey: string, what: string): Promise<void>;
+  /** Journals what was sent (`match` for a match alert, `communicate` for a card, update or withdrawal). */
+  communicated(ref: string, roomKey: string, what: string, action?: "communicate" | "match"): Promise<void>;
 }
 
 export type Delivery = "sent" | "dropped" | "skipped";
@@ -267,7 +268,7 @@ async function deliverMatch(
   );
   await deps.outbox.recordSent(item.roomKey, eventId, "match", about, now);
   await deps.outbox.markDone(item.id, "sent", eventId, now);
-  await deps.communicated(report.ref, item.roomKey, what);
+  await deps.communicated(report.ref, item.roomKey, what, "match");
   return "sent";
 }
 
