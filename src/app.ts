@@ -30,6 +30,7 @@ import { strategySettings } from "./strategy/settings.js";
 import { StrategyStore } from "./store/strategy.js";
 import { startDiffusion } from "./jobs/diffusion-queue.js";
 import { RelayHandle } from "./app/relay-handle.js";
+import { KnownRooms } from "./app/known-rooms.js";
 import { SendBudget } from "./jobs/send-budget.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
@@ -50,8 +51,6 @@ import { TipStore } from "./store/tips.js";
 import { MatterStore } from "./store/matters.js";
 import { type MatterDeps, memberJoined } from "./app/matters.js";
 import type { ContributionDeps } from "./app/contribution.js";
-import type { MatterRoom } from "./core/matter/grants.js";
-import type { KnownRoom } from "./core/directory.js";
 import { startMatterExpiry } from "./jobs/matter-expiry.js";
 
 export interface StartDeps {
@@ -126,7 +125,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     });
 
   const registry = buildRegistry();
-  const rooms = await resolveRooms(config, transport, log);
+  const rooms = await KnownRooms.resolve(config.rooms, transport, log);
   // Keeps this bot's queues apart from any other bot sharing the Redis.
   const namespace = createHash("sha256").update(config.matrix.bot_user_id).digest("hex").slice(0, 12);
   const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"), noteError);
@@ -159,13 +158,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     typeLabel: (key: string) => capture.vocabulary.types.find((t) => t.key === key)?.label ?? key,
   };
   let tipsIntake: TipsIntake | null = null;
-  const roomIdByKey = new Map([...rooms.byId].map(([id, room]) => [room.key, id]));
   // Rooms the bot created are known like configured ones, after a restart too.
-  const registerRoom = (matter: MatterRoom) => {
-    rooms.byId.set(matter.roomId, { key: matter.key, kind: "matter", room: matter.roomId, referent: matter.referent });
-    roomIdByKey.set(matter.key, matter.roomId);
-  };
-  for (const matter of matterStore.all()) registerRoom(matter);
+  for (const matter of matterStore.all()) rooms.register(matter);
   const referentNames = new Map(config.referents.map((r) => [r.user_id, r.name]));
   const matterDeps: MatterDeps = {
     matters: matterStore,
@@ -174,7 +168,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     transport,
     journal,
     referentName: (userId) => referentNames.get(userId),
-    registerRoom,
+    registerRoom: (matter) => rooms.register(matter),
     relay: () => void relay.kick(),
     timeZone: config.cross.timezone,
     vocabulary: capture.vocabulary,
@@ -289,7 +283,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   });
 
   const safety = createSafetyHandler({
-    roomById: (roomId) => rooms.byId.get(roomId),
+    roomById: (roomId) => rooms.room(roomId),
     identify: (userId) => directory.identify(userId),
     botUserId: transport.userId,
     frozen,
@@ -300,7 +294,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
           outbox,
           transport,
           journal,
-          roomIdOf: (key) => roomIdByKey.get(key),
+          roomIdOf: (key) => rooms.idOf(key),
           coordinatorRoomKey: directory.coordinatorRoom?.key,
           alert: frozenAlert,
         },
@@ -317,7 +311,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
         directory,
         registry,
         commandDeps,
-        roomById: (roomId) => rooms.byId.get(roomId),
+        roomById: (roomId) => rooms.room(roomId),
         receipts,
         storage,
         transport,
@@ -335,7 +329,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       },
       onInvite: createInviteHandler({
         directory,
-        isConfiguredRoom: (roomId) => rooms.byId.has(roomId),
+        isConfiguredRoom: (roomId) => rooms.has(roomId),
         transport,
         log,
         metrics,
@@ -361,7 +355,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     {
       outbox,
       reports: capture.reports,
-      roomIdOf: (key) => roomIdByKey.get(key),
+      roomIdOf: (key) => rooms.idOf(key),
       roomMaySee: capture.roomMaySee,
       roomService: (key) => directory.room(key)?.service,
       vocabulary: capture.vocabulary,
@@ -386,7 +380,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     directory,
     rhythm,
     transport,
-    roomIdOf: (key) => roomIdByKey.get(key),
+    roomIdOf: (key) => rooms.idOf(key),
     recordReminder: async (roomKey, eventId, ref) => {
       const report = await capture.reports.byRef(ref);
       if (report) await outbox.recordSent(roomKey, eventId, "reminder", [report.id], Date.now());
@@ -408,7 +402,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       tips: tipStore,
       capture,
       isFrozen: (key) => frozen.has(key),
-      roomIdOf: (key) => roomIdByKey.get(key),
+      roomIdOf: (key) => rooms.idOf(key),
       coordinatorRoomKey: directory.coordinatorRoom?.key,
       card: tipCard,
       transport,
@@ -421,14 +415,14 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     retention: retentionStore,
     outbox,
     transport,
-    roomIdOf: (key) => roomIdByKey.get(key),
+    roomIdOf: (key) => rooms.idOf(key),
     journal,
     retentionDays: config.retention.reports_days,
     log,
   });
   const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
   const matterExpiry = startMatterExpiry(matterDeps, log);
-  log.info({ rooms: rooms.byId.size, httpPort: ops.port }, "bot started");
+  log.info({ rooms: rooms.size, httpPort: ops.port }, "bot started");
 
   return {
     httpPort: ops.port,
@@ -452,19 +446,6 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       log.info("stopped");
     },
   };
-}
-
-/** Resolves configured aliases to room ids; a room that cannot be resolved yet is logged and skipped. */
-async function resolveRooms(config: Config, transport: Transport, log: Logger) {
-  const byId = new Map<string, KnownRoom>();
-  for (const room of config.rooms) {
-    try {
-      byId.set(await transport.resolveRoom(room.room), room);
-    } catch (error) {
-      log.error({ room: room.key, alias: room.room, err: (error as Error).message }, "cannot resolve configured room");
-    }
-  }
-  return { byId };
 }
 
 /**
