@@ -3,7 +3,7 @@
  * `node --import tsx bench/parse.ts` — writes bench/results/parse.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { CommuneIndex } from "../src/core/capture/communes.js";
+import { CommuneIndex } from "../src/core/fr/communes.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
 import { parseReportLine } from "../src/core/report/parse-line.js";
 

@@ -14,7 +14,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCapture } from "../src/capture/build.js";
+import { buildCapture } from "../src/app/capture.js";
 import { Directory } from "../src/core/directory.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
 import { compareUnits } from "../src/core/territory/compare.js";

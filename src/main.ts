@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { start } from "./app.js";
+import { start } from "./start.js";
 import { ConfigError, loadConfig, parseConfigText } from "./config/load.js";
 import { createLogger, type Logger } from "./log.js";
 import { backup, restore } from "./ops/backup.js";

@@ -1,6 +1,6 @@
 /**
  * Regenerates data/geo/communes-88.json, the official list of the communes of the Vosges used by
- * src/core/capture/communes.ts. Run by hand when INSEE publishes a new COG (the JSON is committed,
+ * src/core/fr/communes.ts. Run by hand when INSEE publishes a new COG (the JSON is committed,
  * so installing the bot needs no network):
  *
  *   mkdir -p /tmp/etalab && cd /tmp/etalab && npm init -y && npm install @etalab/decoupage-administratif@6.0.0
@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { normaliseName } from "../../src/core/capture/communes.js";
+import { normaliseName } from "../../src/core/fr/communes.js";
 
 const DEPARTEMENT = "88";
 const CONTOURS = new URL("../../data/geo/communes-88-vosges.geojson", import.meta.url);

@@ -1,4 +1,4 @@
-import type { CaptureDeps } from "../capture/deps.js";
+import type { CaptureDeps } from "./capture-deps.js";
 import { contributionFields } from "../core/matter/contribution.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { renderProblems } from "../core/report/render.js";

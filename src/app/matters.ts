@@ -2,7 +2,7 @@ import { dueForRemoval, type MatterRoom, parseDuration } from "../core/matter/gr
 import { code, line, message, type Message, strong } from "../core/message.js";
 import { REFERENCE_PATTERN } from "../core/report/report.js";
 import type { Vocabulary } from "../core/report/render.js";
-import { formatObserved } from "../core/capture/when.js";
+import { formatObserved } from "../core/fr/when.js";
 import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
 import type { NewAuditEntry } from "../store/audit.js";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineCommand, MEMBER_ROLES } from "../core/command.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { bullets, line, message, type Message, strong } from "../core/message.js";
-import type { WithRhythm } from "../rhythm/deps.js";
+import type { WithRhythm } from "../app/rhythm/deps.js";
 
 export const actions = defineCommand({
   name: "actions",

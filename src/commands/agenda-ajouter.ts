@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
 import { line, message } from "../core/message.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 
 type Result = { ok: false; problem: "no-meeting" | "too-short" } | { ok: true; id: number; meeting: number };
 

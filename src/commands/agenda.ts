@@ -3,8 +3,8 @@ import { defineCommand, MEMBER_ROLES, type Reply } from "../core/command.js";
 import { line, message } from "../core/message.js";
 import type { TwoPart } from "../core/rhythm/types.js";
 import type { Message } from "../core/message.js";
-import { agendaFor } from "../rhythm/agenda-for.js";
-import type { WithRhythm } from "../rhythm/deps.js";
+import { agendaFor } from "../app/rhythm/agenda-for.js";
+import type { WithRhythm } from "../app/rhythm/deps.js";
 
 type AgendaResult = { ok: false; error: string } | { ok: true; agenda: TwoPart<Message> };
 

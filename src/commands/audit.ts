@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { CaptureDeps } from "../capture/deps.js";
-import { findVisibleReport } from "../capture/lookup.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { findVisibleReport } from "../app/lookups.js";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { referencesIn } from "../core/report/report.js";
 import { bullets, code, line, message, type Message, strong } from "../core/message.js";
 import type { AuditAction, AuditJournal } from "../store/audit.js";

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { CaptureDeps } from "../capture/deps.js";
-import { consulter, journalConsultation, visibleIn } from "../capture/lookup.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { consulter, journalConsultation, visibleIn } from "../app/lookups.js";
 import { ALL_ROLES, defineCommand } from "../core/command.js";
-import { formatObserved } from "../core/capture/when.js";
+import { formatObserved } from "../core/fr/when.js";
 import { bullets, code, em, type Inline, line, message, type Message } from "../core/message.js";
 import { gradeCode } from "../core/report/grading.js";
 import type { Vocabulary } from "../core/report/render.js";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { type CommandFile, COORDINATOR_ONLY, defineCommand, type Reply } from "../core/command.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { escapeMarkdown, line, message, toMarkdown } from "../core/message.js";
-import { agendaFor } from "../rhythm/agenda-for.js";
-import type { WithRhythm } from "../rhythm/deps.js";
+import { agendaFor } from "../app/rhythm/agenda-for.js";
+import type { WithRhythm } from "../app/rhythm/deps.js";
 
 type ExportResult = { ok: false; error: string } | { ok: true; title: string; file: CommandFile };
 

@@ -3,8 +3,8 @@ import { defineCommand, MEMBER_ROLES, type Reply } from "../core/command.js";
 import { line, message, type Message } from "../core/message.js";
 import { parsePeriod, previousPeriod } from "../core/rhythm/period.js";
 import type { TwoPart } from "../core/rhythm/types.js";
-import type { WithRhythm } from "../rhythm/deps.js";
-import { digestFor } from "../rhythm/digest-for.js";
+import type { WithRhythm } from "../app/rhythm/deps.js";
+import { digestFor } from "../app/rhythm/digest-for.js";
 
 type DigestResult = { ok: false; error: string } | { ok: true; digest: TwoPart<Message> };
 

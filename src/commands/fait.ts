@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand, MEMBER_ROLES } from "../core/command.js";
 import { line, message, type Message } from "../core/message.js";
-import type { WithRhythm } from "../rhythm/deps.js";
+import type { WithRhythm } from "../app/rhythm/deps.js";
 
 type DoneResult = { ok: boolean; message: Message };
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { CaptureDeps } from "../capture/deps.js";
-import { consulter, journalConsultation, visibleIn } from "../capture/lookup.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { consulter, journalConsultation, visibleIn } from "../app/lookups.js";
 import { ALL_ROLES, defineCommand } from "../core/command.js";
-import { type Entity, normaliseAddress, normalisePerson, normalisePhone, normalisePlate } from "../core/capture/entities.js";
+import { type Entity, normaliseAddress, normalisePerson, normalisePhone, normalisePlate } from "../core/fr/entities.js";
 import { bullets, code, em, line, message, type Message, strong } from "../core/message.js";
 import type { Vocabulary } from "../core/report/render.js";
 import type { StoredReport } from "../store/reports.js";

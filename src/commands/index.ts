@@ -1,5 +1,5 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 import type { AuditJournal } from "../store/audit.js";
 import type { FrozenRooms } from "../store/frozen-rooms.js";
 import type { MatterDeps } from "../app/matters.js";

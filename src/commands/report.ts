@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CaptureDeps } from "../capture/deps.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
 import { ALL_ROLES, defineCommand, type Invocation } from "../core/command.js";
 import { code, em, line, message, type Message } from "../core/message.js";
 import { contribute, type ContributionDeps } from "../app/contribution.js";
@@ -7,7 +7,7 @@ import { question, startFix, startGuided } from "../core/report/dialogue.js";
 import { parseReportLine } from "../core/report/parse-line.js";
 import { isComplete } from "../core/report/report.js";
 import { renderProblems } from "../core/report/render.js";
-import { confirmationFor, diffusionLine } from "../capture/confirm.js";
+import { confirmationFor, diffusionLine } from "../app/confirm.js";
 
 type ReportResult =
   { kind: "stored"; message: Message } | { kind: "guided"; question: Message } | { kind: "problems"; message: Message };

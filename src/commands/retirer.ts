@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { CaptureDeps } from "../capture/deps.js";
-import { findVisibleReport, mayChange } from "../capture/lookup.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { findVisibleReport, mayChange } from "../app/lookups.js";
 import { defineCommand, MEMBER_ROLES } from "../core/command.js";
 import { code, line, message } from "../core/message.js";
 

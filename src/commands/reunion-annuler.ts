@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { line, message } from "../core/message.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 
 type Result = { ok: false; number: string } | { ok: true; id: number; at: number; timeZone: string };
 

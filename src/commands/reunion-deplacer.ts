@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { line, message } from "../core/message.js";
 import { parseFutureWhen } from "../core/rhythm/future-date.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 
 type Result =
   { ok: false; unknown: string } | { ok: false; dateError: string } | { ok: true; id: number; at: number; timeZone: string };

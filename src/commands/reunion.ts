@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { parseFutureWhen } from "../core/rhythm/future-date.js";
-import type { WithRhythm } from "../rhythm/deps.js";
+import type { WithRhythm } from "../app/rhythm/deps.js";
 
 type MeetingResult = { ok: boolean; message: Message };
 

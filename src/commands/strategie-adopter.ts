@@ -1,9 +1,9 @@
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand, type Invocation } from "../core/command.js";
 import { code, line, message, type Message } from "../core/message.js";
 import { parseFutureWhen } from "../core/rhythm/future-date.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 import { placeLabel, type StrategyCommandDeps } from "./strategie-shared.js";
 
 export type AdopterResult = { ok: boolean; message: Message };

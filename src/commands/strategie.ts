@@ -3,7 +3,7 @@ import { ALL_ROLES, defineCommand } from "../core/command.js";
 import { bullets, code, em, line, message, type Message, strong, type Block } from "../core/message.js";
 import type { Proposal } from "../core/strategy/score.js";
 import { parseTerritoryRequest } from "../core/territory/request.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 import type { StrategyResult } from "../strategy/service.js";
 import { problemsText } from "./carte.js";
 import { formatScore, placeLabel, shortDate, type StrategyCommandDeps } from "./strategie-shared.js";

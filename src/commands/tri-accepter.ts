@@ -1,5 +1,5 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import { confirmationFor, diffusionLine } from "../capture/confirm.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { confirmationFor, diffusionLine } from "../app/confirm.js";
 import type { Invocation } from "../core/command.js";
 import { line, message, type Message } from "../core/message.js";
 import { DEFAULT_DIFFUSION } from "../core/report/diffusion.js";

@@ -1,5 +1,5 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import { findVisibleReport } from "../capture/lookup.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { findVisibleReport } from "../app/lookups.js";
 import type { Invocation } from "../core/command.js";
 import { code, line, message } from "../core/message.js";
 import { REFERENCE_PATTERN } from "../core/report/report.js";

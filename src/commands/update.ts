@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { CaptureDeps } from "../capture/deps.js";
-import { confirmationFor } from "../capture/confirm.js";
-import { findVisibleReport, mayChange } from "../capture/lookup.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { confirmationFor } from "../app/confirm.js";
+import { findVisibleReport, mayChange } from "../app/lookups.js";
 import { defineCommand, MEMBER_ROLES } from "../core/command.js";
 import { bullets, line, message, type Message } from "../core/message.js";
 import { parseFieldsOnto } from "../core/report/parse-line.js";

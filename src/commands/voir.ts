@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { CaptureDeps } from "../capture/deps.js";
-import { consulter, findVisibleReport, journalConsultation } from "../capture/lookup.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { consulter, findVisibleReport, journalConsultation } from "../app/lookups.js";
 import { ALL_ROLES, defineCommand } from "../core/command.js";
 import { bullets, code, line, message, type Message, strong } from "../core/message.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { describeFields } from "../core/report/render.js";
 import type { Change } from "../store/reports.js";
 

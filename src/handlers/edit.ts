@@ -1,5 +1,5 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import { confirmationFor, diffusionLine } from "../capture/confirm.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { confirmationFor, diffusionLine } from "../app/confirm.js";
 import type { CommandRegistry } from "../commands/registry.js";
 import { type BotNames, parseCommandLine } from "../core/command-line.js";
 import type { Identity } from "../core/directory.js";
@@ -7,7 +7,7 @@ import { bullets, code, line, message } from "../core/message.js";
 import { startFix } from "../core/report/dialogue.js";
 import { parseReportLine } from "../core/report/parse-line.js";
 import { isComplete, type ReportFields } from "../core/report/report.js";
-import { extractEntities } from "../core/capture/entities.js";
+import { extractEntities } from "../core/fr/entities.js";
 import { mergeEntities } from "../core/report/fields.js";
 import { renderProblems } from "../core/report/render.js";
 import type { Logger } from "../log.js";

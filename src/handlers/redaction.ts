@@ -1,4 +1,4 @@
-import type { CaptureDeps } from "../capture/deps.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
 import type { Identity } from "../core/directory.js";
 import { code, line, message } from "../core/message.js";
 import { REDACTION_NOTE } from "../core/report/report.js";

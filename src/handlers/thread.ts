@@ -1,8 +1,8 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import { takeDialogueAnswer } from "../capture/complete.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { takeDialogueAnswer } from "../app/dialogue.js";
 import type { KnownRoom } from "../core/directory.js";
 import type { Identity } from "../core/directory.js";
-import { extractEntities } from "../core/capture/entities.js";
+import { extractEntities } from "../core/fr/entities.js";
 import { code, line, message } from "../core/message.js";
 import { mergeEntities } from "../core/report/fields.js";
 import type { Logger } from "../log.js";

@@ -2,8 +2,8 @@ import type { Message } from "../core/message.js";
 import type { Logger } from "../log.js";
 import { noticeContent, threadRelation } from "../matrix/content.js";
 import type { OutboundImage, Transport } from "../matrix/transport.js";
-import { agendaFor } from "../rhythm/agenda-for.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import { agendaFor } from "../app/rhythm/agenda-for.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 import { postTwoPart } from "./two-part.js";
 
 const DAY = 86_400_000;

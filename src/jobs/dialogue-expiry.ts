@@ -1,5 +1,5 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import { expiryNotice } from "../capture/complete.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
+import { expiryNotice } from "../app/dialogue.js";
 import type { Logger } from "../log.js";
 import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";

@@ -6,8 +6,8 @@ import { parsePeriod, previousPeriod } from "../core/rhythm/period.js";
 import { isLate } from "../core/rhythm/schedule.js";
 import type { Logger } from "../log.js";
 import type { Transport } from "../matrix/transport.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
-import { digestFor } from "../rhythm/digest-for.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
+import { digestFor } from "../app/rhythm/digest-for.js";
 import { postTwoPart } from "./two-part.js";
 
 export const RHYTHM_QUEUE = "cross-rhythm";

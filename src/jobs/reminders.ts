@@ -3,7 +3,7 @@ import { dueReminders, renderReminder } from "../core/rhythm/reminders.js";
 import type { Logger } from "../log.js";
 import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 
 export interface ReminderDeps {
   directory: Pick<Directory, "config" | "coordinatorService">;

@@ -5,7 +5,7 @@ import type { Directory } from "../core/directory.js";
 import type { Message } from "../core/message.js";
 import type { Logger } from "../log.js";
 import type { OutboundImage, Transport } from "../matrix/transport.js";
-import type { RhythmDeps } from "../rhythm/deps.js";
+import type { RhythmDeps } from "../app/rhythm/deps.js";
 import { postDueAgendas } from "./agenda-tick.js";
 import { reconcileDigestSchedules, RHYTHM_QUEUE, startDigestWorker } from "./digest-schedule.js";
 import { postDueReminders } from "./reminders.js";

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import type { CaptureDeps } from "../capture/deps.js";
+import type { CaptureDeps } from "../app/capture-deps.js";
 import { type CardContext, renderAnswer, renderCard, renderReminder } from "../core/tips/card.js";
 import { type HintReport, hintsFor, tipEntities } from "../core/tips/hints.js";
 import { receiptKey, TIPS_QUEUE, tipJobSchema } from "../core/tips/wire.js";

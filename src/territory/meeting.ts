@@ -1,5 +1,5 @@
 import { bullets, em, line, message, type Message, strong } from "../core/message.js";
-import { formatLocal } from "../core/capture/when.js";
+import { formatLocal } from "../core/fr/when.js";
 import { renderMap } from "./render.js";
 import type { Territory } from "./service.js";
 import type { OutboundImage } from "../matrix/transport.js";

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseConfigText } from "../config/load.js";
-import { CommuneIndex } from "../core/capture/communes.js";
+import { CommuneIndex } from "../core/fr/communes.js";
 import { createLogger } from "../log.js";
 import { startRelay } from "./relay.js";
 import { startTipsServer } from "./server.js";

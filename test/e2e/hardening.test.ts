@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildCapture } from "../../src/capture/build.js";
+import { buildCapture } from "../../src/app/capture.js";
 import { loadConfig, parseConfigText } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";
 import { textOf } from "../../src/matrix/content.js";

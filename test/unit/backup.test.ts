@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildCapture } from "../../src/capture/build.js";
+import { buildCapture } from "../../src/app/capture.js";
 import { loadConfig } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";
 import { referenceCandidate } from "../../src/core/report/report.js";

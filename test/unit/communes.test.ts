@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CommuneIndex, normaliseName, type Commune } from "../../src/core/capture/communes.js";
+import { CommuneIndex, normaliseName, type Commune } from "../../src/core/fr/communes.js";
 
 const vosges = CommuneIndex.vosges();
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildCapture } from "../../src/capture/build.js";
+import { buildCapture } from "../../src/app/capture.js";
 import { cherche } from "../../src/commands/cherche.js";
 import { fiche } from "../../src/commands/fiche.js";
 import { voir } from "../../src/commands/voir.js";

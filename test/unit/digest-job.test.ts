@@ -2,7 +2,7 @@ import { UnrecoverableError } from "bullmq";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { type DigestScheduleDeps, runDigestJob } from "../../src/jobs/digest-schedule.js";
-import type { RhythmDeps } from "../../src/rhythm/deps.js";
+import type { RhythmDeps } from "../../src/app/rhythm/deps.js";
 
 /** Job data that cannot be read fails for good (no retries, no repeated errors in the log); a missing room is retried. */
 describe("a scheduled digest job", () => {

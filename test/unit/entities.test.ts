@@ -7,7 +7,7 @@ import {
   normalisePlate,
   type Entity,
   type Normalised,
-} from "../../src/core/capture/entities.js";
+} from "../../src/core/fr/entities.js";
 
 const NBSP = "\u00a0";
 const NNBSP = "\u202f";

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { contribute, type ContributionDeps } from "../../src/app/contribution.js";
-import { buildCapture } from "../../src/capture/build.js";
-import { visibleIn } from "../../src/capture/lookup.js";
+import { buildCapture } from "../../src/app/capture.js";
+import { visibleIn } from "../../src/app/lookups.js";
 import { loadConfig } from "../../src/config/load.js";
-import { CommuneIndex } from "../../src/core/capture/communes.js";
+import { CommuneIndex } from "../../src/core/fr/communes.js";
 import { Directory } from "../../src/core/directory.js";
 import { contributionFields } from "../../src/core/matter/contribution.js";
 import { renderCard } from "../../src/core/diffusion/render.js";

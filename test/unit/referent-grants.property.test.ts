@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildCapture, diffusionPlanner } from "../../src/capture/build.js";
-import { visibleIn } from "../../src/capture/lookup.js";
+import { buildCapture, diffusionPlanner } from "../../src/app/capture.js";
+import { visibleIn } from "../../src/app/lookups.js";
 import { loadConfig } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";
 import type { Diffusion } from "../../src/core/report/diffusion.js";

@@ -5,7 +5,7 @@
  * Now: Thursday 26 November 2026, 21:07 in Paris (UTC+1). "day" after an instant: date without time.
  */
 import { describe, expect, it } from "vitest";
-import { CommuneIndex } from "../../src/core/capture/communes.js";
+import { CommuneIndex } from "../../src/core/fr/communes.js";
 import { diffusionCode } from "../../src/core/report/diffusion.js";
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import type { CaptureContext } from "../../src/core/report/fields.js";

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CommuneIndex } from "../../src/core/capture/communes.js";
+import { CommuneIndex } from "../../src/core/fr/communes.js";
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import { type CaptureContext, FIELD_KEYS } from "../../src/core/report/fields.js";
 import { gradeCode } from "../../src/core/report/grading.js";

@@ -5,7 +5,7 @@
  * the list of problems): type, commune, instant, cotation, diffusion, entities, free text.
  */
 import { describe, expect, it } from "vitest";
-import { CommuneIndex } from "../../src/core/capture/communes.js";
+import { CommuneIndex } from "../../src/core/fr/communes.js";
 import { diffusionCode } from "../../src/core/report/diffusion.js";
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import type { CaptureContext, FieldName } from "../../src/core/report/fields.js";

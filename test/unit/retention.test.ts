@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCapture } from "../../src/capture/build.js";
+import { buildCapture } from "../../src/app/capture.js";
 import { conservation } from "../../src/commands/conservation.js";
 import { loadConfig } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";

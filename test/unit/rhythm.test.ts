@@ -1,6 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import { describe, expect, it } from "vitest";
-import type { Entity } from "../../src/core/capture/entities.js";
+import type { Entity } from "../../src/core/fr/entities.js";
 import { type Message, toHtml, toPlain } from "../../src/core/message.js";
 import type { Credibility, Reliability } from "../../src/core/report/grading.js";
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";

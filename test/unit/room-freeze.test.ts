@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { freezeRoom } from "../../src/app/room-freeze.js";
-import { buildCapture } from "../../src/capture/build.js";
+import { buildCapture } from "../../src/app/capture.js";
 import { loadConfig } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";
 import { frozenAlert } from "../../src/handlers/safety.js";

@@ -1,6 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import { describe, expect, it } from "vitest";
-import { formatLocal, formatObserved, parseWhen } from "../../src/core/capture/when.js";
+import { formatLocal, formatObserved, parseWhen } from "../../src/core/fr/when.js";
 
 /** Thursday 26 November 2026, 21:07 in Paris (UTC+1). */
 const THU = new Date("2026-11-26T20:07:00Z");

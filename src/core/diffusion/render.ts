@@ -1,5 +1,5 @@
-import type { Entity } from "../capture/entities.js";
-import { formatObserved } from "../capture/when.js";
+import type { Entity } from "../fr/entities.js";
+import { formatObserved } from "../fr/when.js";
 import { type Block, code, em, line, message, type Message, strong } from "../message.js";
 import { describeDiffusion } from "../report/diffusion.js";
 import { gradeCode, UNGRADED } from "../report/grading.js";

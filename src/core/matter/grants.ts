@@ -1,6 +1,6 @@
 /**
  * Grants: a report shared with a matter room until a date. Pure data and pure rules; the bound
- * policy (`capture/build.ts`) asks `grantAllows` for rooms the bot created.
+ * policy (`app/policy.ts`) asks `grantAllows` for rooms the bot created.
  */
 export interface Grant {
   roomKey: string;

@@ -1,4 +1,4 @@
-import type { CommuneIndex } from "../capture/communes.js";
+import type { CommuneIndex } from "../fr/communes.js";
 import type { FactType } from "./fact-types.js";
 import type { FreeWord } from "./vocabulary.js";
 

@@ -1,5 +1,5 @@
-import { type Entity, normaliseAddress, normalisePerson, normalisePhone, normalisePlate } from "../capture/entities.js";
-import { parseWhen } from "../capture/when.js";
+import { type Entity, normaliseAddress, normalisePerson, normalisePhone, normalisePlate } from "../fr/entities.js";
+import { parseWhen } from "../fr/when.js";
 import { parseDiffusion } from "./diffusion.js";
 import { matchFactType } from "./fact-types.js";
 import { parseGrade } from "./grading.js";

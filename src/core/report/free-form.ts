@@ -7,9 +7,9 @@
  * back (a note each), anything doubtful is asked, never guessed. Pure; explicit fields are never
  * passed here, so they always win.
  */
-import type { CommuneMatch } from "../capture/communes.js";
-import { spokenToWritten } from "../capture/spoken.js";
-import { formatObserved, parseWhen } from "../capture/when.js";
+import type { CommuneMatch } from "../fr/communes.js";
+import { spokenToWritten } from "../fr/spoken.js";
+import { formatObserved, parseWhen } from "../fr/when.js";
 import type { CaptureContext } from "./context.js";
 import { type FreeWord, freeWords } from "./vocabulary.js";
 import type { ReportDraft } from "./report.js";

@@ -1,5 +1,5 @@
 import { closest, distance } from "fastest-levenshtein";
-import { extractEntities } from "../capture/entities.js";
+import { extractEntities } from "../fr/entities.js";
 import { UNGRADED } from "./grading.js";
 import {
   ALL_KEYS,

@@ -1,5 +1,5 @@
-import { formatObserved } from "../capture/when.js";
-import type { Entity } from "../capture/entities.js";
+import { formatObserved } from "../fr/when.js";
+import type { Entity } from "../fr/entities.js";
 import { bullets, code, em, type Inline, line, message, type Message, strong } from "../message.js";
 import { describeDiffusion } from "./diffusion.js";
 import type { FactType } from "./fact-types.js";

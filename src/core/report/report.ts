@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { Entity } from "../capture/entities.js";
+import type { Entity } from "../fr/entities.js";
 import type { Diffusion } from "./diffusion.js";
 import type { Grade } from "./grading.js";
 

@@ -1,5 +1,5 @@
-import { extractEntities, normalisePhone, normalisePlate } from "../capture/entities.js";
-import { parseWhen } from "../capture/when.js";
+import { extractEntities, normalisePhone, normalisePlate } from "../fr/entities.js";
+import { parseWhen } from "../fr/when.js";
 import type { CaptureContext } from "./fields.js";
 import { matchFactType } from "./fact-types.js";
 

@@ -5,7 +5,7 @@
  * to everyone around the table. Pure, and limited to its input,
  * which is already filtered for the room.
  */
-import { formatLocal } from "../capture/when.js";
+import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, em, type Inline, line, message, type Message, numbered, strong } from "../message.js";
 import {
   arrondissementLabel,

@@ -3,8 +3,8 @@
  * thread. Pure: it shows what it is given — the input is already filtered by the diffusion policy for
  * the room — and never looks anything up, so it cannot leak a report the room may not see.
  */
-import type { Entity } from "../capture/entities.js";
-import { formatLocal } from "../capture/when.js";
+import type { Entity } from "../fr/entities.js";
+import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, code, em, type Inline, line, message, type Message, strong } from "../message.js";
 import { gradeCode } from "../report/grading.js";
 import { classifyActions, describeAction } from "./reminders.js";

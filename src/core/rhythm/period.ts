@@ -6,7 +6,7 @@
  */
 import { TZDate, tz } from "@date-fns/tz";
 import { startOfDay, startOfMonth, startOfWeek, subDays } from "date-fns";
-import { parseWhen } from "../capture/when.js";
+import { parseWhen } from "../fr/when.js";
 import type { Period } from "./types.js";
 
 export type PeriodResult = { ok: true; period: Period } | { ok: false; error: string };

@@ -5,7 +5,7 @@
  */
 import { tz } from "@date-fns/tz";
 import { addDays, subDays } from "date-fns";
-import { formatLocal } from "../capture/when.js";
+import { formatLocal } from "../fr/when.js";
 import { code, em, type Inline, line, message, type Message, strong } from "../message.js";
 import type { RhythmAction, RhythmContext } from "./types.js";
 

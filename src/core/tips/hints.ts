@@ -4,7 +4,7 @@
  * same place, and whether it looks like a duplicate of a recent one. Pure.
  */
 import { distance } from "fastest-levenshtein";
-import { type Entity, extractEntities, normaliseAddress, normalisePlate } from "../capture/entities.js";
+import { type Entity, extractEntities, normaliseAddress, normalisePlate } from "../fr/entities.js";
 import type { TipFields } from "./wire.js";
 
 export interface HintReport {

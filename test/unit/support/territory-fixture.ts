@@ -1,5 +1,5 @@
-import { buildCapture } from "../../../src/capture/build.js";
-import type { CaptureDeps } from "../../../src/capture/deps.js";
+import { buildCapture } from "../../../src/app/capture.js";
+import type { CaptureDeps } from "../../../src/app/capture-deps.js";
 import { loadConfig } from "../../../src/config/load.js";
 import { Directory } from "../../../src/core/directory.js";
 import type { Diffusion } from "../../../src/core/report/diffusion.js";

@@ -1,6 +1,6 @@
-import type { Message } from "../core/message.js";
-import { buildDigest } from "../core/rhythm/digest.js";
-import type { Period, RhythmContext, TwoPart } from "../core/rhythm/types.js";
+import type { Message } from "../../core/message.js";
+import { buildDigest } from "../../core/rhythm/digest.js";
+import type { Period, RhythmContext, TwoPart } from "../../core/rhythm/types.js";
 import type { RhythmDeps } from "./deps.js";
 
 /** Gathers what the room may see over the period (and the one before, for trends) and builds its digest. */

@@ -1,6 +1,6 @@
 import { REFERENCE_PATTERN } from "../core/report/report.js";
 import type { StoredReport } from "../store/reports.js";
-import type { CaptureDeps } from "./deps.js";
+import type { CaptureDeps } from "./capture-deps.js";
 
 export type Lookup = { ok: true; report: StoredReport } | { ok: false; error: string };
 

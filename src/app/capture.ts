@@ -1,8 +1,8 @@
 import type { Config } from "../config/load.js";
-import { CommuneIndex } from "../core/capture/communes.js";
+import { CommuneIndex } from "../core/fr/communes.js";
 import type { Directory } from "../core/directory.js";
-import { bindPolicy } from "../app/policy.js";
-import { type DiffusionStatus, reportService } from "../app/reports.js";
+import { bindPolicy } from "./policy.js";
+import { type DiffusionStatus, reportService } from "./reports.js";
 import { type Classified, entitledRooms } from "../core/policy.js";
 import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
 import { freeWords } from "../core/report/vocabulary.js";
@@ -11,7 +11,7 @@ import { DialogueStore } from "../store/dialogues.js";
 import type { DiffusionPlanner } from "../store/outbox.js";
 import { ReportStore } from "../store/reports.js";
 import type { MatterStore } from "../store/matters.js";
-import type { CaptureDeps } from "./deps.js";
+import type { CaptureDeps } from "./capture-deps.js";
 
 /** Builds the capture services from the configuration: the stores, the vocabulary, the policy. */
 export function buildCapture(

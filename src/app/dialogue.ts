@@ -1,7 +1,7 @@
 import { answer, question } from "../core/report/dialogue.js";
 import { em, line, message, type Message } from "../core/message.js";
 import type { StoredDialogue } from "../store/dialogues.js";
-import type { CaptureDeps } from "./deps.js";
+import type { CaptureDeps } from "./capture-deps.js";
 import { confirmationFor, diffusionLine } from "./confirm.js";
 
 export interface DialogueTurn {

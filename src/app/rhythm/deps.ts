@@ -1,7 +1,7 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import type { AgendaStrategy } from "../core/rhythm/agenda.js";
-import type { RhythmContext } from "../core/rhythm/types.js";
-import type { RhythmStore } from "../store/rhythm.js";
+import type { CaptureDeps } from "../capture-deps.js";
+import type { AgendaStrategy } from "../../core/rhythm/agenda.js";
+import type { RhythmContext } from "../../core/rhythm/types.js";
+import type { RhythmStore } from "../../store/rhythm.js";
 import type { Gatherer } from "./gather.js";
 
 /** What the rhythm commands need: the stores, the policy-filtered gatherer, the cell's context. */

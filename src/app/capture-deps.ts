@@ -1,5 +1,5 @@
-import type { BoundPolicy } from "../app/policy.js";
-import type { ReportService } from "../app/reports.js";
+import type { BoundPolicy } from "./policy.js";
+import type { ReportService } from "./reports.js";
 import type { CaptureContext } from "../core/report/fields.js";
 import type { Vocabulary } from "../core/report/render.js";
 import type { NewAuditEntry } from "../store/audit.js";

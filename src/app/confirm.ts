@@ -1,7 +1,7 @@
 import { code, line, message, type Message, strong } from "../core/message.js";
 import { renderConfirmation } from "../core/report/render.js";
 import type { StoredReport } from "../store/reports.js";
-import type { CaptureDeps } from "./deps.js";
+import type { CaptureDeps } from "./capture-deps.js";
 
 /**
  * The confirmation of a stored report, as the room it goes to may see it: the full detail when the

@@ -1,6 +1,6 @@
-import type { Message } from "../core/message.js";
-import { buildAgenda } from "../core/rhythm/agenda.js";
-import type { Meeting, TwoPart } from "../core/rhythm/types.js";
+import type { Message } from "../../core/message.js";
+import { buildAgenda } from "../../core/rhythm/agenda.js";
+import type { Meeting, TwoPart } from "../../core/rhythm/types.js";
 import type { RhythmDeps } from "./deps.js";
 
 const DEFAULT_SPAN = 30 * 86_400_000;

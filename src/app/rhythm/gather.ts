@@ -1,9 +1,9 @@
-import type { CaptureDeps } from "../capture/deps.js";
-import type { RoomConfig } from "../config/schema.js";
-import type { CommuneIndex } from "../core/capture/communes.js";
-import type { RhythmAction, RhythmMatch, RhythmReport } from "../core/rhythm/types.js";
-import type { RhythmStore } from "../store/rhythm.js";
-import type { StoredReport } from "../store/reports.js";
+import type { CaptureDeps } from "../capture-deps.js";
+import type { RoomConfig } from "../../config/schema.js";
+import type { CommuneIndex } from "../../core/fr/communes.js";
+import type { RhythmAction, RhythmMatch, RhythmReport } from "../../core/rhythm/types.js";
+import type { RhythmStore } from "../../store/rhythm.js";
+import type { StoredReport } from "../../store/reports.js";
 
 export interface GatherDeps {
   capture: CaptureDeps;
