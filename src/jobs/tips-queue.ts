@@ -5,7 +5,7 @@ import { type CardContext, renderAnswer, renderCard, renderReminder } from "../c
 import { type HintReport, hintsFor, tipEntities } from "../core/tips/hints.js";
 import { receiptKey, TIPS_QUEUE, tipJobSchema } from "../core/tips/wire.js";
 import type { Logger } from "../log.js";
-import { noticeContent } from "../matrix/content.js";
+import { noticeContent, threadRelation } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
 import type { NewAuditEntry } from "../store/audit.js";
 import type { StoredReport } from "../store/reports.js";
@@ -136,14 +136,7 @@ export function startTipsIntake(options: TipsIntakeOptions, deps: TipsIntakeDeps
         await deps.transport.sendFile(
           triage,
           { name: `signalement-${tip.number}.${extension}`, mimetype: photo.mimetype, bytes: photo.bytes },
-          {
-            "m.relates_to": {
-              rel_type: "m.thread",
-              event_id: eventId,
-              is_falling_back: true,
-              "m.in_reply_to": { event_id: eventId },
-            },
-          },
+          { "m.relates_to": threadRelation({ eventId, threadRootId: eventId }) },
           `tip-photo:${options.instanceId}:${tip.id}`,
         );
       }
