@@ -19,6 +19,48 @@ export interface StoredReport {
   fields: ReportFields;
 }
 
+/** A report as a digest or an agenda lists it (see `ReportStore.periodReports`). */
+export interface PeriodReport {
+  ref: string;
+  service: string;
+  status: "active" | "cancelled";
+  createdAt: number;
+  /** The diffusion class (as `territory_facts.class`); null: unreadable, visible nowhere. */
+  classKey: string | null;
+  fields: Pick<ReportFields, "type" | "commune" | "grade" | "entities">;
+}
+
+type PeriodTuple = [
+  ref: string,
+  service: string,
+  status: "active" | "cancelled",
+  createdAt: number,
+  classKey: string | null,
+  type: string,
+  commune: string,
+  nom: string,
+  reliability: string,
+  credibility: number,
+  entities: ReportFields["entities"] | null,
+];
+
+/** Active reports of one diffusion class, commune and type in a period. */
+export interface PeriodCount {
+  classKey: string | null;
+  commune: string;
+  type: string;
+  count: number;
+}
+
+/** A cross-reference with what the policy needs of both reports. */
+export interface PeriodMatch {
+  kind: string;
+  display: string;
+  createdAt: number;
+  a: { ref: string; service: string; classKey: string | null };
+  b: { ref: string; service: string; classKey: string | null };
+}
+
 export interface ReportVersion {
   version: number;
   change: Change;
@@ -293,33 +335,91 @@ export class ReportStore {
     return ids.map((id) => byId.get(id)).filter((r): r is StoredReport => r !== undefined);
   }
 
-  /** Reports stored in [from, to). */
-  async createdBetween(from: number, to: number): Promise<StoredReport[]> {
-    const rows = await this.db.all<{ id: number }>(
-      "SELECT id FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+  /** The diffusion classes (as `territory_facts.class`) of the reports stored in [from, to). */
+  async periodClasses(from: number, to: number): Promise<string[]> {
+    const rows = await this.db.all<{ class: string | null }>(
+      "SELECT DISTINCT class FROM rhythm_facts WHERE created_at >= ? AND created_at < ?",
       [from, to],
     );
-    return this.loadAll(rows.map((r) => r.id));
+    return rows.flatMap((r) => (r.class === null ? [] : [r.class]));
   }
 
-  /** Cross-references made in [from, to), with both reports. */
-  async matchesBetween(
-    from: number,
-    to: number,
-  ): Promise<{ a: StoredReport; b: StoredReport; kind: string; display: string; createdAt: number }[]> {
-    const rows = await this.db.all<{ report_id: number; other_id: number; kind: string; display: string; created_at: number }>(
-      "SELECT report_id, other_id, kind, display, created_at FROM matches WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+  /**
+   * What a digest or an agenda lists of the reports stored in [from, to) whose diffusion class is
+   * one of `classes` (those the policy let the room see), oldest first: one range read of
+   * `rhythm_facts` (migration 13) returned as one JSON array of small tuples — a row object per
+   * report and column costs more than the query itself — and no report's JSON parsed.
+   */
+  async periodReports(from: number, to: number, classes: readonly string[]): Promise<PeriodReport[]> {
+    if (classes.length === 0) return [];
+    const row = await this.db.get<{ list: string }>(
+      `SELECT '[' || ifnull(group_concat(tuple, ','), '') || ']' AS list FROM (
+         SELECT json_array(ref, service, status, created_at, class, type, commune, nom, reliability, credibility,
+           json(entities)) AS tuple
+         FROM rhythm_facts WHERE created_at >= ? AND created_at < ? AND class IN (${classes.map(() => "?").join(",")})
+         ORDER BY created_at, report_id)`,
+      [from, to, ...classes],
+    );
+    const tuples = JSON.parse(row?.list ?? "[]") as PeriodTuple[];
+    return tuples.map(([ref, service, status, createdAt, classKey, type, commune, nom, reliability, credibility, entities]) => ({
+      ref,
+      service,
+      status,
+      createdAt,
+      classKey,
+      fields: {
+        type,
+        commune: { code: commune, nom },
+        grade: { reliability, credibility } as ReportFields["grade"],
+        entities: entities ?? [],
+      },
+    }));
+  }
+
+  /**
+   * Active reports stored in [from, to), counted in SQL per diffusion class, commune and type (the
+   * caller keeps the classes its room may see): a trend reads counts, never the reports.
+   */
+  async periodCounts(from: number, to: number): Promise<PeriodCount[]> {
+    return this.db.all<PeriodCount>(
+      `SELECT class AS classKey, commune, type, count(*) AS count
+       FROM rhythm_facts WHERE created_at >= ? AND created_at < ? AND status = 'active'
+       GROUP BY class, commune, type`,
       [from, to],
     );
-    const reports = new Map(
-      (await this.loadAll([...new Set(rows.flatMap((r) => [r.report_id, r.other_id]))])).map((r) => [r.id, r]),
+  }
+
+  /**
+   * Cross-references made in [from, to), oldest first, each with the reference, service and
+   * diffusion class of both reports: one statement, for the digest and the agenda.
+   */
+  async periodMatches(from: number, to: number): Promise<PeriodMatch[]> {
+    const rows = await this.db.all<{
+      kind: string;
+      display: string;
+      created_at: number;
+      a_ref: string;
+      a_service: string;
+      a_class: string | null;
+      b_ref: string;
+      b_service: string;
+      b_class: string | null;
+    }>(
+      `SELECT m.kind, m.display, m.created_at, a.ref AS a_ref, a.service AS a_service, ta.class AS a_class,
+         b.ref AS b_ref, b.service AS b_service, tb.class AS b_class
+       FROM matches m
+         JOIN reports a ON a.id = m.report_id JOIN territory_facts ta ON ta.report_id = m.report_id
+         JOIN reports b ON b.id = m.other_id JOIN territory_facts tb ON tb.report_id = m.other_id
+       WHERE m.created_at >= ? AND m.created_at < ? ORDER BY m.created_at`,
+      [from, to],
     );
-    const result = [];
-    for (const row of rows) {
-      const [a, b] = [reports.get(row.report_id), reports.get(row.other_id)];
-      if (a && b) result.push({ a, b, kind: row.kind, display: row.display, createdAt: row.created_at });
-    }
-    return result;
+    return rows.map((row) => ({
+      kind: row.kind,
+      display: row.display,
+      createdAt: row.created_at,
+      a: { ref: row.a_ref, service: row.a_service, classKey: row.a_class },
+      b: { ref: row.b_ref, service: row.b_service, classKey: row.b_class },
+    }));
   }
 
   byId(id: number): Promise<StoredReport | undefined> {
