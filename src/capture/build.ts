@@ -22,6 +22,8 @@ export function buildCapture(
   /** Rooms the bot created: they see exactly their running grants. */
   matters: Pick<MatterStore, "byKey" | "allows" | "roomsGranted"> | null = null,
   clock: () => number = Date.now,
+  /** Several entries in one transaction (AuditJournal.appendMany); absent: one `journal` call each. */
+  journalMany?: CaptureDeps["journalMany"],
 ): CaptureDeps {
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;
@@ -71,6 +73,7 @@ export function buildCapture(
     isCoordinator: (userId) => directory.isCoordinatorMember(userId),
     announceDiffusion,
     journal,
+    ...(journalMany ? { journalMany } : {}),
   };
 }
 

@@ -19,6 +19,8 @@ export interface CaptureDeps {
   isCoordinator(userId: string): boolean;
   /** The audit journal (consultations; writes are journaled by the report store itself). */
   journal(entry: NewAuditEntry): Promise<void>;
+  /** Several entries of one command in one transaction (absent: one `journal` call each). */
+  journalMany?(entries: NewAuditEntry[]): Promise<void>;
   /** Kicks the diffusion of a report's latest version; says whether it waits for the queue. */
   announceDiffusion(reportId: number, version: number): Promise<{ rooms: number; pending: boolean }>;
 }
