@@ -111,6 +111,9 @@ interface ReportRow {
  * caused it, so a re-delivered event changes nothing.
  */
 export class ReportStore {
+  /** The store's reference key (kv), read once: it is written once and never changes. */
+  private referenceKey: string | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly departement: string,
@@ -140,20 +143,43 @@ export class ReportStore {
       if (existing) return { report: existing, created: false };
       const ref = await this.freshReference(tx, new Date(input.at).getUTCFullYear(), input.sourceEventId);
       const fieldsJson = JSON.stringify(input.fields);
+      // The search text goes in with the row (the full-text trigger indexes it once, no UPDATE after).
       const { lastID } = await tx.run(
-        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-        [ref, input.sourceEventId, input.roomId, input.roomKey, input.service, input.author, input.at, fieldsJson],
+        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json, search_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+        [
+          ref,
+          input.sourceEventId,
+          input.roomId,
+          input.roomKey,
+          input.service,
+          input.author,
+          input.at,
+          fieldsJson,
+          searchText({ ref, fields: input.fields }),
+        ],
       );
       await tx.run(
         `INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, fields_json)
          VALUES (?, 1, 'create', ?, ?, ?, ?)`,
         [lastID, input.author, input.at, input.sourceEventId, fieldsJson],
       );
-      await replaceEntities(tx, lastID, input.fields);
-      const report = await selectReport(tx, "id", lastID);
-      if (!report) throw new Error("report vanished inside its transaction");
-      await this.afterWrite(tx, report, input.at);
+      await insertEntities(tx, lastID, input.fields);
+      // What was just written, as the row reads back (status and version are the insert's).
+      const report: StoredReport = {
+        id: lastID,
+        ref,
+        sourceEventId: input.sourceEventId,
+        roomId: input.roomId,
+        roomKey: input.roomKey,
+        service: input.service,
+        author: input.author,
+        createdAt: input.at,
+        status: "active",
+        version: 1,
+        fields: JSON.parse(fieldsJson) as ReportFields,
+      };
+      await this.plan(tx, report, input.at);
       return { report, created: true };
     });
     if (result.created) await this.onWrite(result.report, "create", input.author, input.at, null);
@@ -162,10 +188,7 @@ export class ReportStore {
 
   /** The first candidate reference of this event that no report holds (see `referenceCandidate`). */
   private async freshReference(tx: Queries, year: number, sourceEventId: string): Promise<string> {
-    await tx.run("INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('reference_key', lower(hex(randomblob(32))), ?)", [
-      Date.now(),
-    ]);
-    const key = (await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'"))?.value ?? "";
+    const key = this.referenceKey ?? (await this.readReferenceKey(tx));
     for (let attempt = 0; ; attempt++) {
       const ref = referenceCandidate(this.departement, year, sourceEventId, key, attempt);
       const taken = await tx.get(
@@ -175,6 +198,19 @@ export class ReportStore {
       );
       if (!taken) return ref;
     }
+  }
+
+  /**
+   * The reference key (a random secret of this store), created on first use. Kept in memory only
+   * once read back as already stored: a key created by a transaction that then rolls back is not.
+   */
+  private async readReferenceKey(tx: Queries): Promise<string> {
+    const stored = await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'");
+    if (stored) return (this.referenceKey = stored.value);
+    await tx.run("INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('reference_key', lower(hex(randomblob(32))), ?)", [
+      Date.now(),
+    ]);
+    return (await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'"))?.value ?? "";
   }
 
   /** A new version of the report; a re-delivered `sourceEventId` returns the report unchanged. */
@@ -240,6 +276,11 @@ export class ReportStore {
   /** Inside the write's transaction: search text, then the diffusions and matches it owes. */
   private async afterWrite(tx: Queries, report: StoredReport, at: number): Promise<void> {
     await tx.run("UPDATE reports SET search_text = ? WHERE id = ?", [searchText(report), report.id]);
+    await this.plan(tx, report, at);
+  }
+
+  /** Inside the write's transaction: the diffusions and matches the report owes. */
+  private async plan(tx: Queries, report: StoredReport, at: number): Promise<void> {
     await planDiffusion(
       tx,
       {
@@ -484,14 +525,16 @@ export class ReportStore {
 
 async function replaceEntities(tx: Queries, reportId: number, fields: ReportFields): Promise<void> {
   await tx.run("DELETE FROM report_entities WHERE report_id = ?", [reportId]);
-  for (const entity of fields.entities) {
-    await tx.run("INSERT OR IGNORE INTO report_entities (report_id, kind, value, display) VALUES (?, ?, ?, ?)", [
-      reportId,
-      entity.kind,
-      entity.value,
-      entity.display,
-    ]);
-  }
+  await insertEntities(tx, reportId, fields);
+}
+
+/** The entities of a version, one statement (the first of a duplicate kept, as one insert each did). */
+async function insertEntities(tx: Queries, reportId: number, fields: ReportFields): Promise<void> {
+  if (fields.entities.length === 0) return;
+  await tx.run(
+    `INSERT OR IGNORE INTO report_entities (report_id, kind, value, display) VALUES ${fields.entities.map(() => "(?, ?, ?, ?)").join(", ")}`,
+    fields.entities.flatMap((e) => [reportId, e.kind, e.value, e.display]),
+  );
 }
 
 async function selectReport(db: Queries, column: "id" | "ref" | "source_event_id", value: string | number) {
