@@ -31,7 +31,11 @@ CMD ["--config", "/config/cross.yaml"]
 
 # The bot (default target).
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production CROSS_DATA_DIR=/data CROSS_HTTP_HOST=0.0.0.0 CROSS_HTTP_PORT=9464
+# Memory (issue 16): V8 collects under a 128 MB old space and 4 MB semi-spaces instead of growing
+# its heap (RSS) lazily towards its default limit; two malloc arenas keep the SQLite worker threads
+# from each holding their own. Measured by `npm run bench:rss` (bench/results/rss.json).
+ENV NODE_ENV=production CROSS_DATA_DIR=/data CROSS_HTTP_HOST=0.0.0.0 CROSS_HTTP_PORT=9464 \
+    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4" MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -5,7 +5,9 @@
  * `!cherche <mot>` (a common word and an absent one), `!cherche commune:… type:…`,
  * `!cherche depuis:…`, `!cherche <plaque>`, `!synthese 7j` and `!agenda`. Writes
  * bench/results/scale-N.json (p50/p95 in ms, RSS). The agenda covers the default 30 days (no meeting
- * held yet) against the 30 before. Ingest ratio: not measured yet (null).
+ * held yet) against the 30 before. Then the ingest ratio: `--ingest M` (default 200) `!report` lines
+ * through the command into the seeded store, against a one-row-per-transaction floor in the same
+ * run, with statements and commits counted per report.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +16,7 @@ import { parseArgs } from "node:util";
 import { buildCapture } from "../src/app/capture.js";
 import { agenda } from "../src/commands/agenda.js";
 import { cherche } from "../src/commands/cherche.js";
+import { report } from "../src/commands/report.js";
 import { digest } from "../src/commands/digest.js";
 import { CommuneIndex } from "../src/core/fr/communes.js";
 import { Directory } from "../src/core/directory.js";
@@ -23,11 +26,16 @@ import type { RhythmDeps } from "../src/app/rhythm/deps.js";
 import { AuditJournal } from "../src/store/audit.js";
 import { Database } from "../src/store/db.js";
 import { migrate } from "../src/store/migrations.js";
+import { OutboxStore } from "../src/store/outbox.js";
 import { RhythmStore } from "../src/store/rhythm.js";
 import { cellConfig } from "../test/unit/support/territory-fixture.js";
 
 const { values } = parseArgs({
-  options: { reports: { type: "string", default: "100000" }, runs: { type: "string", default: "20" } },
+  options: {
+    reports: { type: "string", default: "100000" },
+    runs: { type: "string", default: "20" },
+    ingest: { type: "string", default: "200" },
+  },
 });
 const REPORTS = Number(values.reports);
 const RUNS = Number(values.runs);
@@ -80,14 +88,29 @@ await db.exec(`PRAGMA synchronous = OFF;
 const seedMs = Date.now() - seedStarted;
 console.log(`seeded ${REPORTS} reports in ${seedMs} ms`);
 
+// The relay as the bot runs it (src/jobs/diffusion-queue.ts, src/app.ts), Redis left out: due rows
+// read, marked queued, the confirmation's counts read.
+const outbox = new OutboxStore(db);
 const capture = buildCapture(
   config,
   db,
   new Directory(config),
-  async () => ({ rooms: 0, pending: false }),
+  async (reportId, version) => {
+    const due = await outbox.dueForQueue(Date.now(), 120_000);
+    await outbox.markQueued(
+      due.map((row) => row.id),
+      Date.now(),
+    );
+    const rooms = await outbox.roomsForVersion(reportId, version);
+    return { rooms, pending: (await outbox.pendingForReport(reportId)) > 0 };
+  },
   async (entry) => {
     await journal.append(entry);
   },
+  () => false,
+  null,
+  Date.now,
+  (entries) => journal.appendMany(entries),
 );
 const rhythmStore = new RhythmStore(db);
 const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
@@ -149,13 +172,79 @@ const p95 = {
   agenda: (await time("!agenda", () => agenda.execute({ ...invocation(""), args: {} }, { rhythm, capture }))).p95_ms,
 };
 void meeting;
+
+/**
+ * Ingest: INGEST `!report` lines through the command (parse, store, correlate, outbox, relay,
+ * journal), against the floor: one row per transaction (autocommit INSERT) with the same library
+ * and pragmas (Database.open), a row as long as a report's JSON, in a table of the same store
+ * directory. Floor, project, floor again; the ratio is against the mean of both floors.
+ */
+const INGEST = Number(values.ingest);
+async function floor(): Promise<number> {
+  const floorDb = await Database.open(join(dir, "floor.sqlite"));
+  await floorDb.exec("CREATE TABLE IF NOT EXISTS floor (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  const body = "x".repeat(450);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < INGEST; i++) await floorDb.run("INSERT INTO floor (body) VALUES (?)", [body]);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  await floorDb.close();
+  return ms / INGEST;
+}
+// A plate of its own per report, except every tenth, which repeats the one before: a match to correlate.
+const plates = (i: number) => `FG-${String(((i % 10 === 9 ? i - 1 : i) % 999) + 1).padStart(3, "0")}-HJ`;
+async function ingest(): Promise<{ ms: number; statements: number; commits: number; journalCommits: number }> {
+  const before = { ...db.counters };
+  const journalBefore = { ...journal.counters };
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < INGEST; i++) {
+    const service = SERVICES[i % SERVICES.length]!;
+    const result = await report.execute(
+      {
+        args: {},
+        rawArgs: `type=deal commune=epinal quand="hier 22h" cotation=B2 plaque=${plates(i)} guetteurs au parking de la gare n${i}`,
+        sender: { kind: "officer", userId: `@${service}:t`, service: config.services[i % SERVICES.length]! },
+        roomKey: service,
+        roomId: `!${service}`,
+        eventId: `$ingest${i}`,
+        threadRoot: `$ingest${i}`,
+        sentAt: Date.now(),
+      },
+      // Officers report here: the referents' contribution path is never taken.
+      { capture, contribution: undefined as never },
+    );
+    if (result.kind !== "stored") throw new Error(`ingest: report not stored: ${JSON.stringify(result)}`);
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return {
+    ms: ms / INGEST,
+    statements: (db.counters.statements - before.statements) / INGEST,
+    commits: (db.counters.commits - before.commits) / INGEST,
+    journalCommits: (journal.counters.commits - journalBefore.commits) / INGEST,
+  };
+}
+const floorBefore = await floor();
+const ingested = await ingest();
+const floorAfter = await floor();
+const floorMs = (floorBefore + floorAfter) / 2;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const ingestFigures = {
+  reports: INGEST,
+  project_ms_per_report: round(ingested.ms),
+  floor_ms_per_row: round(floorMs),
+  floor_ms_per_row_before_after: [round(floorBefore), round(floorAfter)],
+  statements_per_report: round(ingested.statements, 1),
+  commits_per_report: round(ingested.commits, 1),
+  journal_commits_per_report: round(ingested.journalCommits, 1),
+};
+console.log(`ingest: ${JSON.stringify(ingestFigures)}`);
 const result = {
   reports: REPORTS,
   seed_ms: seedMs,
   runs: RUNS,
   room: "douane (partner service)",
   p95_ms: p95,
-  ingest_ratio: null,
+  ingest_ratio: round(floorMs / ingested.ms),
+  ingest: ingestFigures,
   rss_mb: Math.round(process.memoryUsage().rss / 1048576),
   node: process.version,
   at: new Date().toISOString(),

@@ -148,6 +148,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     journal,
     (roomKey) => frozen.has(roomKey),
     matterStore,
+    Date.now,
+    (entries) => audit.appendMany(entries),
   );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);

@@ -25,4 +25,6 @@ export interface CaptureDeps {
   isCoordinator(userId: string): boolean;
   /** The audit journal (consultations; writes are journaled by the report store itself). */
   journal(entry: NewAuditEntry): Promise<void>;
+  /** Several entries of one command in one transaction (absent: one `journal` call each). */
+  journalMany?(entries: NewAuditEntry[]): Promise<void>;
 }

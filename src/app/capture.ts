@@ -25,6 +25,8 @@ export function buildCapture(
   /** Rooms the bot created: they see exactly their running grants. */
   matters: Pick<MatterStore, "byKey" | "allows" | "roomsGranted"> | null = null,
   clock: () => number = Date.now,
+  /** Several entries in one transaction (AuditJournal.appendMany); absent: one `journal` call each. */
+  journalMany?: CaptureDeps["journalMany"],
 ): CaptureDeps {
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;
@@ -68,6 +70,7 @@ export function buildCapture(
     roomMaySeeAction: policy.maySeeAction,
     isCoordinator: (userId) => directory.isCoordinatorMember(userId),
     journal,
+    ...(journalMany ? { journalMany } : {}),
   };
 }
 

@@ -34,16 +34,26 @@ export function visibleIn(reports: StoredReport[], roomKey: string, capture: Pic
   return reports.filter((r) => capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion, ref: r.ref }, roomKey));
 }
 
-/** Journals that `userId` consulted these reports from this room, with the command used. */
+/** Journals that `userId` consulted these reports from this room, with the command used: one transaction. */
 export async function journalConsultation(
-  capture: Pick<CaptureDeps, "journal">,
+  capture: Pick<CaptureDeps, "journal" | "journalMany">,
   who: { userId: string; roomKey: string; at: number },
   reports: readonly Pick<StoredReport, "ref">[],
   detail: string,
 ): Promise<void> {
-  for (const report of reports) {
-    await capture.journal({ at: who.at, actor: who.userId, action: "consult", ref: report.ref, room: who.roomKey, detail });
+  const entries = reports.map((report) => ({
+    at: who.at,
+    actor: who.userId,
+    action: "consult" as const,
+    ref: report.ref,
+    room: who.roomKey,
+    detail,
+  }));
+  if (capture.journalMany) {
+    if (entries.length > 0) await capture.journalMany(entries);
+    return;
   }
+  for (const entry of entries) await capture.journal(entry);
 }
 
 /** Who consults, from a command invocation. */

@@ -116,6 +116,11 @@ const ENTRY = "id, at, actor, action, ref, room, detail, prev_hash AS prevHash, 
 export class AuditJournal {
   private constructor(private readonly db: Database) {}
 
+  /** Statements and commits of the journal's own database (benchmarks). */
+  get counters(): Readonly<Database["counters"]> {
+    return this.db.counters;
+  }
+
   static async open(path: string, onError?: (error: unknown) => void): Promise<AuditJournal> {
     const db = await Database.open(path, onError); // WAL, synchronous=FULL, busy_timeout
     try {

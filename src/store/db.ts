@@ -19,6 +19,11 @@ export interface Queries {
  */
 export class Database implements Queries {
   private turn: Promise<unknown> = Promise.resolve();
+  /**
+   * Statements run and commits made since the connection opened (a write outside a transaction is
+   * its own commit): what the benchmarks count per report.
+   */
+  readonly counters = { statements: 0, commits: 0 };
 
   private constructor(
     private readonly handle: sqlite3.Database,
@@ -43,31 +48,33 @@ export class Database implements Queries {
   }
 
   run(sql: string, params: SqlValue[] = []) {
-    return this.take(() => raw.run(this.handle, sql, params));
+    this.counters.commits++;
+    return this.take(() => this.counted(raw.run(this.handle, sql, params)));
   }
   get<T = Row>(sql: string, params: SqlValue[] = []) {
-    return this.take(() => raw.get<T>(this.handle, sql, params));
+    return this.take(() => this.counted(raw.get<T>(this.handle, sql, params)));
   }
   all<T = Row>(sql: string, params: SqlValue[] = []) {
-    return this.take(() => raw.all<T>(this.handle, sql, params));
+    return this.take(() => this.counted(raw.all<T>(this.handle, sql, params)));
   }
   exec(sql: string) {
-    return this.take(() => raw.exec(this.handle, sql));
+    return this.take(() => this.counted(raw.exec(this.handle, sql)));
   }
 
   /** Runs `work` inside BEGIN IMMEDIATE … COMMIT; rolls back if it throws. */
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
     return this.take(async () => {
       const tx: Queries = {
-        run: (sql, params = []) => raw.run(this.handle, sql, params),
-        get: (sql, params = []) => raw.get(this.handle, sql, params),
-        all: (sql, params = []) => raw.all(this.handle, sql, params),
-        exec: (sql) => raw.exec(this.handle, sql),
+        run: (sql, params = []) => this.counted(raw.run(this.handle, sql, params)),
+        get: (sql, params = []) => this.counted(raw.get(this.handle, sql, params)),
+        all: (sql, params = []) => this.counted(raw.all(this.handle, sql, params)),
+        exec: (sql) => this.counted(raw.exec(this.handle, sql)),
       };
       await raw.exec(this.handle, "BEGIN IMMEDIATE");
       try {
         const result = await work(tx);
         await raw.exec(this.handle, "COMMIT");
+        this.counters.commits++;
         return result;
       } catch (error) {
         await raw.exec(this.handle, "ROLLBACK").catch(() => undefined);
@@ -83,6 +90,11 @@ export class Database implements Queries {
 
   close(): Promise<void> {
     return this.take(() => new Promise<void>((resolve, reject) => this.handle.close((e) => (e ? reject(e) : resolve()))));
+  }
+
+  private counted<T>(statement: Promise<T>): Promise<T> {
+    this.counters.statements++;
+    return statement;
   }
 
   private take<T>(work: () => Promise<T>): Promise<T> {

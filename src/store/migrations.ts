@@ -422,6 +422,56 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX card_groups_open ON card_groups (room_key) WHERE event_id IS NULL;
   CREATE INDEX card_groups_by_event ON card_groups (event_id);
   `,
+  // 15 — digests and agendas at size: one row per report with what they list (reference, service,
+  // status, diffusion class as in territory_facts, type, commune, grade, entities), stored in
+  // creation order (the key), kept by triggers in the report's own write. A period is one range
+  // read of small contiguous rows, however large the store, and its counts a GROUP BY on it.
+  `
+  CREATE TABLE rhythm_facts (
+    created_at INTEGER NOT NULL,
+    report_id INTEGER NOT NULL,
+    ref TEXT NOT NULL,
+    service TEXT NOT NULL,
+    status TEXT NOT NULL,
+    class TEXT,
+    type TEXT,
+    commune TEXT,
+    nom TEXT,
+    reliability TEXT,
+    credibility INTEGER,
+    entities TEXT,
+    PRIMARY KEY (created_at, report_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX rhythm_facts_by_report ON rhythm_facts (report_id);
+
+  CREATE TRIGGER rhythm_facts_insert AFTER INSERT ON reports BEGIN
+    INSERT OR REPLACE INTO rhythm_facts (created_at, report_id, ref, service, status, class, type, commune, nom, reliability, credibility, entities)
+    VALUES (NEW.created_at, NEW.id, NEW.ref, NEW.service, NEW.status,
+      NEW.service || '|' || json_extract(NEW.fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(NEW.fields_json, '$.diffusion.services'), ''),
+      json_extract(NEW.fields_json, '$.type'), json_extract(NEW.fields_json, '$.commune.code'), json_extract(NEW.fields_json, '$.commune.nom'),
+      json_extract(NEW.fields_json, '$.grade.reliability'), json_extract(NEW.fields_json, '$.grade.credibility'),
+      nullif(json_extract(NEW.fields_json, '$.entities'), '[]'));
+  END;
+  CREATE TRIGGER rhythm_facts_update AFTER UPDATE OF fields_json, status, service, ref, created_at ON reports BEGIN
+    DELETE FROM rhythm_facts WHERE report_id = OLD.id;
+    INSERT INTO rhythm_facts (created_at, report_id, ref, service, status, class, type, commune, nom, reliability, credibility, entities)
+    VALUES (NEW.created_at, NEW.id, NEW.ref, NEW.service, NEW.status,
+      NEW.service || '|' || json_extract(NEW.fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(NEW.fields_json, '$.diffusion.services'), ''),
+      json_extract(NEW.fields_json, '$.type'), json_extract(NEW.fields_json, '$.commune.code'), json_extract(NEW.fields_json, '$.commune.nom'),
+      json_extract(NEW.fields_json, '$.grade.reliability'), json_extract(NEW.fields_json, '$.grade.credibility'),
+      nullif(json_extract(NEW.fields_json, '$.entities'), '[]'));
+  END;
+  CREATE TRIGGER rhythm_facts_delete AFTER DELETE ON reports BEGIN
+    DELETE FROM rhythm_facts WHERE report_id = OLD.id;
+  END;
+
+  INSERT INTO rhythm_facts (created_at, report_id, ref, service, status, class, type, commune, nom, reliability, credibility, entities)
+    SELECT created_at, id, ref, service, status,
+      service || '|' || json_extract(fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(fields_json, '$.diffusion.services'), ''),
+      json_extract(fields_json, '$.type'), json_extract(fields_json, '$.commune.code'), json_extract(fields_json, '$.commune.nom'),
+      json_extract(fields_json, '$.grade.reliability'), json_extract(fields_json, '$.grade.credibility'),
+      nullif(json_extract(fields_json, '$.entities'), '[]') FROM reports;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -32,13 +32,11 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
   );
   const rooms = new Set([...planner.roomsFor(report, report.roomKey), ...holding.map((r) => r.room_key)]);
   rooms.delete(report.roomKey);
-  for (const room of rooms) {
-    await tx.run(`INSERT OR IGNORE INTO outbox (kind, report_id, version, room_key, created_at) VALUES ('report', ?, ?, ?, ?)`, [
-      report.id,
-      report.version,
-      room,
-      at,
-    ]);
+  if (rooms.size > 0) {
+    await tx.run(
+      `INSERT OR IGNORE INTO outbox (kind, report_id, version, room_key, created_at) VALUES ${[...rooms].map(() => "('report', ?, ?, ?, ?)").join(", ")}`,
+      [...rooms].flatMap((room) => [report.id, report.version, room, at]),
+    );
   }
   if (report.status !== "active") return;
   for (const entity of report.entities) {
@@ -263,9 +261,18 @@ export class OutboxStore {
     );
   }
 
+  /** One transaction, one statement per 500 rows (it was one autocommit per row). */
   async markQueued(ids: number[], now: number): Promise<void> {
-    for (const id of ids)
-      await this.db.run("UPDATE outbox SET status = 'queued', queued_at = ? WHERE id = ? AND status <> 'sent'", [now, id]);
+    if (ids.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        await tx.run(
+          `UPDATE outbox SET status = 'queued', queued_at = ? WHERE id IN (${chunk.map(() => "?").join(",")}) AND status <> 'sent'`,
+          [now, ...chunk],
+        );
+      }
+    });
   }
 
   async item(id: number): Promise<(OutboxItem & { status: string }) | undefined> {

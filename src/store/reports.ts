@@ -19,6 +19,48 @@ export interface StoredReport {
   fields: ReportFields;
 }
 
+/** A report as a digest or an agenda lists it (see `ReportStore.periodReports`). */
+export interface PeriodReport {
+  ref: string;
+  service: string;
+  status: "active" | "cancelled";
+  createdAt: number;
+  /** The diffusion class (as `territory_facts.class`); null: unreadable, visible nowhere. */
+  classKey: string | null;
+  fields: Pick<ReportFields, "type" | "commune" | "grade" | "entities">;
+}
+
+type PeriodTuple = [
+  ref: string,
+  service: string,
+  status: "active" | "cancelled",
+  createdAt: number,
+  classKey: string | null,
+  type: string,
+  commune: string,
+  nom: string,
+  reliability: string,
+  credibility: number,
+  entities: ReportFields["entities"] | null,
+];
+
+/** Active reports of one diffusion class, commune and type in a period. */
+export interface PeriodCount {
+  classKey: string | null;
+  commune: string;
+  type: string;
+  count: number;
+}
+
+/** A cross-reference with what the policy needs of both reports. */
+export interface PeriodMatch {
+  kind: string;
+  display: string;
+  createdAt: number;
+  a: { ref: string; service: string; classKey: string | null };
+  b: { ref: string; service: string; classKey: string | null };
+}
+
 export interface ReportVersion {
   version: number;
   change: Change;
@@ -69,6 +111,9 @@ interface ReportRow {
  * caused it, so a re-delivered event changes nothing.
  */
 export class ReportStore {
+  /** The store's reference key (kv), read once: it is written once and never changes. */
+  private referenceKey: string | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly departement: string,
@@ -98,20 +143,43 @@ export class ReportStore {
       if (existing) return { report: existing, created: false };
       const ref = await this.freshReference(tx, new Date(input.at).getUTCFullYear(), input.sourceEventId);
       const fieldsJson = JSON.stringify(input.fields);
+      // The search text goes in with the row (the full-text trigger indexes it once, no UPDATE after).
       const { lastID } = await tx.run(
-        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-        [ref, input.sourceEventId, input.roomId, input.roomKey, input.service, input.author, input.at, fieldsJson],
+        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json, search_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+        [
+          ref,
+          input.sourceEventId,
+          input.roomId,
+          input.roomKey,
+          input.service,
+          input.author,
+          input.at,
+          fieldsJson,
+          searchText({ ref, fields: input.fields }),
+        ],
       );
       await tx.run(
         `INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, fields_json)
          VALUES (?, 1, 'create', ?, ?, ?, ?)`,
         [lastID, input.author, input.at, input.sourceEventId, fieldsJson],
       );
-      await replaceEntities(tx, lastID, input.fields);
-      const report = await selectReport(tx, "id", lastID);
-      if (!report) throw new Error("report vanished inside its transaction");
-      await this.afterWrite(tx, report, input.at);
+      await insertEntities(tx, lastID, input.fields);
+      // What was just written, as the row reads back (status and version are the insert's).
+      const report: StoredReport = {
+        id: lastID,
+        ref,
+        sourceEventId: input.sourceEventId,
+        roomId: input.roomId,
+        roomKey: input.roomKey,
+        service: input.service,
+        author: input.author,
+        createdAt: input.at,
+        status: "active",
+        version: 1,
+        fields: JSON.parse(fieldsJson) as ReportFields,
+      };
+      await this.plan(tx, report, input.at);
       return { report, created: true };
     });
     if (result.created) await this.onWrite(result.report, "create", input.author, input.at, null);
@@ -120,10 +188,7 @@ export class ReportStore {
 
   /** The first candidate reference of this event that no report holds (see `referenceCandidate`). */
   private async freshReference(tx: Queries, year: number, sourceEventId: string): Promise<string> {
-    await tx.run("INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('reference_key', lower(hex(randomblob(32))), ?)", [
-      Date.now(),
-    ]);
-    const key = (await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'"))?.value ?? "";
+    const key = this.referenceKey ?? (await this.readReferenceKey(tx));
     for (let attempt = 0; ; attempt++) {
       const ref = referenceCandidate(this.departement, year, sourceEventId, key, attempt);
       const taken = await tx.get(
@@ -133,6 +198,19 @@ export class ReportStore {
       );
       if (!taken) return ref;
     }
+  }
+
+  /**
+   * The reference key (a random secret of this store), created on first use. Kept in memory only
+   * once read back as already stored: a key created by a transaction that then rolls back is not.
+   */
+  private async readReferenceKey(tx: Queries): Promise<string> {
+    const stored = await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'");
+    if (stored) return (this.referenceKey = stored.value);
+    await tx.run("INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('reference_key', lower(hex(randomblob(32))), ?)", [
+      Date.now(),
+    ]);
+    return (await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'"))?.value ?? "";
   }
 
   /** A new version of the report; a re-delivered `sourceEventId` returns the report unchanged. */
@@ -198,6 +276,11 @@ export class ReportStore {
   /** Inside the write's transaction: search text, then the diffusions and matches it owes. */
   private async afterWrite(tx: Queries, report: StoredReport, at: number): Promise<void> {
     await tx.run("UPDATE reports SET search_text = ? WHERE id = ?", [searchText(report), report.id]);
+    await this.plan(tx, report, at);
+  }
+
+  /** Inside the write's transaction: the diffusions and matches the report owes. */
+  private async plan(tx: Queries, report: StoredReport, at: number): Promise<void> {
     await planDiffusion(
       tx,
       {
@@ -294,33 +377,91 @@ export class ReportStore {
     return ids.map((id) => byId.get(id)).filter((r): r is StoredReport => r !== undefined);
   }
 
-  /** Reports stored in [from, to). */
-  async createdBetween(from: number, to: number): Promise<StoredReport[]> {
-    const rows = await this.db.all<{ id: number }>(
-      "SELECT id FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+  /** The diffusion classes (as `territory_facts.class`) of the reports stored in [from, to). */
+  async periodClasses(from: number, to: number): Promise<string[]> {
+    const rows = await this.db.all<{ class: string | null }>(
+      "SELECT DISTINCT class FROM rhythm_facts WHERE created_at >= ? AND created_at < ?",
       [from, to],
     );
-    return this.loadAll(rows.map((r) => r.id));
+    return rows.flatMap((r) => (r.class === null ? [] : [r.class]));
   }
 
-  /** Cross-references made in [from, to), with both reports. */
-  async matchesBetween(
-    from: number,
-    to: number,
-  ): Promise<{ a: StoredReport; b: StoredReport; kind: string; display: string; createdAt: number }[]> {
-    const rows = await this.db.all<{ report_id: number; other_id: number; kind: string; display: string; created_at: number }>(
-      "SELECT report_id, other_id, kind, display, created_at FROM matches WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+  /**
+   * What a digest or an agenda lists of the reports stored in [from, to) whose diffusion class is
+   * one of `classes` (those the policy let the room see), oldest first: one range read of
+   * `rhythm_facts` (migration 13) returned as one JSON array of small tuples — a row object per
+   * report and column costs more than the query itself — and no report's JSON parsed.
+   */
+  async periodReports(from: number, to: number, classes: readonly string[]): Promise<PeriodReport[]> {
+    if (classes.length === 0) return [];
+    const row = await this.db.get<{ list: string }>(
+      `SELECT '[' || ifnull(group_concat(tuple, ','), '') || ']' AS list FROM (
+         SELECT json_array(ref, service, status, created_at, class, type, commune, nom, reliability, credibility,
+           json(entities)) AS tuple
+         FROM rhythm_facts WHERE created_at >= ? AND created_at < ? AND class IN (${classes.map(() => "?").join(",")})
+         ORDER BY created_at, report_id)`,
+      [from, to, ...classes],
+    );
+    const tuples = JSON.parse(row?.list ?? "[]") as PeriodTuple[];
+    return tuples.map(([ref, service, status, createdAt, classKey, type, commune, nom, reliability, credibility, entities]) => ({
+      ref,
+      service,
+      status,
+      createdAt,
+      classKey,
+      fields: {
+        type,
+        commune: { code: commune, nom },
+        grade: { reliability, credibility } as ReportFields["grade"],
+        entities: entities ?? [],
+      },
+    }));
+  }
+
+  /**
+   * Active reports stored in [from, to), counted in SQL per diffusion class, commune and type (the
+   * caller keeps the classes its room may see): a trend reads counts, never the reports.
+   */
+  async periodCounts(from: number, to: number): Promise<PeriodCount[]> {
+    return this.db.all<PeriodCount>(
+      `SELECT class AS classKey, commune, type, count(*) AS count
+       FROM rhythm_facts WHERE created_at >= ? AND created_at < ? AND status = 'active'
+       GROUP BY class, commune, type`,
       [from, to],
     );
-    const reports = new Map(
-      (await this.loadAll([...new Set(rows.flatMap((r) => [r.report_id, r.other_id]))])).map((r) => [r.id, r]),
+  }
+
+  /**
+   * Cross-references made in [from, to), oldest first, each with the reference, service and
+   * diffusion class of both reports: one statement, for the digest and the agenda.
+   */
+  async periodMatches(from: number, to: number): Promise<PeriodMatch[]> {
+    const rows = await this.db.all<{
+      kind: string;
+      display: string;
+      created_at: number;
+      a_ref: string;
+      a_service: string;
+      a_class: string | null;
+      b_ref: string;
+      b_service: string;
+      b_class: string | null;
+    }>(
+      `SELECT m.kind, m.display, m.created_at, a.ref AS a_ref, a.service AS a_service, ta.class AS a_class,
+         b.ref AS b_ref, b.service AS b_service, tb.class AS b_class
+       FROM matches m
+         JOIN reports a ON a.id = m.report_id JOIN territory_facts ta ON ta.report_id = m.report_id
+         JOIN reports b ON b.id = m.other_id JOIN territory_facts tb ON tb.report_id = m.other_id
+       WHERE m.created_at >= ? AND m.created_at < ? ORDER BY m.created_at`,
+      [from, to],
     );
-    const result = [];
-    for (const row of rows) {
-      const [a, b] = [reports.get(row.report_id), reports.get(row.other_id)];
-      if (a && b) result.push({ a, b, kind: row.kind, display: row.display, createdAt: row.created_at });
-    }
-    return result;
+    return rows.map((row) => ({
+      kind: row.kind,
+      display: row.display,
+      createdAt: row.created_at,
+      a: { ref: row.a_ref, service: row.a_service, classKey: row.a_class },
+      b: { ref: row.b_ref, service: row.b_service, classKey: row.b_class },
+    }));
   }
 
   byId(id: number): Promise<StoredReport | undefined> {
@@ -385,14 +526,16 @@ export class ReportStore {
 
 async function replaceEntities(tx: Queries, reportId: number, fields: ReportFields): Promise<void> {
   await tx.run("DELETE FROM report_entities WHERE report_id = ?", [reportId]);
-  for (const entity of fields.entities) {
-    await tx.run("INSERT OR IGNORE INTO report_entities (report_id, kind, value, display) VALUES (?, ?, ?, ?)", [
-      reportId,
-      entity.kind,
-      entity.value,
-      entity.display,
-    ]);
-  }
+  await insertEntities(tx, reportId, fields);
+}
+
+/** The entities of a version, one statement (the first of a duplicate kept, as one insert each did). */
+async function insertEntities(tx: Queries, reportId: number, fields: ReportFields): Promise<void> {
+  if (fields.entities.length === 0) return;
+  await tx.run(
+    `INSERT OR IGNORE INTO report_entities (report_id, kind, value, display) VALUES ${fields.entities.map(() => "(?, ?, ?, ?)").join(", ")}`,
+    fields.entities.flatMap((e) => [reportId, e.kind, e.value, e.display]),
+  );
 }
 
 async function selectReport(db: Queries, column: "id" | "ref" | "source_event_id", value: string | number) {

@@ -63,15 +63,8 @@ function report(
     fields: {
       type: o.type,
       commune: { code: c.code, nom: c.nom },
-      place: null,
-      observedAt: o.created,
-      observedPrecision: "minute",
       grade: { reliability: grade[0] as Reliability, credibility: Number(grade[1]) as Credibility },
-      diffusion: { level: "cross" },
-      substances: [],
-      peopleCount: null,
       entities: o.entities ?? [],
-      text: "",
     },
   };
 }

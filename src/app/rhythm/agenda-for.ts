@@ -10,9 +10,9 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
   const last = await rhythm.rhythm.lastHeld(now);
   const since = last?.at ?? now - DEFAULT_SPAN;
   const span = Math.max(now - since, 86_400_000);
-  const [reports, previousPeriodReports, matches, actions, items] = await Promise.all([
+  const [reports, previousPeriodCounts, matches, actions, items] = await Promise.all([
     rhythm.gather.reports(roomKey, since, now + 1),
-    rhythm.gather.reports(roomKey, since - span, since),
+    rhythm.gather.counts(roomKey, since - span, since),
     rhythm.gather.matches(roomKey, since, now + 1),
     rhythm.gather.actions(roomKey),
     rhythm.rhythm.agendaItems(meeting.id),
@@ -27,7 +27,7 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
       carried: items.carried,
       added: items.added,
       tipsToDecide: await rhythm.gather.tips(roomKey),
-      previousPeriodReports,
+      previousPeriodCounts,
       ...(rhythm.strategy ? { strategy: await rhythm.strategy(roomKey, now) } : {}),
     },
     rhythm.context(now),

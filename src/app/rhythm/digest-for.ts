@@ -12,9 +12,9 @@ export async function digestFor(
   ctx: RhythmContext,
   late: { scheduledFor: number } | null,
 ): Promise<TwoPart<Message>> {
-  const [reports, previousReports, matches, actions] = await Promise.all([
+  const [reports, previousCounts, matches, actions] = await Promise.all([
     rhythm.gather.reports(roomKey, period.from, period.to),
-    rhythm.gather.reports(roomKey, previous.from, previous.to),
+    rhythm.gather.counts(roomKey, previous.from, previous.to),
     rhythm.gather.matches(roomKey, period.from, period.to),
     rhythm.gather.actions(roomKey),
   ]);
@@ -22,7 +22,7 @@ export async function digestFor(
     {
       period,
       reports,
-      previousReports,
+      previousCounts,
       matches,
       actions,
       tipsAwaiting: await rhythm.gather.tips(roomKey),

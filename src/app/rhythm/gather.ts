@@ -1,9 +1,10 @@
 import type { CaptureDeps } from "../capture-deps.js";
 import type { RoomConfig } from "../../config/schema.js";
 import type { CommuneIndex } from "../../core/fr/communes.js";
-import type { RhythmAction, RhythmMatch, RhythmReport } from "../../core/rhythm/types.js";
+import type { PeriodCounts, RhythmAction, RhythmMatch, RhythmReport } from "../../core/rhythm/types.js";
 import type { RhythmStore } from "../../store/rhythm.js";
-import type { StoredReport } from "../../store/reports.js";
+import { parseClassKey } from "../../store/territory.js";
+import { diffusionOf } from "../../territory/service.js";
 
 export interface GatherDeps {
   capture: CaptureDeps;
@@ -20,16 +21,24 @@ export interface GatherDeps {
  * diffusion policy here, before any builder sees it.
  */
 export function gatherer(deps: GatherDeps) {
-  const visible = (report: StoredReport, room: RoomConfig) =>
-    deps.capture.roomMaySee({ service: report.service, diffusion: report.fields.diffusion }, room.key);
-  const toRhythm = (report: StoredReport): RhythmReport => ({
-    ref: report.ref,
-    service: report.service,
-    status: report.status,
-    createdAt: report.createdAt,
-    fields: report.fields,
-    arrondissement: deps.communes.byCode(report.fields.commune.code)?.arrondissement ?? null,
-  });
+  /**
+   * THE policy, asked once per diffusion class (service × level × services) for one room and one
+   * command: every report of a class is seen or not seen alike, as the policy is given nothing else.
+   */
+  const classPolicy = (room: RoomConfig) => {
+    const decided = new Map<string, boolean>();
+    return (classKey: string | null): boolean => {
+      if (classKey === null) return false;
+      let may = decided.get(classKey);
+      if (may === undefined) {
+        const c = parseClassKey(classKey);
+        const diffusion = diffusionOf(c);
+        may = diffusion !== null && deps.capture.roomMaySee({ service: c.service, diffusion }, room.key);
+        decided.set(classKey, may);
+      }
+      return may;
+    };
+  };
   const actionVisible = async (action: RhythmAction, roomKey: string): Promise<boolean> => {
     const report = action.ref ? await deps.capture.reports.byRef(action.ref) : undefined;
     const classified = report ? { service: report.service, diffusion: report.fields.diffusion } : null;
@@ -39,14 +48,43 @@ export function gatherer(deps: GatherDeps) {
     async reports(roomKey: string, from: number, to: number): Promise<RhythmReport[]> {
       const room = deps.room(roomKey);
       if (!room) return [];
-      return (await deps.capture.reports.createdBetween(from, to)).filter((r) => visible(r, room)).map(toRhythm);
+      const visible = classPolicy(room);
+      const classes = (await deps.capture.reports.periodClasses(from, to)).filter(visible);
+      const result: RhythmReport[] = [];
+      for (const r of await deps.capture.reports.periodReports(from, to, classes)) {
+        if (!visible(r.classKey)) continue; // the store selected on these classes; asked again all the same
+        const arrondissement = deps.communes.byCode(r.fields.commune.code)?.arrondissement ?? null;
+        result.push({
+          ref: r.ref,
+          service: r.service,
+          status: r.status,
+          createdAt: r.createdAt,
+          fields: r.fields,
+          arrondissement,
+        });
+      }
+      return result;
+    },
+    /** Active reports stored in [from, to) that the room may see, counted (in SQL) by commune and type. */
+    async counts(roomKey: string, from: number, to: number): Promise<PeriodCounts> {
+      const counts: PeriodCounts = { byCommune: new Map(), byType: new Map() };
+      const room = deps.room(roomKey);
+      if (!room) return counts;
+      const visible = classPolicy(room);
+      for (const row of await deps.capture.reports.periodCounts(from, to)) {
+        if (!visible(row.classKey)) continue;
+        counts.byCommune.set(row.commune, (counts.byCommune.get(row.commune) ?? 0) + row.count);
+        counts.byType.set(row.type, (counts.byType.get(row.type) ?? 0) + row.count);
+      }
+      return counts;
     },
     /** Matches the room is entitled to see in full: both reports visible. */
     async matches(roomKey: string, from: number, to: number): Promise<RhythmMatch[]> {
       const room = deps.room(roomKey);
       if (!room) return [];
-      return (await deps.capture.reports.matchesBetween(from, to))
-        .filter((m) => visible(m.a, room) && visible(m.b, room))
+      const visible = classPolicy(room);
+      return (await deps.capture.reports.periodMatches(from, to))
+        .filter((m) => visible(m.a.classKey) && visible(m.b.classKey))
         .map((m) => ({
           refs: [m.a.ref, m.b.ref],
           entity: { kind: m.kind, display: m.display },

@@ -10,7 +10,6 @@ import { type Block, bullets, em, type Inline, line, message, type Message, numb
 import {
   arrondissementLabel,
   communeName,
-  countBy,
   entityLabel,
   groupBy,
   groupByArrondissement,
@@ -23,7 +22,17 @@ import {
 } from "./digest.js";
 import { classifyActions, describeAction } from "./reminders.js";
 import { type Assessment, assessmentLine, type Proposal } from "../strategy/score.js";
-import type { AgendaItem, Meeting, RhythmAction, RhythmContext, RhythmMatch, RhythmReport, TwoPart } from "./types.js";
+import {
+  type AgendaItem,
+  countPeriod,
+  type Meeting,
+  type PeriodCounts,
+  type RhythmAction,
+  type RhythmContext,
+  type RhythmMatch,
+  type RhythmReport,
+  type TwoPart,
+} from "./types.js";
 
 export interface AgendaInput {
   meeting: Meeting;
@@ -39,8 +48,10 @@ export interface AgendaInput {
   added: AgendaItem[];
   /** Citizen tips waiting for a decision; null: not shown in this room. */
   tipsToDecide: number | null;
-  /** The period of the same length before `since`, for trends. */
-  previousPeriodReports: RhythmReport[];
+  /** The period of the same length before `since`, for trends (counted here)… */
+  previousPeriodReports?: RhythmReport[];
+  /** …or its counts, already made (by the store, in SQL); these win when both are given. */
+  previousPeriodCounts?: PeriodCounts;
   /** Scored proposals and assessments of adopted ones (issue 13); absent: the plain heuristics only. */
   strategy?: AgendaStrategy;
 }
@@ -66,7 +77,7 @@ export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Mes
   const fresh = sortReports(input.reports.filter((r) => r.createdAt >= input.since));
   const active = fresh.filter((r) => r.status === "active");
   const retired = fresh.filter((r) => r.status === "cancelled");
-  const previous = input.previousPeriodReports.filter((r) => r.status === "active");
+  const previous = input.previousPeriodCounts ?? countPeriod(input.previousPeriodReports ?? []);
   const sections: Section[] = [
     reportsSection(active, retired, ctx),
     matchesSection(input.matches.filter((m) => m.crossService && m.createdAt >= input.since)),
@@ -154,7 +165,7 @@ function itemsSection(title: string, items: AgendaItem[], carried: boolean): Sec
  * Proposals for the local strategy: plain heuristics, each stated with its reason and its references
  * so the meeting can judge it. Ranked: rising places, recurring entities, rising types.
  */
-function strategySection(active: RhythmReport[], previous: RhythmReport[], ctx: RhythmContext): Section {
+function strategySection(active: RhythmReport[], previous: PeriodCounts, ctx: RhythmContext): Section {
   const proposals = [...risingCommunes(active, previous), ...recurringEntities(active), ...risingTypes(active, previous, ctx)];
   return {
     title: "Propositions de stratégie",
@@ -164,8 +175,8 @@ function strategySection(active: RhythmReport[], previous: RhythmReport[], ctx: 
 }
 
 /** A commune with at least 2 reports, more than in the previous period of the same length. */
-function risingCommunes(active: RhythmReport[], previous: RhythmReport[]): Inline[][] {
-  const before = countBy(previous, (r) => r.fields.commune.code);
+function risingCommunes(active: RhythmReport[], previous: PeriodCounts): Inline[][] {
+  const before = previous.byCommune;
   return rising(
     groupBy(active, (r) => r.fields.commune.code),
     before,
@@ -179,8 +190,8 @@ function risingCommunes(active: RhythmReport[], previous: RhythmReport[]): Inlin
 }
 
 /** A type with at least 2 reports, more than in the previous period. */
-function risingTypes(active: RhythmReport[], previous: RhythmReport[], ctx: RhythmContext): Inline[][] {
-  const before = countBy(previous, (r) => r.fields.type);
+function risingTypes(active: RhythmReport[], previous: PeriodCounts, ctx: RhythmContext): Inline[][] {
+  const before = previous.byType;
   return rising(
     groupBy(active, (r) => r.fields.type),
     before,

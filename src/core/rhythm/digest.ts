@@ -8,14 +8,25 @@ import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, code, em, type Inline, line, message, type Message, strong } from "../message.js";
 import { gradeCode } from "../report/grading.js";
 import { classifyActions, describeAction } from "./reminders.js";
-import type { Period, RhythmAction, RhythmContext, RhythmMatch, RhythmReport, TwoPart } from "./types.js";
+import {
+  countPeriod,
+  type Period,
+  type PeriodCounts,
+  type RhythmAction,
+  type RhythmContext,
+  type RhythmMatch,
+  type RhythmReport,
+  type TwoPart,
+} from "./types.js";
 
 export interface DigestInput {
   period: Period;
   /** Visible to the room, created in the period. */
   reports: RhythmReport[];
-  /** Visible to the room, created in the previous period of the same length. */
-  previousReports: RhythmReport[];
+  /** Visible to the room, created in the previous period of the same length (counted here)… */
+  previousReports?: RhythmReport[];
+  /** …or their counts, already made (by the store, in SQL); these win when both are given. */
+  previousCounts?: PeriodCounts;
   /** Visible to the room, created in the period. */
   matches: RhythmMatch[];
   /** Visible to the room, open. */
@@ -32,7 +43,7 @@ const HOT_SPOTS = 3;
 export function buildDigest(input: DigestInput, ctx: RhythmContext): TwoPart<Message> {
   const active = sortReports(input.reports.filter((r) => r.status === "active"));
   const retired = sortReports(input.reports.filter((r) => r.status === "cancelled"));
-  const previous = input.previousReports.filter((r) => r.status === "active");
+  const previous = input.previousCounts ?? countPeriod(input.previousReports ?? []);
   const actions = classifyActions(input.actions, ctx.now, ctx.timeZone);
   const title = line(strong(`Synthèse ${ctx.cellName} — ${input.period.label}`));
   const late = input.late ? [line(`⏰ en retard, prévu le ${formatLocal(new Date(input.late.scheduledFor), ctx.timeZone)}`)] : [];
@@ -68,8 +79,8 @@ function countLines(active: RhythmReport[], matches: RhythmMatch[]): Block[] {
 }
 
 /** "Épinal 3 (↑ +2) · Golbey 2 (=) · Vittel 1 (nouveau)": where the period's reports concentrate. */
-function hotSpotSummary(active: RhythmReport[], previous: RhythmReport[]): string {
-  const before = countBy(previous, (r) => r.fields.commune.code);
+function hotSpotSummary(active: RhythmReport[], previous: PeriodCounts): string {
+  const before = previous.byCommune;
   return rankGroups(
     groupBy(active, (r) => r.fields.commune.code),
     (_, list) => communeName(list),
@@ -162,12 +173,13 @@ export function sortReports(reports: RhythmReport[]): RhythmReport[] {
 
 export function groupBy<K>(reports: RhythmReport[], key: (r: RhythmReport) => K): Map<K, RhythmReport[]> {
   const groups = new Map<K, RhythmReport[]>();
-  for (const r of reports) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  for (const r of reports) {
+    const k = key(r);
+    const group = groups.get(k);
+    if (group) group.push(r);
+    else groups.set(k, [r]);
+  }
   return groups;
-}
-
-export function countBy<K>(reports: RhythmReport[], key: (r: RhythmReport) => K): Map<K, number> {
-  return new Map([...groupBy(reports, key)].map(([k, list]) => [k, list.length]));
 }
 
 /** Largest group first; ties in alphabetical order of their names, so the order never looks random. */

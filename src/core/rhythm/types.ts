@@ -11,9 +11,33 @@ export interface RhythmReport {
   status: "active" | "cancelled";
   /** When the report was stored (ms). Periods select on this. */
   createdAt: number;
-  fields: ReportFields;
+  /** What digests and agendas read of the report's fields (the store loads nothing more). */
+  fields: RhythmFields;
   /** Arrondissement code of the commune (881, 882, 883), when known. */
   arrondissement: string | null;
+}
+
+export type RhythmFields = Pick<ReportFields, "type" | "commune" | "grade" | "entities">;
+
+/**
+ * Active reports of a period counted by commune code and by type, as the room may see them (the
+ * previous period of a digest or an agenda: its trends need counts, not the reports).
+ */
+export interface PeriodCounts {
+  byCommune: Map<string, number>;
+  byType: Map<string, number>;
+}
+
+/** The counts of the active reports among `reports`. */
+export function countPeriod(reports: readonly RhythmReport[]): PeriodCounts {
+  const byCommune = new Map<string, number>();
+  const byType = new Map<string, number>();
+  for (const r of reports) {
+    if (r.status !== "active") continue;
+    byCommune.set(r.fields.commune.code, (byCommune.get(r.fields.commune.code) ?? 0) + 1);
+    byType.set(r.fields.type, (byType.get(r.fields.type) ?? 0) + 1);
+  }
+  return { byCommune, byType };
 }
 
 export interface RhythmMatch {

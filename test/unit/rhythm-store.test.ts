@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CommuneIndex } from "../../src/core/fr/communes.js";
+import type { Diffusion } from "../../src/core/report/diffusion.js";
+import type { ReportFields } from "../../src/core/report/report.js";
+import { countPeriod, type RhythmReport } from "../../src/core/rhythm/types.js";
+import { gatherer } from "../../src/app/rhythm/gather.js";
+import { RhythmStore } from "../../src/store/rhythm.js";
+import { territoryFixture, type FactSpec } from "./support/territory-fixture.js";
+
+/**
+ * Digests and agendas count and list in SQL (rhythm_facts, one class at a time through the policy).
+ * Here the same seeded store is read both ways: the old way (every report loaded, the policy asked
+ * about each one, counted in JavaScript) and the new one; every room must get the same, and only
+ * what it may see.
+ */
+const SERVICES = ["ggd", "douane", "gir", "sr"];
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 10, 1);
+const COMMUNES = ["88160", "88413", "88383", "88465", "88209"];
+const TYPES = ["point_de_deal", "go_fast", "guetteur"];
+const DIFFUSIONS: Diffusion[] = [
+  { level: "cross" },
+  { level: "service" },
+  { level: "restreint", services: ["douane", "gir"] },
+  { level: "restreint", services: ["sr"] },
+];
+
+/** mulberry32: a small deterministic generator, so that the store is the same at every run. */
+function random(seed: number) {
+  let a = seed;
+  return (n: number) => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+}
+
+const pick = random(42);
+const facts: FactSpec[] = Array.from({ length: 240 }, (_, i) => ({
+  service: SERVICES[pick(SERVICES.length)]!,
+  commune: COMMUNES[pick(COMMUNES.length)]!,
+  type: TYPES[pick(TYPES.length)]!,
+  observedAt: START + pick(40 * DAY),
+  diffusion: DIFFUSIONS[pick(DIFFUSIONS.length)]!,
+  cancelled: i % 11 === 0,
+  ...(i % 7 === 0 ? { address: `88160:rue ${i % 3}` } : {}),
+}));
+
+/** A gir report shared with everyone, then narrowed to sr: douane saw it, no longer does. */
+const NARROWED_ID = facts.findIndex((f) => f.service === "gir" && f.diffusion?.level === "cross" && !f.cancelled) + 1;
+
+let fixture: Awaited<ReturnType<typeof territoryFixture>>;
+let gather: ReturnType<typeof gatherer>;
+const communes = CommuneIndex.vosges();
+
+beforeAll(async () => {
+  fixture = await territoryFixture(SERVICES, facts);
+  // A report narrowed after the fact: the copy the rhythm reads follows the report's own write.
+  const narrowed = await fixture.capture.reports.byId(NARROWED_ID);
+  const fields: ReportFields = { ...narrowed!.fields, diffusion: { level: "restreint", services: ["sr"] } };
+  await fixture.capture.write.amend(narrowed!.id, "update", fields, narrowed!.author, START + 50 * DAY, "$narrow");
+  gather = gatherer({
+    capture: fixture.capture,
+    rhythm: new RhythmStore(fixture.db),
+    communes,
+    room: (key) => fixture.config.rooms.find((r) => r.key === key),
+    coordinatorService: "ggd",
+  });
+});
+afterAll(async () => {
+  await fixture.db.close();
+});
+
+/** The old way: every report of the period loaded whole, the policy asked about each one. */
+async function oldWay(roomKey: string, from: number, to: number): Promise<RhythmReport[]> {
+  const ids = await fixture.db.all<{ id: number }>(
+    "SELECT id FROM reports WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id",
+    [from, to],
+  );
+  const result: RhythmReport[] = [];
+  for (const { id } of ids) {
+    const r = (await fixture.capture.reports.byId(id))!;
+    if (!fixture.capture.roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, roomKey)) continue;
+    result.push({
+      ref: r.ref,
+      service: r.service,
+      status: r.status,
+      createdAt: r.createdAt,
+      fields: { type: r.fields.type, commune: r.fields.commune, grade: r.fields.grade, entities: r.fields.entities },
+      arrondissement: communes.byCode(r.fields.commune.code)?.arrondissement ?? null,
+    });
+  }
+  return result;
+}
+
+const PERIODS = [
+  { from: START, to: START + 7 * DAY },
+  { from: START + 10 * DAY, to: START + 40 * DAY },
+  { from: START - 30 * DAY, to: START + 60 * DAY },
+];
+
+describe("digest and agenda figures counted in SQL", () => {
+  it("every room gets the same counts as the old in-JavaScript count, period after period", async () => {
+    const rooms = fixture.config.rooms.map((r) => r.key);
+    expect(rooms.length).toBeGreaterThanOrEqual(6);
+    for (const room of rooms) {
+      for (const { from, to } of PERIODS) {
+        const expected = countPeriod(await oldWay(room, from, to));
+        const counted = await gather.counts(room, from, to);
+        expect(Object.fromEntries(counted.byCommune), `${room} communes`).toEqual(Object.fromEntries(expected.byCommune));
+        expect(Object.fromEntries(counted.byType), `${room} types`).toEqual(Object.fromEntries(expected.byType));
+      }
+    }
+  });
+
+  it("every room lists the same reports, in the same order, as the old way — and only those it may see", async () => {
+    for (const room of fixture.config.rooms.map((r) => r.key)) {
+      for (const { from, to } of PERIODS) {
+        const listed = await gather.reports(room, from, to);
+        expect(listed, `${room} ${from}`).toEqual(await oldWay(room, from, to));
+      }
+    }
+    // The narrowed report (restreint sr) no longer reaches douane, still reaches sr.
+    const narrowedRef = (await fixture.capture.reports.byId(NARROWED_ID))!.ref;
+    const all = { from: START - 30 * DAY, to: START + 60 * DAY };
+    expect((await gather.reports("douane", all.from, all.to)).map((r) => r.ref)).not.toContain(narrowedRef);
+    expect((await gather.reports("sr", all.from, all.to)).map((r) => r.ref)).toContain(narrowedRef);
+  });
+
+  it("the periods are not empty and the rooms differ (the comparison means something)", async () => {
+    const all = { from: START - 30 * DAY, to: START + 60 * DAY };
+    const douane = await gather.reports("douane", all.from, all.to);
+    const sr = await gather.reports("sr", all.from, all.to);
+    expect(douane.length).toBeGreaterThan(50);
+    expect(douane.some((r) => r.status === "cancelled")).toBe(true);
+    expect(douane.some((r) => r.fields.entities.length > 0)).toBe(true);
+    expect(douane.map((r) => r.ref)).not.toEqual(sr.map((r) => r.ref));
+  });
+});
