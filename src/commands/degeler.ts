@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { COORDINATOR_ONLY, defineCommand } from "../core/command.js";
-import { line, message, type Message } from "../core/message.js";
+import { line, message } from "../core/message.js";
 import type { FrozenRooms } from "../store/frozen-rooms.js";
+
+type Result = { room: string } & ({ outcome: "intruders"; intruders: string[] } | { outcome: "thawed" | "not-frozen" });
 
 export const degeler = defineCommand({
   name: "degeler",
@@ -10,32 +12,22 @@ export const degeler = defineCommand({
   roles: COORDINATOR_ONLY,
   params: [{ name: "salon", description: "clé du salon, ex. gir" }],
   schema: z.object({ salon: z.string() }),
-  async execute(
-    invocation,
-    deps: { frozen: Pick<FrozenRooms, "thaw" | "intruders"> },
-  ): Promise<{ ok: boolean; message: Message }> {
-    const intruders = await deps.frozen.intruders(invocation.args.salon);
-    if (intruders.length > 0) {
-      return {
-        ok: false,
-        message: message(
+  async execute(invocation, deps: { frozen: Pick<FrozenRooms, "thaw" | "intruders"> }): Promise<Result> {
+    const room = invocation.args.salon;
+    const intruders = await deps.frozen.intruders(room);
+    if (intruders.length > 0) return { room, outcome: "intruders", intruders };
+    return { room, outcome: (await deps.frozen.thaw(room)) ? "thawed" : "not-frozen" };
+  },
+  render: (result: Result) =>
+    result.outcome === "intruders"
+      ? message(
           line(
-            `Le salon « ${invocation.args.salon} » reste gelé : ${intruders.join(", ")} n'y est pas habilité(e) et s'y trouve encore.`,
+            `Le salon « ${result.room} » reste gelé : ${result.intruders.join(", ")} n'y est pas habilité(e) et s'y trouve encore.`,
           ),
           line("Retirez-le(s) du salon, puis recommencez."),
-        ),
-      };
-    }
-    const thawed = await deps.frozen.thaw(invocation.args.salon);
-    return thawed
-      ? {
-          ok: true,
-          message: message(
-            line(`Salon « ${invocation.args.salon} » dégelé : la diffusion reprend pour les nouveaux renseignements.`),
-          ),
-        }
-      : { ok: false, message: message(line(`Le salon « ${invocation.args.salon} » n'est pas gelé.`)) };
-  },
-  render: (result: { ok: boolean; message: Message }) => result.message,
-  verdict: (result: { ok: boolean; message: Message }) => (result.ok ? "ok" : "ko"),
+        )
+      : result.outcome === "thawed"
+        ? message(line(`Salon « ${result.room} » dégelé : la diffusion reprend pour les nouveaux renseignements.`))
+        : message(line(`Le salon « ${result.room} » n'est pas gelé.`)),
+  verdict: (result: Result) => (result.outcome === "thawed" ? "ok" : "ko"),
 });
