@@ -17,8 +17,7 @@ import { CommuneIndex } from "../src/core/fr/communes.js";
 import { Directory } from "../src/core/directory.js";
 import { createMessageHandler } from "../src/handlers/message.js";
 import { createMetrics } from "../src/metrics.js";
-import type { RhythmDeps } from "../src/app/rhythm/deps.js";
-import { gatherer } from "../src/app/rhythm/gather.js";
+import { buildRhythm } from "../src/app/rhythm/build.js";
 import { AuditJournal } from "../src/store/audit.js";
 import { Database } from "../src/store/db.js";
 import { migrate } from "../src/store/migrations.js";
@@ -77,25 +76,7 @@ const capture = buildCapture(
 const communes = CommuneIndex.vosges();
 const rhythmStore = new RhythmStore(db);
 await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
-const rhythm: RhythmDeps = {
-  rhythm: rhythmStore,
-  gather: gatherer({
-    capture,
-    rhythm: rhythmStore,
-    communes,
-    room: (key) => config.rooms.find((r) => r.key === key),
-    coordinatorService: "ggd",
-  }),
-  context: (now) => ({
-    now,
-    timeZone: "Europe/Paris",
-    vocabulary: capture.vocabulary,
-    arrondissementName: (c) => communes.arrondissementName(c),
-    cellName: "CROSS des Vosges",
-  }),
-  services: SERVICES,
-  serviceRoom: (service) => service,
-};
+const rhythm = buildRhythm({ config, directory, capture, store: rhythmStore, communes });
 const registry = buildRegistry();
 const handle = createMessageHandler({
   directory,

@@ -21,8 +21,7 @@ import { digest } from "../src/commands/digest.js";
 import { CommuneIndex } from "../src/core/fr/communes.js";
 import { Directory } from "../src/core/directory.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
-import { gatherer } from "../src/app/rhythm/gather.js";
-import type { RhythmDeps } from "../src/app/rhythm/deps.js";
+import { buildRhythm } from "../src/app/rhythm/build.js";
 import { AuditJournal } from "../src/store/audit.js";
 import { Database } from "../src/store/db.js";
 import { migrate } from "../src/store/migrations.js";
@@ -44,6 +43,7 @@ const NOW = Date.now();
 const SERVICES = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
 
 const config = cellConfig(SERVICES);
+const directory = new Directory(config);
 
 const dir = join(tmpdir(), "crossbot-bench-scale");
 rmSync(dir, { recursive: true, force: true });
@@ -94,7 +94,7 @@ const outbox = new OutboxStore(db);
 const capture = buildCapture(
   config,
   db,
-  new Directory(config),
+  directory,
   async (reportId, version) => {
     const due = await outbox.dueForQueue(Date.now(), 120_000);
     await outbox.markQueued(
@@ -114,25 +114,7 @@ const capture = buildCapture(
 );
 const rhythmStore = new RhythmStore(db);
 const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
-const rhythm: RhythmDeps = {
-  rhythm: rhythmStore,
-  gather: gatherer({
-    capture,
-    rhythm: rhythmStore,
-    communes,
-    room: (key) => config.rooms.find((r) => r.key === key),
-    coordinatorService: "ggd",
-  }),
-  context: (now) => ({
-    now,
-    timeZone: "Europe/Paris",
-    vocabulary: capture.vocabulary,
-    arrondissementName: (c) => communes.arrondissementName(c),
-    cellName: "CROSS des Vosges",
-  }),
-  services: SERVICES,
-  serviceRoom: (service) => service,
-};
+const rhythm = buildRhythm({ config, directory, capture, store: rhythmStore, communes });
 const invocation = (rawArgs: string) => ({
   args: {} as never,
   rawArgs,

@@ -17,8 +17,7 @@ import { writePidFile } from "./ops/backup.js";
 import { FrozenRooms } from "./store/frozen-rooms.js";
 import { startRhythmJobs } from "./jobs/rhythm.js";
 import { CommuneIndex } from "./core/fr/communes.js";
-import type { RhythmDeps } from "./app/rhythm/deps.js";
-import { gatherer } from "./app/rhythm/gather.js";
+import { buildRhythm } from "./app/rhythm/build.js";
 import { RhythmStore } from "./store/rhythm.js";
 import { TerritoryStore } from "./store/territory.js";
 import { meetingMap } from "./territory/meeting.js";
@@ -183,26 +182,13 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     outbox,
     coordinatorService: directory.coordinatorService.key,
   };
-  const serviceRoom = (service: string) => directory.serviceRoom(service)?.key;
-  const rhythm: RhythmDeps = {
-    rhythm: rhythmStore,
-    gather: gatherer({
-      capture,
-      rhythm: rhythmStore,
-      communes,
-      room: (key) => directory.room(key),
-      coordinatorService: directory.coordinatorService.key,
-      pendingTips: () => tipStore.countPending(),
-    }),
-    context: (now) => ({
-      now,
-      timeZone: config.cross.timezone,
-      vocabulary: capture.vocabulary,
-      arrondissementName: (code) => communes.arrondissementName(code),
-      cellName: config.cross.name,
-    }),
-    services: config.services.map((s) => s.key),
-    serviceRoom,
+  const rhythm = buildRhythm({
+    config,
+    directory,
+    capture,
+    store: rhythmStore,
+    communes,
+    pendingTips: () => tipStore.countPending(),
     strategy: async (roomKey, now) => {
       // The default period of !strategie, computed the same way (local days): the same ranking.
       const parsed = parseTerritoryRequest("", now, config.cross.timezone, capture.vocabulary.types, STRATEGY_DAYS);
@@ -215,7 +201,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
         assessments: await strategyService.assessments(roomKey, now),
       };
     },
-  };
+  });
   const retentionStore = new RetentionStore(db);
   const territoryStore = new TerritoryStore(db);
   const strategyStore = new StrategyStore(db);
