@@ -6,7 +6,7 @@ import type { Credibility, Reliability } from "../../src/core/report/grading.js"
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import type { Vocabulary } from "../../src/core/report/render.js";
 import { buildAgenda, type AgendaInput } from "../../src/core/rhythm/agenda.js";
-import { buildDigest, type DigestInput, trend } from "../../src/core/rhythm/digest.js";
+import { buildDigest, type DigestInput, MAX_LISTED, trend } from "../../src/core/rhythm/digest.js";
 import { parsePeriod, previousPeriod } from "../../src/core/rhythm/period.js";
 import { dueReminders, renderReminder } from "../../src/core/rhythm/reminders.js";
 import { isLate, nextRuns } from "../../src/core/rhythm/schedule.js";
@@ -144,6 +144,16 @@ const digestInput = (over: Partial<DigestInput> = {}): DigestInput => ({
   tipsAwaiting: 3,
   ...over,
 });
+
+/** A busy week: 30 reports of one type in one commune, one a day apart by the hour. */
+const BUSY = Array.from({ length: 30 }, (_, i) =>
+  report(200 + i, {
+    service: "ddsp",
+    type: "point_de_deal",
+    commune: "epinal",
+    created: `2026-11-2${4 + Math.floor(i / 10)}T${String(8 + (i % 10)).padStart(2, "0")}:00:00Z`,
+  }),
+);
 const plain = (m: Message) => toPlain(m);
 const lines = (m: Message) => toPlain(m).split("\n");
 
@@ -197,6 +207,16 @@ describe("buildDigest", () => {
     );
     // Refs are tappable code in the HTML body.
     expect(toHtml(detail)).toContain("<code>88-2026-0101</code>");
+  });
+
+  it("a busy line lists its most recent references, says how many older ones it leaves out", () => {
+    const { detail } = buildDigest(digestInput({ reports: BUSY }), ctx());
+    const byType = lines(detail).find((l) => l.startsWith("• Point de deal : 30 — "));
+    expect(byType).toBeDefined();
+    expect(byType?.match(/88-2026-\d{4}/g)).toHaveLength(MAX_LISTED);
+    expect(byType).toContain("88-2026-0229");
+    expect(byType).not.toContain("88-2026-0200");
+    expect(byType).toMatch(/… et 18 plus anciens$/);
   });
 
   it("a scheduled digest posted late says so, in both parts", () => {
@@ -356,6 +376,13 @@ describe("buildAgenda", () => {
     const end = all.findIndex((l, i) => i > start && /^\d\. /.test(l));
     return all.slice(start, end === -1 ? undefined : end);
   };
+
+  it("lists at most a line's worth of references per type, the most recent, with their communes", () => {
+    const { detail } = buildAgenda(input({ reports: BUSY }), ctx());
+    const deals = lines(detail).find((l) => l.includes("Point de deal : 30 — "));
+    expect(deals?.match(/88-2026-\d{4} \(Épinal\)/g)).toHaveLength(MAX_LISTED);
+    expect(deals).toMatch(/… et 18 plus anciens$/);
+  });
 
   it("headline: title and the count of every section", () => {
     expect(plain(buildAgenda(input(), ctx()).headline)).toBe(

@@ -129,8 +129,7 @@ function reportsSection(active: RhythmReport[], retired: RhythmReport[], ctx: Rh
 }
 
 function typeLine(type: string, group: RhythmReport[], ctx: RhythmContext): Inline[] {
-  const withCommunes = group.flatMap((r, i) => [...(i === 0 ? [] : [", "]), ...refs([r]), ` (${r.fields.commune.nom})`]);
-  return [`${typeLabel(type, ctx)} : ${group.length} — `, ...withCommunes];
+  return [`${typeLabel(type, ctx)} : ${group.length} — `, ...refs(group, (r) => [` (${r.fields.commune.nom})`])];
 }
 
 function matchesSection(matches: RhythmMatch[]): Section {

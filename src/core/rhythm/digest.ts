@@ -161,9 +161,18 @@ function communeLines(list: RhythmReport[]): Inline[][] {
 
 const ENTITY_ICONS: Record<Entity["kind"], string> = { plate: "🚗", phone: "📞", address: "📍", person: "👤" };
 
-/** The references, each tappable as code, separated by commas. */
-export function refs(reports: RhythmReport[]): Inline[] {
-  return reports.flatMap((r, i) => (i === 0 ? [code(r.ref)] : [", ", code(r.ref)]));
+/**
+ * How many references one line lists: a line of a digest or an agenda stays readable on a phone
+ * (and the message small) however many reports a busy period holds; `!cherche` lists the rest.
+ */
+export const MAX_LISTED = 12;
+
+/** The references, each tappable as code, separated by commas; past `MAX_LISTED`, the most recent ones. */
+export function refs(reports: RhythmReport[], describe: (r: RhythmReport) => Inline[] = () => []): Inline[] {
+  const shown = reports.length > MAX_LISTED ? reports.slice(-MAX_LISTED) : reports;
+  const listed = shown.flatMap((r, i) => [...(i === 0 ? [] : [", "]), code(r.ref), ...describe(r)]);
+  const more = reports.length - shown.length;
+  return more > 0 ? [...listed, ` … et ${more} plus ancien${more > 1 ? "s" : ""}`] : listed;
 }
 
 /** Oldest first, so that references read in the order they were given. */
