@@ -11,7 +11,7 @@ type Deps = { matters: matters.MatterDeps };
 export const referent = defineCommand({
   name: "referent",
   aliases: [],
-  summary: "Référents : inviter sur une affaire, partager, retirer, prolonger, clore (coordinateur).",
+  summary: "Référents : une affaire, un salon dédié, pour un temps limité (coordinateur).",
   roles: COORDINATOR_ONLY,
   params: [{ name: "action", description: "inviter, partager, retirer, prolonger ou clore", optional: true, rest: true }],
   schema: z.object({ action: z.string().optional() }),
