@@ -28,7 +28,7 @@ describe("walking skeleton on the real Synapse", () => {
     const { answer, reaction } = await command("ddsp", "ddsp", "!aide");
     expect(answer.content.msgtype).toBe("m.notice");
     expect(answer.content.body).toContain("!ping");
-    expect(answer.content.formatted_body).toContain("<code>!aide [commande]</code>");
+    expect(answer.content.formatted_body).toContain("<code>!aide [commande…]</code>");
     expect(answer.content["m.mentions"]).toEqual({});
     expect(reactionKey(reaction)).toBe("✅");
   });
