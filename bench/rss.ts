@@ -7,41 +7,26 @@
  * production flags (`npm run bench:rss` passes the same V8 limits as `npm start` and the Dockerfile).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { buildCapture } from "../src/app/capture.js";
 import { buildRegistry, type CommandDeps } from "../src/commands/index.js";
 import { CommuneIndex } from "../src/core/fr/communes.js";
-import { Directory } from "../src/core/directory.js";
 import { createMessageHandler } from "../src/handlers/message.js";
 import { createMetrics } from "../src/metrics.js";
 import { buildRhythm } from "../src/app/rhythm/build.js";
-import { AuditJournal } from "../src/store/audit.js";
-import { Database } from "../src/store/db.js";
-import { migrate } from "../src/store/migrations.js";
 import { ReceiptStore } from "../src/store/receipts.js";
 import { RhythmStore } from "../src/store/rhythm.js";
-import { cellConfig } from "../test/unit/support/territory-fixture.js";
+import { freshStore, SERVICES } from "./support/store.js";
 
 const { values } = parseArgs({
   options: { commands: { type: "string", default: "10000" }, reports: { type: "string", default: "20000" } },
 });
 const COMMANDS = Number(values.commands);
 const REPORTS = Number(values.reports);
-const SERVICES = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
 const DAY = 86_400_000;
 const NOW = Date.now();
-const config = cellConfig(SERVICES);
-const directory = new Directory(config);
-
-const dir = join(tmpdir(), "crossbot-bench-rss");
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-const db = await Database.open(join(dir, "cross.sqlite"));
-await migrate(db);
-const journal = await AuditJournal.open(join(dir, "audit.sqlite"));
+const { config, directory, dir, db, journal } = await freshStore("rss");
 await db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${REPORTS})
   INSERT INTO reports (id, ref, source_event_id, room_id, room_key, service, author, created_at, status, version, fields_json, search_text)
   SELECT i, '88-B-' || i, '$seed' || i, '!ggd', 'ggd', 'ggd', '@ggd:t', ${NOW} - (i * 7919 % ${90 * DAY}), 'active', 1,

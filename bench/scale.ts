@@ -10,7 +10,6 @@
  * run, with statements and commits counted per report.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildCapture } from "../src/app/capture.js";
@@ -19,15 +18,12 @@ import { cherche } from "../src/commands/cherche.js";
 import { report } from "../src/commands/report.js";
 import { digest } from "../src/commands/digest.js";
 import { CommuneIndex } from "../src/core/fr/communes.js";
-import { Directory } from "../src/core/directory.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
 import { buildRhythm } from "../src/app/rhythm/build.js";
-import { AuditJournal } from "../src/store/audit.js";
 import { Database } from "../src/store/db.js";
-import { migrate } from "../src/store/migrations.js";
 import { OutboxStore } from "../src/store/outbox.js";
 import { RhythmStore } from "../src/store/rhythm.js";
-import { cellConfig } from "../test/unit/support/territory-fixture.js";
+import { freshStore, SERVICES } from "./support/store.js";
 
 const { values } = parseArgs({
   options: {
@@ -40,17 +36,7 @@ const REPORTS = Number(values.reports);
 const RUNS = Number(values.runs);
 const DAY = 86_400_000;
 const NOW = Date.now();
-const SERVICES = ["ggd", "ddsp", "dipj", "pfaf", "douane", "sr", "gir", "pref"];
-
-const config = cellConfig(SERVICES);
-const directory = new Directory(config);
-
-const dir = join(tmpdir(), "crossbot-bench-scale");
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-const db = await Database.open(join(dir, "cross.sqlite"));
-await migrate(db);
-const journal = await AuditJournal.open(join(dir, "audit.sqlite"));
+const { config, directory, dir, db, journal } = await freshStore("scale");
 
 const seedStarted = Date.now();
 const communes = CommuneIndex.vosges();

@@ -41,10 +41,8 @@ export class CommandRegistry<Root = unknown> {
   private readonly byName = new Map<string, Entry<Root>>();
   private readonly named = new Map<Entry<Root>, AnyCommand>();
   private readonly verbsByName = new Map<Entry<Root>, Map<string, Entry<Root>>>();
-  readonly commands: readonly AnyCommand[];
 
   constructor(readonly entries: readonly Entry<Root>[]) {
-    const all: AnyCommand[] = [];
     for (const entry of entries) {
       for (const name of [entry.command.name, ...entry.command.aliases]) {
         const key = normaliseCommandName(name);
@@ -54,7 +52,6 @@ export class CommandRegistry<Root = unknown> {
       }
       checkParams(entry.command);
       this.named.set(entry, entry.command);
-      all.push(entry.command);
       const verbs = new Map<string, Entry<Root>>();
       for (const verb of entry.verbs) {
         for (const name of [verb.command.name, ...verb.command.aliases]) {
@@ -65,11 +62,9 @@ export class CommandRegistry<Root = unknown> {
         checkParams(verb.command);
         const shown: AnyCommand = { ...verb.command, name: `${entry.command.name} ${verb.command.name}` };
         this.named.set(verb, shown);
-        all.push(shown);
       }
       this.verbsByName.set(entry, verbs);
     }
-    this.commands = all;
   }
 
   /** A top-level command by name or alias (`reunion`, `meeting`). */
