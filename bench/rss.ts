@@ -17,7 +17,7 @@ import { createMetrics } from "../src/metrics.js";
 import { buildRhythm } from "../src/app/rhythm/build.js";
 import { ReceiptStore } from "../src/store/receipts.js";
 import { RhythmStore } from "../src/store/rhythm.js";
-import { freshStore, SERVICES } from "./support/store.js";
+import { freshStore, indexSeeded, SERVICES } from "./support/store.js";
 
 const { values } = parseArgs({
   options: { commands: { type: "string", default: "10000" }, reports: { type: "string", default: "20000" } },
@@ -37,6 +37,7 @@ await db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WH
       'text', 'guetteurs au parking n' || i),
     'epinal point_de_deal guetteurs au parking n' || i
   FROM n;`);
+await indexSeeded(db);
 
 let sent = 0;
 const transport = {

@@ -21,9 +21,10 @@ import { CommuneIndex } from "../src/core/fr/communes.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
 import { buildRhythm } from "../src/app/rhythm/build.js";
 import { Database } from "../src/store/db.js";
+import { OutboxRelay } from "../src/jobs/outbox-relay.js";
 import { OutboxStore } from "../src/store/outbox.js";
 import { RhythmStore } from "../src/store/rhythm.js";
-import { freshStore, SERVICES } from "./support/store.js";
+import { freshStore, indexSeeded, SERVICES } from "./support/store.js";
 
 const { values } = parseArgs({
   options: {
@@ -69,26 +70,24 @@ await db.exec(`PRAGMA synchronous = OFF;
     SELECT id, 1, 'create', author, created_at, source_event_id, fields_json FROM reports;
   INSERT INTO report_entities (report_id, kind, value, display)
     SELECT id, 'plate', printf('AB-%03d-CD', id % 1000), printf('AB-%03d-CD', id % 1000) FROM reports WHERE id % 20 = 0;
-  ANALYZE;
   PRAGMA synchronous = FULL;`);
+await indexSeeded(db);
+await db.exec("ANALYZE");
 const seedMs = Date.now() - seedStarted;
 console.log(`seeded ${REPORTS} reports in ${seedMs} ms`);
 
-// The relay as the bot runs it (src/jobs/diffusion-queue.ts, src/app.ts), Redis left out: due rows
-// read, marked queued, the confirmation's counts read.
+// The relay as the bot runs it (src/jobs/outbox-relay.ts, src/start.ts), Redis left out: due rows
+// read and handed over, marked queued in batches, the confirmation's count from the write itself.
 const outbox = new OutboxStore(db);
+const relay = new OutboxRelay(outbox, async () => undefined, { requeueAfterMs: 120_000 });
 const capture = buildCapture(
   config,
   db,
   directory,
-  async (reportId, version) => {
-    const due = await outbox.dueForQueue(Date.now(), 120_000);
-    await outbox.markQueued(
-      due.map((row) => row.id),
-      Date.now(),
-    );
-    const rooms = await outbox.roomsForVersion(reportId, version);
-    return { rooms, pending: (await outbox.pendingForReport(reportId)) > 0 };
+  async (reportId, version, planned) => {
+    const relayed = await relay.relay();
+    const rooms = planned ?? (await outbox.roomsForVersion(reportId, version));
+    return { rooms, pending: !relayed.took || (!relayed.complete && (await outbox.pendingForReport(reportId)) > 0) };
   },
   async (entry) => {
     await journal.append(entry);
@@ -143,9 +142,9 @@ void meeting;
 
 /**
  * Ingest: INGEST `!report` lines through the command (parse, store, correlate, outbox, relay,
- * journal), against the floor: one row per transaction (autocommit INSERT) with the same library
- * and pragmas (Database.open), a row as long as a report's JSON, in a table of the same store
- * directory. Floor, project, floor again; the ratio is against the mean of both floors.
+ * journal), then the relay's marks and the search indexer's batch for them, against the floor: one
+ * row per transaction (autocommit INSERT) with the same library and pragmas (Database.open), a row
+ * as long as a report's JSON, in a table of the same store directory. Floor, project, floor again; the ratio is against the mean of both floors.
  */
 const INGEST = Number(values.ingest);
 async function floor(): Promise<number> {
@@ -182,6 +181,10 @@ async function ingest(): Promise<{ ms: number; statements: number; commits: numb
     );
     if (result.kind !== "stored") throw new Error(`ingest: report not stored: ${JSON.stringify(result)}`);
   }
+  // The relay's marks and the search indexer's batch (src/jobs/search-index.ts) are part of the
+  // cost of taking reports in.
+  await relay.mark();
+  while ((await capture.reports.indexForSearch()) > 0);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return {
     ms: ms / INGEST,

@@ -10,6 +10,7 @@ import { Directory } from "./core/directory.js";
 import { createInviteHandler } from "./handlers/invite.js";
 import { createMessageHandler } from "./handlers/message.js";
 import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
+import { startSearchIndexer } from "./jobs/search-index.js";
 import { startAuditRetention } from "./jobs/audit-retention.js";
 import { createSafetyHandler, frozenAlert } from "./handlers/safety.js";
 import { freezeRoom } from "./app/room-freeze.js";
@@ -139,10 +140,12 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     config,
     db,
     directory,
-    async (reportId, version) => {
+    async (reportId, version, planned) => {
       const relayed = await relay.kick();
-      const rooms = await outbox.roomsForVersion(reportId, version);
-      return { rooms, pending: !relayed || (await outbox.pendingForReport(reportId)) > 0 };
+      const rooms = planned ?? (await outbox.roomsForVersion(reportId, version));
+      // The queue took everything due: this version's rows with it. Otherwise, count what waits.
+      const waiting = !relayed.took || (!relayed.complete && (await outbox.pendingForReport(reportId)) > 0);
+      return { rooms, pending: waiting };
     },
     journal,
     (roomKey) => frozen.has(roomKey),
@@ -410,6 +413,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   });
   const expiry = startDialogueExpiry(capture, transport, log, Math.min(15_000, Math.max(1000, capture.dialogueTimeoutMs / 4)));
   const matterExpiry = startMatterExpiry(matterDeps, log);
+  const searchIndex = startSearchIndexer(capture.reports, log);
   log.info({ rooms: rooms.size, httpPort: ops.port }, "bot started");
 
   return {
@@ -424,6 +428,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       await matterExpiry.stop();
       await transport.close();
       await expiry.stop();
+      await searchIndex.stop();
       retention.stop();
       storage.stop();
       await closeServer(ops.server);

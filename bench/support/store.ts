@@ -22,3 +22,11 @@ export async function freshStore(name: string) {
   const journal = await AuditJournal.open(join(dir, "audit.sqlite"));
   return { config, directory, dir, db, journal };
 }
+
+/**
+ * Reports seeded by SQL are marked for the full-text index (migration 17) like any write; index them
+ * all at once, as the running bot's search indexer would have, batch after batch.
+ */
+export async function indexSeeded(db: Database): Promise<void> {
+  await db.exec("INSERT INTO reports_fts (reports_fts) VALUES ('rebuild'); DELETE FROM search_pending;");
+}

@@ -19,7 +19,7 @@ export function buildCapture(
   db: Database,
   directory: Directory,
   /** Hands a version's outbox rows to the diffusion queue; says where they go. */
-  announceDiffusion: (reportId: number, version: number) => Promise<DiffusionStatus>,
+  announceDiffusion: (reportId: number, version: number, rooms?: number) => Promise<DiffusionStatus>,
   journal: CaptureDeps["journal"],
   isFrozen: (roomKey: string) => boolean = () => false,
   /** Rooms the bot created: they see exactly their running grants. */

@@ -1,4 +1,4 @@
-import type { Change, NewAttachment, ReportStore, StoredReport } from "../store/reports.js";
+import type { Change, NewAttachment, ReportStore, StoredReport, StoredWrite } from "../store/reports.js";
 import type { ReportFields } from "../core/report/report.js";
 
 /** Where a report's new version is going: how many rooms, and whether it waits for the queue. */
@@ -42,14 +42,17 @@ export interface ReportService {
 
 export function reportService(
   store: Pick<ReportStore, "create" | "amend">,
-  /** Hands the version's outbox rows to the diffusion queue now; says where they go. */
-  announce: (reportId: number, version: number) => Promise<DiffusionStatus>,
+  /**
+   * Hands the version's outbox rows to the diffusion queue now; says where they go (`rooms`: how
+   * many, when the write has just planned them; otherwise the announcement counts them).
+   */
+  announce: (reportId: number, version: number, rooms?: number) => Promise<DiffusionStatus>,
 ): ReportService {
-  const announced = async (write: { report: StoredReport; created: boolean }): Promise<ReportWrite> => ({
+  const announced = async ({ rooms, ...write }: StoredWrite): Promise<ReportWrite> => ({
     ...write,
     // Announced even for a re-delivered event: the relay is idempotent, and a write whose
     // announcement was cut short by a crash is announced by the retry.
-    diffusion: await announce(write.report.id, write.report.version),
+    diffusion: await announce(write.report.id, write.report.version, rooms),
   });
   return {
     create: async (input) => announced(await store.create(input)),

@@ -35,10 +35,16 @@ export const report = defineCommand({
     const dialogue = { threadRoot: invocation.threadRoot, roomId: invocation.roomId, userId: sender.userId };
     const expiresAt = invocation.sentAt + capture.dialogueTimeoutMs;
 
-    const existing = await capture.reports.bySourceEvent(invocation.eventId);
-    if (existing) return { kind: "stored", message: confirmationFor(existing, [], invocation.roomKey, capture) };
+    // A re-delivered event already stored is confirmed again, not turned into a dialogue. (A
+    // complete line needs no look-up: the store's write recognises its event.)
+    const alreadyStored = async (): Promise<ReportResult | undefined> => {
+      const existing = await capture.reports.bySourceEvent(invocation.eventId);
+      return existing && { kind: "stored", message: confirmationFor(existing, [], invocation.roomKey, capture) };
+    };
 
     if (text === "") {
+      const stored = await alreadyStored();
+      if (stored) return stored;
       const state = startGuided();
       await capture.dialogues.save({ ...dialogue, state, expiresAt });
       const first = question(state.queue[0] ?? "type", capture.captureContext(new Date(invocation.sentAt)));
@@ -51,6 +57,8 @@ export const report = defineCommand({
     const ctx = capture.captureContext(new Date(invocation.sentAt));
     const parsed = parseReportLine(text, ctx);
     if (parsed.problems.length > 0 || !isComplete(parsed.draft)) {
+      const stored = await alreadyStored();
+      if (stored) return stored;
       const state = startFix(
         parsed.draft,
         parsed.problems.map((p) => p.field),

@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { OutboxStore } from "../store/outbox.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
+import { OutboxRelay, type RelayResult } from "./outbox-relay.js";
 import { budgeted, SendBudget } from "./send-budget.js";
 import { redisReconnect, withTimeout } from "./timing.js";
 
@@ -31,8 +32,8 @@ export interface DiffusionOptions {
 }
 
 export interface Diffusion {
-  /** Hands due outbox rows to the queue; false when Redis cannot take them now. */
-  relay(): Promise<boolean>;
+  /** Hands due outbox rows to the queue (see `RelayResult`). */
+  relay(): Promise<RelayResult>;
   close(): Promise<void>;
 }
 
@@ -105,11 +106,9 @@ export function startDiffusion(
     log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, "diffusion attempt failed"),
   );
 
-  let relaying: Promise<boolean> = Promise.resolve(true);
-  const relayOnce = async (): Promise<boolean> => {
-    const due = await deps.outbox.dueForQueue(Date.now(), options.requeueAfterMs ?? 120_000);
-    if (due.length === 0) return true;
-    try {
+  const relayer = new OutboxRelay(
+    deps.outbox,
+    async (due) => {
       await withTimeout(
         queue.addBulk(
           due.map((row) => ({
@@ -121,22 +120,22 @@ export function startDiffusion(
         ),
         2000,
       );
-    } catch (error) {
+    },
+    { requeueAfterMs: options.requeueAfterMs ?? 120_000 },
+  );
+  const relay = async (): Promise<RelayResult> => {
+    const result = await relayer.relay();
+    if (!result.took) {
       deps.metrics.relayFailures.inc();
-      log.warn({ pending: due.length, err: (error as Error).message }, "diffusion relay: queue unavailable, will retry");
-      return false;
+      log.warn({ err: (relayer.lastError as Error | null)?.message }, "diffusion relay: queue unavailable, will retry");
     }
-    await deps.outbox.markQueued(
-      due.map((row) => row.id),
-      Date.now(),
-    );
-    return true;
+    return result;
   };
-  const relay = () => {
-    relaying = relaying.then(relayOnce, relayOnce);
-    return relaying;
-  };
-  const timer = setInterval(() => void relay(), options.relayIntervalMs ?? 2000);
+  const tick = () =>
+    void relay()
+      .then(() => relayer.mark())
+      .catch((error: unknown) => log.warn({ err: String(error) }, "diffusion relay: tick failed"));
+  const timer = setInterval(tick, options.relayIntervalMs ?? 2000);
   // Redis is back: hand the backlog over at once rather than at the next tick of the timer.
   queueConnection.on("ready", () => void relay());
   void relay();
@@ -145,7 +144,7 @@ export function startDiffusion(
     relay,
     async close() {
       clearInterval(timer);
-      await relaying.catch(() => undefined);
+      await relayer.mark().catch(() => undefined);
       await worker.close();
       await queue.close();
       workerConnection.disconnect();

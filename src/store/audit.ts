@@ -24,6 +24,14 @@ export interface NewAuditEntry {
   detail: string;
 }
 
+/** An entry already committed in the report store's journal inbox (src/store/journal-inbox.ts). */
+export interface Inboxed {
+  inboxId: number;
+  /** Unique to the entry: the journal takes it once. */
+  origin: string;
+  entry: NewAuditEntry;
+}
+
 type Broken = { ok: false; brokenAt: number /* entry id */; reason: string };
 export type VerifyResult = { ok: true; entries: number } | Broken;
 
@@ -103,6 +111,13 @@ export const AUDIT_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal WHEN NOT EXISTS (SELECT 1 FROM purge_in_progress)
   BEGIN SELECT RAISE(ABORT, 'audit journal is append-only (only the retention purge deletes)'); END;
   `,
+  // 3 — entries first written in the report store's own transaction (its journal inbox, issue 16)
+  // carry their origin there: moved here once, whatever crash comes in between. The origin is how
+  // the entry travelled, not what it says: it is not part of the hash.
+  `
+  ALTER TABLE journal ADD COLUMN origin TEXT;
+  CREATE UNIQUE INDEX journal_by_origin ON journal (origin) WHERE origin IS NOT NULL;
+  `,
 ];
 
 type Content = Pick<AuditEntry, "at" | "actor" | "action" | "ref" | "room" | "detail">;
@@ -114,6 +129,12 @@ const ENTRY = "id, at, actor, action, ref, room, detail, prev_hash AS prevHash, 
  * leaves an anchor so what remains still verifies.
  */
 export class AuditJournal {
+  private queued: Inboxed[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
+  /** Told the highest inbox id appended after each batch (the inbox may then forget it). */
+  onMoved: ((throughInboxId: number) => void) | null = null;
+
   private constructor(private readonly db: Database) {}
 
   /** Statements and commits of the journal's own database (benchmarks). */
@@ -146,8 +167,82 @@ export class AuditJournal {
     });
   }
 
+  /**
+   * Entries already safe in the report store's inbox: appended soon, those queued meanwhile in the
+   * same transaction (one commit for a burst of reports, none on the report's own path).
+   */
+  enqueue(item: Inboxed): void {
+    this.queued.push(item);
+    this.scheduleFlush();
+  }
+
+  /** Once what is queued now is appended (or failed, and waits for the next try). */
+  async settled(): Promise<void> {
+    if (this.queued.length > 0) this.scheduleFlush();
+    await this.flushing;
+  }
+
+  /** Appends inbox entries the journal does not hold yet (by origin), in one transaction. */
+  async appendOnce(items: Inboxed[]): Promise<void> {
+    if (items.length === 0) return;
+    const contents = items.map((item) => ({ origin: item.origin, content: normalise(item.entry) }));
+    await this.db.transaction(async (tx) => {
+      const held = new Set(
+        (
+          await tx.all<{ origin: string }>(
+            `SELECT origin FROM journal WHERE origin IN (${contents.map(() => "?").join(",")})`,
+            contents.map((c) => c.origin),
+          )
+        ).map((row) => row.origin),
+      );
+      const fresh = contents.filter((c) => !held.has(c.origin));
+      if (fresh.length === 0) return;
+      let prevHash = await headHash(tx);
+      const rows = fresh.map(({ origin, content }) => {
+        const hash = chainHash(prevHash, content);
+        const row = [
+          content.at,
+          content.actor,
+          content.action,
+          content.ref,
+          content.room,
+          content.detail,
+          prevHash,
+          hash,
+          origin,
+        ];
+        prevHash = hash;
+        return row;
+      });
+      await tx.run(
+        `INSERT INTO journal (at, actor, action, ref, room, detail, prev_hash, hash, origin) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        rows.flat(),
+      );
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.flushing = this.flushing.then(async () => {
+      this.flushScheduled = false;
+      const batch = this.queued.splice(0, 500);
+      if (batch.length === 0) return;
+      try {
+        await this.appendOnce(batch);
+      } catch {
+        // A full disk, say: the entries are safe in the inbox; kept here for the next try.
+        this.queued.unshift(...batch);
+        return;
+      }
+      this.onMoved?.(Math.max(...batch.map((item) => item.inboxId)));
+      if (this.queued.length > 0) this.scheduleFlush();
+    });
+  }
+
   /** The latest `limit` entries about a report (all by default), oldest first: its history. */
   async forRef(ref: string, limit = -1): Promise<AuditEntry[]> {
+    await this.settled();
     return this.db.all<AuditEntry>(
       `SELECT * FROM (SELECT ${ENTRY} FROM journal WHERE ref = ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
       [ref, limit],
@@ -156,6 +251,7 @@ export class AuditJournal {
 
   /** Every collection still in the journal (reference and detail), oldest first. */
   async collected(): Promise<{ ref: string; detail: string }[]> {
+    await this.settled();
     return this.db.all<{ ref: string; detail: string }>(
       "SELECT ref, detail FROM journal WHERE action = 'collect' AND ref IS NOT NULL ORDER BY id",
     );
@@ -163,11 +259,13 @@ export class AuditJournal {
 
   /** The latest `limit` entries, newest first. */
   async recent(limit: number): Promise<AuditEntry[]> {
+    await this.settled();
     return this.db.all<AuditEntry>(`SELECT ${ENTRY} FROM journal ORDER BY id DESC LIMIT ?`, [limit]);
   }
 
   /** Recomputes the chain from the latest anchor (or genesis). A transaction: a purge cannot move it underfoot. */
-  verify(): Promise<VerifyResult> {
+  async verify(): Promise<VerifyResult> {
+    await this.settled();
     return this.db.transaction(async (tx) => {
       const walk = await walkChain(tx, Number.MAX_SAFE_INTEGER);
       if (!walk.ok) return walk;
@@ -211,7 +309,8 @@ export class AuditJournal {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.settled();
     return this.db.close();
   }
 }

@@ -472,6 +472,42 @@ export const MIGRATIONS: readonly string[] = [
       json_extract(fields_json, '$.grade.reliability'), json_extract(fields_json, '$.grade.credibility'),
       nullif(json_extract(fields_json, '$.entities'), '[]') FROM reports;
   `,
+  // 16 — agendas at size: the most recent reports of one commune, type and status, newest first,
+  // the diffusion class at hand (a room's classes are checked on the index, the row read only for
+  // the few references listed). See ReportStore.periodSummary.
+  `
+  CREATE INDEX rhythm_facts_by_group ON rhythm_facts (commune, type, status, created_at, class);
+  `,
+  // 17 — full-text indexing in batches (issue 16): adding one report to a large trigram index in its
+  // own transaction costs a new index segment and its merges (about 5 ms a report at 1 M). A written
+  // report is now only marked in search_pending, inside its own write; the search indexer
+  // (src/jobs/search-index.ts) indexes the marked ones together, one transaction a batch, and a
+  // search reads the few marked reports by substring until then. A marked report is not in the
+  // index (its old text was taken out when it was marked), so it is never found twice.
+  `
+  CREATE TABLE search_pending (report_id INTEGER PRIMARY KEY);
+  DROP TRIGGER reports_fts_insert;
+  DROP TRIGGER reports_fts_update;
+  DROP TRIGGER reports_fts_delete;
+  CREATE TRIGGER search_pending_insert AFTER INSERT ON reports BEGIN
+    INSERT OR IGNORE INTO search_pending (report_id) VALUES (NEW.id);
+  END;
+  CREATE TRIGGER search_pending_update AFTER UPDATE OF search_text ON reports BEGIN
+    INSERT INTO reports_fts (reports_fts, rowid, search_text)
+      SELECT 'delete', OLD.id, OLD.search_text WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE report_id = OLD.id);
+    INSERT OR IGNORE INTO search_pending (report_id) VALUES (NEW.id);
+  END;
+  CREATE TRIGGER search_pending_delete AFTER DELETE ON reports BEGIN
+    INSERT INTO reports_fts (reports_fts, rowid, search_text)
+      SELECT 'delete', OLD.id, OLD.search_text WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE report_id = OLD.id);
+    DELETE FROM search_pending WHERE report_id = OLD.id;
+  END;
+  `,
+  // 18 — the relay's read at size (issue 16): rows queued long ago and never sent (Redis lost them)
+  // are found by time, not by reading every row waiting in the queue (a backlog under Tchap's budget).
+  `
+  CREATE INDEX outbox_by_queued_at ON outbox (status, queued_at);
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

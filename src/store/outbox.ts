@@ -21,15 +21,25 @@ export interface PlannedReport extends Classified {
 /**
  * Written inside the report's own transaction: the diffusions this version owes (one row per room)
  * and the cross-references it creates. Nothing is sent here; the relay and the worker send.
+ * `created`: the report's first version, which no room holds yet and no match names. Returns how
+ * many rooms the version goes to.
  */
-export async function planDiffusion(tx: Queries, report: PlannedReport, planner: DiffusionPlanner, at: number): Promise<void> {
+export async function planDiffusion(
+  tx: Queries,
+  report: PlannedReport,
+  planner: DiffusionPlanner,
+  at: number,
+  created = false,
+): Promise<number> {
   // Rooms that hold anything about the report (a card, an alert, a reminder) hear of every version:
   // that is how a narrowed diffusion reaches them, to take it all back.
-  const holding = await tx.all<{ room_key: string }>(
-    `SELECT room_key FROM report_cards WHERE report_id = ?
-     UNION SELECT room_key FROM sent_events WHERE report_id = ? AND redacted = 0`,
-    [report.id, report.id],
-  );
+  const holding = created
+    ? []
+    : await tx.all<{ room_key: string }>(
+        `SELECT room_key FROM report_cards WHERE report_id = ?
+         UNION SELECT room_key FROM sent_events WHERE report_id = ? AND redacted = 0`,
+        [report.id, report.id],
+      );
   const rooms = new Set([...planner.roomsFor(report, report.roomKey), ...holding.map((r) => r.room_key)]);
   rooms.delete(report.roomKey);
   if (rooms.size > 0) {
@@ -38,7 +48,7 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
       [...rooms].flatMap((room) => [report.id, report.version, room, at]),
     );
   }
-  if (report.status !== "active") return;
+  if (report.status !== "active") return rooms.size;
   for (const entity of report.entities) {
     const others = await tx.all<{ id: number; service: string; fields_json: string }>(
       `SELECT r.id, r.service, r.fields_json FROM report_entities e JOIN reports r ON r.id = e.report_id
@@ -46,11 +56,13 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
       [entity.kind, entity.value, report.id],
     );
     for (const other of others) {
-      const known = await tx.get(
-        `SELECT 1 AS x FROM matches WHERE kind = ? AND value = ?
+      const known =
+        !created &&
+        (await tx.get(
+          `SELECT 1 AS x FROM matches WHERE kind = ? AND value = ?
          AND ((report_id = ? AND other_id = ?) OR (report_id = ? AND other_id = ?))`,
-        [entity.kind, entity.value, report.id, other.id, other.id, report.id],
-      );
+          [entity.kind, entity.value, report.id, other.id, other.id, report.id],
+        ));
       if (known) continue;
       const { lastID } = await tx.run(
         "INSERT INTO matches (report_id, other_id, kind, value, display, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -62,14 +74,16 @@ export async function planDiffusion(tx: Queries, report: PlannedReport, planner:
         diffusion: otherFields.diffusion,
         fromReferent: otherFields.source?.kind === "referent",
       };
-      for (const room of planner.roomsForMatch(report, otherClassified)) {
+      const alerted = planner.roomsForMatch(report, otherClassified);
+      if (alerted.length > 0) {
         await tx.run(
-          `INSERT OR IGNORE INTO outbox (kind, report_id, version, match_id, room_key, created_at) VALUES ('match', ?, 0, ?, ?, ?)`,
-          [report.id, lastID, room, at],
+          `INSERT OR IGNORE INTO outbox (kind, report_id, version, match_id, room_key, created_at) VALUES ${alerted.map(() => "('match', ?, 0, ?, ?, ?)").join(", ")}`,
+          alerted.flatMap((room) => [report.id, lastID, room, at]),
         );
       }
     }
   }
+  return rooms.size;
 }
 
 export interface OutboxItem {
@@ -149,10 +163,16 @@ export class OutboxStore {
   constructor(private readonly db: Database) {}
 
   /**
-   * Rows to hand to the queue: pending ones, and queued ones that never completed (lost by Redis),
-   * most urgent first, each with its queue priority (see `PRIORITY`).
+   * Rows to hand to the queue: pending ones (past `afterId`: the relay has handed the others over
+   * already), and queued ones that never completed (lost by Redis), most urgent first, each with
+   * its queue priority (see `PRIORITY`).
    */
-  async dueForQueue(now: number, requeueAfterMs: number, limit = 500): Promise<(OutboxItem & { priority: number })[]> {
+  async dueForQueue(
+    now: number,
+    requeueAfterMs: number,
+    limit = 500,
+    afterId = 0,
+  ): Promise<(OutboxItem & { priority: number })[]> {
     const rows = await this.db.all<OutboxRow & { priority: number }>(
       `SELECT o.id, o.kind, o.report_id, o.version, o.match_id, o.room_key, o.status,
          CASE WHEN o.kind = 'match' AND o.room_key = r.room_key THEN ${PRIORITY.alertToReporter}
@@ -162,8 +182,8 @@ export class OutboxStore {
        FROM outbox o
        LEFT JOIN reports r ON r.id = o.report_id
        LEFT JOIN report_cards c ON c.report_id = o.report_id AND c.room_key = o.room_key
-       WHERE o.status = 'pending' OR (o.status = 'queued' AND o.queued_at < ?) ORDER BY priority, o.id LIMIT ?`,
-      [now - requeueAfterMs, limit],
+       WHERE (o.status = 'pending' AND o.id > ?) OR (o.status = 'queued' AND o.queued_at < ?) ORDER BY priority, o.id LIMIT ?`,
+      [afterId, now - requeueAfterMs, limit],
     );
     return rows.map((row) => ({ ...toItem(row), priority: row.priority }));
   }

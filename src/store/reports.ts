@@ -1,5 +1,7 @@
 import { referenceCandidate, type ReportFields } from "../core/report/report.js";
 import type { SearchQuery } from "../core/report/search-query.js";
+import { MAX_LISTED } from "../core/rhythm/summary.js";
+import type { RecurringEntity, ReportGroup } from "../core/rhythm/types.js";
 import type { Database, Queries } from "./db.js";
 import { type DiffusionPlanner, planDiffusion } from "./outbox.js";
 
@@ -29,6 +31,30 @@ export interface PeriodReport {
   classKey: string | null;
   fields: Pick<ReportFields, "type" | "commune" | "grade" | "entities">;
 }
+
+/**
+ * JSON aggregated inside other JSON: SQLite embeds it as JSON when the value keeps its JSON subtype,
+ * and as its text when it does not (through a subquery's column, or an aggregate's ORDER BY).
+ */
+type Embedded<T> = T | string;
+const embedded = <T>(value: Embedded<T>): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+
+/**
+ * A write as the store made it: the report as stored; `created` false when the event had already
+ * been applied; and, when it was written now, how many rooms the version goes to.
+ */
+export interface StoredWrite {
+  report: StoredReport;
+  created: boolean;
+  rooms?: number;
+}
+
+/** A period's summary as the store makes it; the caller places each commune in its arrondissement. */
+export interface StoredSummary {
+  groups: StoredGroup[];
+  entities: RecurringEntity[];
+}
+export type StoredGroup = Omit<ReportGroup, "arrondissement">;
 
 type PeriodTuple = [
   ref: string,
@@ -137,28 +163,12 @@ export class ReportStore {
     author: string;
     fields: ReportFields;
     at: number;
-  }): Promise<{ report: StoredReport; created: boolean }> {
+  }): Promise<StoredWrite> {
     const result = await this.db.transaction(async (tx) => {
       const existing = await selectReport(tx, "source_event_id", input.sourceEventId);
       if (existing) return { report: existing, created: false };
-      const ref = await this.freshReference(tx, new Date(input.at).getUTCFullYear(), input.sourceEventId);
       const fieldsJson = JSON.stringify(input.fields);
-      // The search text goes in with the row (the full-text trigger indexes it once, no UPDATE after).
-      const { lastID } = await tx.run(
-        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json, search_text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-        [
-          ref,
-          input.sourceEventId,
-          input.roomId,
-          input.roomKey,
-          input.service,
-          input.author,
-          input.at,
-          fieldsJson,
-          searchText({ ref, fields: input.fields }),
-        ],
-      );
+      const { ref, id: lastID } = await this.insertWithFreshReference(tx, input, fieldsJson);
       await tx.run(
         `INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, fields_json)
          VALUES (?, 1, 'create', ?, ?, ?, ?)`,
@@ -179,24 +189,45 @@ export class ReportStore {
         version: 1,
         fields: JSON.parse(fieldsJson) as ReportFields,
       };
-      await this.plan(tx, report, input.at);
-      return { report, created: true };
+      const rooms = await this.plan(tx, report, input.at, true);
+      return { report, created: true, rooms };
     });
     if (result.created) await this.onWrite(result.report, "create", input.author, input.at, null);
     return result;
   }
 
-  /** The first candidate reference of this event that no report holds (see `referenceCandidate`). */
-  private async freshReference(tx: Queries, year: number, sourceEventId: string): Promise<string> {
+  /**
+   * Inserts the report under the first candidate reference of its event that no report holds and
+   * no purge retired (see `referenceCandidate`): one statement per candidate, the check inside the
+   * insert. The search text goes in with the row (indexed later in a batch, migration 17).
+   */
+  private async insertWithFreshReference(
+    tx: Queries,
+    input: Parameters<ReportStore["create"]>[0],
+    fieldsJson: string,
+  ): Promise<{ ref: string; id: number }> {
     const key = this.referenceKey ?? (await this.readReferenceKey(tx));
+    const year = new Date(input.at).getUTCFullYear();
     for (let attempt = 0; ; attempt++) {
-      const ref = referenceCandidate(this.departement, year, sourceEventId, key, attempt);
-      const taken = await tx.get(
-        `SELECT 1 AS taken FROM reports WHERE ref = ?
-         UNION ALL SELECT 1 FROM retired_refs WHERE ref = ? AND (source_event_id IS NULL OR source_event_id <> ?)`,
-        [ref, ref, sourceEventId],
+      const ref = referenceCandidate(this.departement, year, input.sourceEventId, key, attempt);
+      const { changes, lastID } = await tx.run(
+        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json, search_text)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9
+         WHERE NOT EXISTS (SELECT 1 FROM retired_refs WHERE ref = ?1 AND (source_event_id IS NULL OR source_event_id <> ?2))
+         ON CONFLICT (ref) DO NOTHING`,
+        [
+          ref,
+          input.sourceEventId,
+          input.roomId,
+          input.roomKey,
+          input.service,
+          input.author,
+          input.at,
+          fieldsJson,
+          searchText({ ref, fields: input.fields }),
+        ],
       );
-      if (!taken) return ref;
+      if (changes === 1) return { ref, id: lastID };
     }
   }
 
@@ -223,7 +254,7 @@ export class ReportStore {
     sourceEventId: string,
     note: string | null = null,
     attachment?: NewAttachment,
-  ): Promise<{ report: StoredReport; created: boolean }> {
+  ): Promise<StoredWrite> {
     const result = await this.db.transaction(async (tx) => {
       const done = await tx.get<{ report_id: number }>("SELECT report_id FROM report_versions WHERE source_event_id = ?", [
         sourceEventId,
@@ -266,22 +297,22 @@ export class ReportStore {
       await replaceEntities(tx, reportId, fields);
       const report = await selectReport(tx, "id", reportId);
       if (!report) throw new Error("report vanished inside its transaction");
-      await this.afterWrite(tx, report, at);
-      return { report, created: true };
+      const rooms = await this.afterWrite(tx, report, at);
+      return { report, created: true, rooms };
     });
     if (result.created) await this.onWrite(result.report, change, by, at, note);
     return result;
   }
 
   /** Inside the write's transaction: search text, then the diffusions and matches it owes. */
-  private async afterWrite(tx: Queries, report: StoredReport, at: number): Promise<void> {
+  private async afterWrite(tx: Queries, report: StoredReport, at: number): Promise<number> {
     await tx.run("UPDATE reports SET search_text = ? WHERE id = ?", [searchText(report), report.id]);
-    await this.plan(tx, report, at);
+    return this.plan(tx, report, at);
   }
 
-  /** Inside the write's transaction: the diffusions and matches the report owes. */
-  private async plan(tx: Queries, report: StoredReport, at: number): Promise<void> {
-    await planDiffusion(
+  /** Inside the write's transaction: the diffusions and matches the report owes; how many rooms. */
+  private plan(tx: Queries, report: StoredReport, at: number, created = false): Promise<number> {
+    return planDiffusion(
       tx,
       {
         id: report.id,
@@ -296,6 +327,7 @@ export class ReportStore {
       },
       this.planner,
       at,
+      created,
     );
   }
 
@@ -322,14 +354,6 @@ export class ReportStore {
     const params: (string | number)[] = [];
     const words = query.terms.map((t) => normaliseForSearch(t).replace(/[%_"]/g, "")).filter(Boolean);
     const indexed = words.filter((w) => [...w].length >= 3);
-    let from = "reports r";
-    let order = "r.id DESC";
-    if (indexed.length > 0) {
-      from = "reports_fts f JOIN reports r ON r.id = f.rowid";
-      order = "f.rowid DESC";
-      where.push("reports_fts MATCH ?");
-      params.push(indexed.map((w) => `"${w}"`).join(" AND "));
-    }
     for (const word of words.filter((w) => [...w].length < 3)) {
       where.push("r.search_text LIKE ?");
       params.push(`%${word}%`);
@@ -340,8 +364,9 @@ export class ReportStore {
       );
       for (const e of query.entities) params.push(e.kind, e.value);
     }
+    let joins = "";
     if (query.communeCode || query.type || query.since !== undefined) {
-      from += " JOIN territory_facts t ON t.report_id = r.id";
+      joins = " JOIN territory_facts t ON t.report_id = r.id";
       if (query.communeCode) {
         where.push("t.commune = ?");
         params.push(query.communeCode);
@@ -359,11 +384,54 @@ export class ReportStore {
       where.push("r.service = ?");
       params.push(query.service);
     }
+    const filter = (extra: string[]) => {
+      const all = [...extra, ...where];
+      return all.length > 0 ? `WHERE ${all.join(" AND ")}` : "";
+    };
+    if (indexed.length === 0) {
+      const rows = await this.db.all<{ id: number }>(
+        `SELECT r.id AS id FROM reports r${joins} ${filter([])} ORDER BY r.id DESC LIMIT ?`,
+        [...params, limit],
+      );
+      return this.loadAll(rows.map((r) => r.id));
+    }
+    // The index, newest first, and the reports written since its last batch (search_pending,
+    // migration 17), read by substring: a handful, never in the index at the same time (CROSS JOIN
+    // keeps them the outer loop; a plain join lets SQLite scan every report in id order instead).
+    const pendingWords = indexed.map(() => "r.search_text LIKE ?");
     const rows = await this.db.all<{ id: number }>(
-      `SELECT r.id AS id FROM ${from} ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`,
-      [...params, limit],
+      `SELECT id FROM (
+         SELECT r.id AS id FROM search_pending p CROSS JOIN reports r ON r.id = p.report_id${joins} ${filter(pendingWords)}
+         UNION ALL
+         SELECT id FROM (
+           SELECT r.id AS id FROM reports_fts f JOIN reports r ON r.id = f.rowid${joins} ${filter(["reports_fts MATCH ?"])}
+           ORDER BY f.rowid DESC LIMIT ?))
+       ORDER BY id DESC LIMIT ?`,
+      [...indexed.map((w) => `%${w}%`), ...params, indexed.map((w) => `"${w}"`).join(" AND "), ...params, limit, limit],
     );
     return this.loadAll(rows.map((r) => r.id));
+  }
+
+  /**
+   * Adds to the full-text index the reports written since the last batch (at most `batch` of
+   * them, in one transaction); returns how many. Run by the search indexer (src/jobs/search-index.ts).
+   */
+  async indexForSearch(batch = 1000): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const ids = (
+        await tx.all<{ report_id: number }>("SELECT report_id FROM search_pending ORDER BY report_id LIMIT ?", [batch])
+      ).map((r) => r.report_id);
+      if (ids.length === 0) return 0;
+      const list = ids.map(() => "?").join(",");
+      await tx.run(`INSERT INTO reports_fts (rowid, search_text) SELECT id, search_text FROM reports WHERE id IN (${list})`, ids);
+      await tx.run(`DELETE FROM search_pending WHERE report_id IN (${list})`, ids);
+      return ids.length;
+    });
+  }
+
+  /** Reports written and not yet in the full-text index. */
+  async pendingForSearch(): Promise<number> {
+    return (await this.db.get<{ n: number }>("SELECT count(*) AS n FROM search_pending"))?.n ?? 0;
   }
 
   /** The reports of `ids`, in that order: a few set-based reads rather than one statement each. */
@@ -416,6 +484,84 @@ export class ReportStore {
         entities: entities ?? [],
       },
     }));
+  }
+
+  /**
+   * An agenda's reports of [from, to) whose diffusion class is one of `classes`, summarised in SQL
+   * (see `summarise`, the reference it must equal): per status, commune and type, the count and the
+   * `listed` most recent; and the entities found in two active reports or more. One statement per
+   * part, whatever the period holds: the counts are one range read of `rhythm_facts`, each group's
+   * most recent references one seek of `rhythm_facts_by_group` (migration 16).
+   */
+  async periodSummary(from: number, to: number, classes: readonly string[], listed = MAX_LISTED): Promise<StoredSummary> {
+    if (classes.length === 0) return { groups: [], entities: [] };
+    // ?1 from, ?2 to, ?3 how many listed, then the classes.
+    const visible = `visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 4})`).join(", ")})`;
+    const params = [from, to, listed, ...classes];
+    const groups = await this.db.get<{ list: string }>(
+      `WITH ${visible}
+       SELECT json_group_array(json_array(g.status, g.commune, g.nom, g.type, g.n, json((
+         SELECT json_group_array(json_array(f.ref, f.service, f.created_at) ORDER BY f.created_at, f.report_id) FROM (
+           SELECT ref, service, created_at, report_id FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+           WHERE commune = g.commune AND type = g.type AND status = g.status
+             AND created_at >= ?1 AND created_at < ?2 AND class IN visible
+           ORDER BY created_at DESC, report_id DESC LIMIT ?3) f)))) AS list
+       FROM (
+         -- "+": group on the range read of the key, not by walking the whole group index in order.
+         SELECT status, commune, nom, type, count(*) AS n FROM rhythm_facts
+         WHERE created_at >= ?1 AND created_at < ?2 AND class IN visible AND commune IS NOT NULL AND type IS NOT NULL
+         GROUP BY status, +commune, +type) g`,
+      params,
+    );
+    const entities = await this.db.get<{ list: string }>(
+      `WITH ${visible}
+       SELECT json_group_array(json_array(kind, value, display, n, services, json(refs))) AS list FROM (
+         SELECT e.value ->> 'kind' AS kind, e.value ->> 'value' AS value, e.value ->> 'display' AS display,
+           min(f.created_at), count(DISTINCT f.report_id) AS n, count(DISTINCT f.service) AS services,
+           json_group_array(json_array(f.ref, f.service, f.created_at, f.commune, f.nom) ORDER BY f.created_at, f.report_id) AS refs
+         FROM rhythm_facts f, json_each(f.entities) e
+         WHERE f.created_at >= ?1 AND f.created_at < ?2 AND f.status = 'active' AND f.entities IS NOT NULL
+           AND f.class IN visible
+         GROUP BY kind, value HAVING n >= 2)`,
+      params,
+    );
+    const listedOf = (commune: { code: string; nom: string }) => (t: [string, string, number]) => ({
+      ref: t[0],
+      service: t[1],
+      createdAt: t[2],
+      commune,
+    });
+    type GroupTuple = [StoredGroup["status"], string, string, string, number, Embedded<Embedded<[string, string, number]>[]>];
+    type EntityTuple = [string, string, string, number, number, Embedded<Embedded<[string, string, number, string, string]>[]>];
+    return {
+      groups: (JSON.parse(groups?.list ?? "[]") as GroupTuple[]).map(([status, code, nom, type, count, recent]) => {
+        const commune = { code, nom };
+        return {
+          status,
+          type,
+          commune,
+          count,
+          recent: embedded(recent).map((t) => listedOf(commune)(embedded(t))),
+        };
+      }),
+      entities: (JSON.parse(entities?.list ?? "[]") as EntityTuple[]).map(([kind, value, display, count, services, refs]) => {
+        // A report naming the entity twice is one report; the most recent `listed` are shown.
+        const seen = new Set<string>();
+        const reports = embedded(refs)
+          .map(embedded)
+          .filter(([ref]) => !seen.has(ref) && seen.add(ref));
+        return {
+          kind,
+          value,
+          display,
+          count,
+          services,
+          recent: reports
+            .slice(-listed)
+            .map(([ref, service, createdAt, code, nom]) => ({ ref, service, createdAt, commune: { code, nom } })),
+        };
+      }),
+    };
   }
 
   /**

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommuneIndex } from "../../src/core/fr/communes.js";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
 import type { ReportFields } from "../../src/core/report/report.js";
-import { countPeriod, type RhythmReport } from "../../src/core/rhythm/types.js";
+import { summarise } from "../../src/core/rhythm/summary.js";
+import { countPeriod, type PeriodSummary, type RhythmReport } from "../../src/core/rhythm/types.js";
 import { gatherer } from "../../src/app/rhythm/gather.js";
 import { RhythmStore } from "../../src/store/rhythm.js";
 import { territoryFixture, type FactSpec } from "./support/territory-fixture.js";
@@ -126,6 +127,28 @@ describe("digest and agenda figures counted in SQL", () => {
     const all = { from: START - 30 * DAY, to: START + 60 * DAY };
     expect((await gather.reports("douane", all.from, all.to)).map((r) => r.ref)).not.toContain(narrowedRef);
     expect((await gather.reports("sr", all.from, all.to)).map((r) => r.ref)).toContain(narrowedRef);
+  });
+
+  it("every room gets the same agenda summary from SQL as from its reports — counts, listed references, recurring entities", async () => {
+    const ordered = (s: PeriodSummary) => ({
+      groups: [...s.groups].sort((a, b) =>
+        `${a.status}|${a.commune.code}|${a.type}`.localeCompare(`${b.status}|${b.commune.code}|${b.type}`),
+      ),
+      entities: [...s.entities].sort((a, b) => `${a.kind}|${a.value}`.localeCompare(`${b.kind}|${b.value}`)),
+    });
+    let truncated = 0;
+    let recurring = 0;
+    for (const room of fixture.config.rooms.map((r) => r.key)) {
+      for (const { from, to } of PERIODS) {
+        const summary = await gather.summary(room, from, to);
+        expect(ordered(summary), `${room} ${from}`).toEqual(ordered(summarise(await oldWay(room, from, to))));
+        truncated += summary.groups.filter((g) => g.count > g.recent.length).length;
+        recurring += summary.entities.length;
+      }
+    }
+    // Some groups list only their most recent references, and some entities recur: both paths ran.
+    expect(truncated).toBeGreaterThan(0);
+    expect(recurring).toBeGreaterThan(0);
   });
 
   it("the periods are not empty and the rooms differ (the comparison means something)", async () => {

@@ -10,8 +10,8 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
   const last = await rhythm.rhythm.lastHeld(now);
   const since = last?.at ?? now - DEFAULT_SPAN;
   const span = Math.max(now - since, 86_400_000);
-  const [reports, previousPeriodCounts, matches, actions, items] = await Promise.all([
-    rhythm.gather.reports(roomKey, since, now + 1),
+  const [summary, previousPeriodCounts, matches, actions, items] = await Promise.all([
+    rhythm.gather.summary(roomKey, since, now + 1),
     rhythm.gather.counts(roomKey, since - span, since),
     rhythm.gather.matches(roomKey, since, now + 1),
     rhythm.gather.actions(roomKey),
@@ -21,7 +21,7 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
     {
       meeting,
       since,
-      reports,
+      summary,
       matches,
       actions,
       carried: items.carried,

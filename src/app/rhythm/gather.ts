@@ -1,7 +1,7 @@
 import type { CaptureDeps } from "../capture-deps.js";
 import type { RoomConfig } from "../../config/schema.js";
 import type { CommuneIndex } from "../../core/fr/communes.js";
-import type { PeriodCounts, RhythmAction, RhythmMatch, RhythmReport } from "../../core/rhythm/types.js";
+import type { PeriodCounts, PeriodSummary, RhythmAction, RhythmMatch, RhythmReport } from "../../core/rhythm/types.js";
 import type { RhythmStore } from "../../store/rhythm.js";
 import { parseClassKey } from "../../store/territory.js";
 import { diffusionOf } from "../../territory/service.js";
@@ -64,6 +64,20 @@ export function gatherer(deps: GatherDeps) {
         });
       }
       return result;
+    },
+    /**
+     * The reports stored in [from, to) that the room may see, summarised (in SQL) as an agenda reads
+     * them: counts per commune and type, the most recent references, recurring entities.
+     */
+    async summary(roomKey: string, from: number, to: number): Promise<PeriodSummary> {
+      const room = deps.room(roomKey);
+      if (!room) return { groups: [], entities: [] };
+      const classes = (await deps.capture.reports.periodClasses(from, to)).filter(classPolicy(room));
+      const { groups, entities } = await deps.capture.reports.periodSummary(from, to, classes);
+      return {
+        groups: groups.map((g) => ({ ...g, arrondissement: deps.communes.byCode(g.commune.code)?.arrondissement ?? null })),
+        entities,
+      };
     },
     /** Active reports stored in [from, to) that the room may see, counted (in SQL) by commune and type. */
     async counts(roomKey: string, from: number, to: number): Promise<PeriodCounts> {

@@ -7,26 +7,19 @@
  */
 import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, em, type Inline, line, message, type Message, numbered, strong } from "../message.js";
-import {
-  arrondissementLabel,
-  communeName,
-  entityLabel,
-  groupBy,
-  groupByArrondissement,
-  matchLine,
-  plural,
-  rankGroups,
-  refs,
-  sortReports,
-  typeLabel,
-} from "./digest.js";
+import { arrondissementLabel, entityLabel, listRefs, matchLine, plural, typeLabel } from "./digest.js";
+import { mostRecent, summarise } from "./summary.js";
 import { classifyActions, describeAction } from "./reminders.js";
 import { type Assessment, assessmentLine, type Proposal } from "../strategy/score.js";
 import {
   type AgendaItem,
   countPeriod,
+  type ListedReport,
   type Meeting,
   type PeriodCounts,
+  type PeriodSummary,
+  type RecurringEntity,
+  type ReportGroup,
   type RhythmAction,
   type RhythmContext,
   type RhythmMatch,
@@ -38,7 +31,10 @@ export interface AgendaInput {
   meeting: Meeting;
   /** End of the previous meeting, or start of data: reports and matches older than this are not new. */
   since: number;
-  reports: RhythmReport[];
+  /** The reports of the period (summarised here)… */
+  reports?: RhythmReport[];
+  /** …or their summary, already made (by the store, in SQL); this wins when both are given. */
+  summary?: PeriodSummary;
   matches: RhythmMatch[];
   /** Open actions visible to the room. */
   actions: RhythmAction[];
@@ -74,9 +70,9 @@ const NOTHING = "rien";
 
 export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Message> {
   // The store should already select by `since`; filtering again keeps an old report from passing as new.
-  const fresh = sortReports(input.reports.filter((r) => r.createdAt >= input.since));
-  const active = fresh.filter((r) => r.status === "active");
-  const retired = fresh.filter((r) => r.status === "cancelled");
+  const summary = input.summary ?? summarise((input.reports ?? []).filter((r) => r.createdAt >= input.since));
+  const active = summary.groups.filter((g) => g.status === "active");
+  const retired = summary.groups.filter((g) => g.status === "cancelled");
   const previous = input.previousPeriodCounts ?? countPeriod(input.previousPeriodReports ?? []);
   const sections: Section[] = [
     reportsSection(active, retired, ctx),
@@ -85,7 +81,7 @@ export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Mes
     actionsSection(input.actions, ctx),
     itemsSection("Points reportés", input.carried, true),
     itemsSection("Points ajoutés", input.added, false),
-    input.strategy ? scoredStrategySection(input.strategy) : strategySection(active, previous, ctx),
+    input.strategy ? scoredStrategySection(input.strategy) : strategySection(active, summary.entities, previous, ctx),
     ...(input.strategy ? [assessmentsSection(input.strategy, ctx)] : []),
   ];
   const title = [
@@ -111,25 +107,54 @@ export function agendaTitle(meeting: Meeting, ctx: RhythmContext): string {
   return `Ordre du jour — réunion du ${formatLocal(new Date(meeting.at), ctx.timeZone)}${place}`;
 }
 
-/** By arrondissement, then by type inside it; each reference with its commune. */
-function reportsSection(active: RhythmReport[], retired: RhythmReport[], ctx: RhythmContext): Section {
-  const body: Block[] = [];
-  for (const [arr, list] of groupByArrondissement(active)) {
-    const byType = rankGroups(
-      groupBy(list, (r) => r.fields.type),
-      (type) => typeLabel(type, ctx),
-    );
-    body.push(
-      line(`${arrondissementLabel(arr, ctx)} : ${list.length}`),
-      bullets(byType.map(([type, group]) => typeLine(type, group, ctx))),
-    );
-  }
-  if (retired.length > 0) body.push(line("Retirés (hors décompte) : ", ...refs(retired)));
-  return { title: "Nouveaux renseignements", summary: count(active.length), body };
+/** Groups of reports merged under one key: their total, and the most recent of them. */
+interface Tally {
+  count: number;
+  recent: ListedReport[];
+  first: ReportGroup;
 }
 
-function typeLine(type: string, group: RhythmReport[], ctx: RhythmContext): Inline[] {
-  return [`${typeLabel(type, ctx)} : ${group.length} — `, ...refs(group, (r) => [` (${r.fields.commune.nom})`])];
+function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) => K): Map<K, Tally> {
+  const tallies = new Map<K, Tally & { lists: ListedReport[][] }>();
+  for (const g of groups) {
+    const k = key(g);
+    const t = tallies.get(k) ?? { count: 0, recent: [], first: g, lists: [] };
+    t.count += g.count;
+    t.lists.push(g.recent);
+    tallies.set(k, t);
+  }
+  return new Map([...tallies].map(([k, { lists, ...t }]) => [k, { ...t, recent: mostRecent(...lists) }]));
+}
+
+/** Largest first; ties in alphabetical order of their names, so the order never looks random. */
+function ranked<K>(tallies: Map<K, Tally>, name: (key: K, t: Tally) => string): [K, Tally][] {
+  return [...tallies].sort(([ka, a], [kb, b]) => b.count - a.count || name(ka, a).localeCompare(name(kb, b), "fr"));
+}
+
+const total = (groups: readonly ReportGroup[]) => groups.reduce((n, g) => n + g.count, 0);
+
+/** By arrondissement, then by type inside it; each reference with its commune. */
+function reportsSection(active: ReportGroup[], retired: ReportGroup[], ctx: RhythmContext): Section {
+  const body: Block[] = [];
+  const arrondissements = [...tally(active, (g) => g.arrondissement)].sort(([a], [b]) => (a ?? "999").localeCompare(b ?? "999"));
+  for (const [arr, { count: n }] of arrondissements) {
+    const byType = ranked(
+      tally(
+        active.filter((g) => g.arrondissement === arr),
+        (g) => g.type,
+      ),
+      (type) => typeLabel(type, ctx),
+    );
+    body.push(line(`${arrondissementLabel(arr, ctx)} : ${n}`), bullets(byType.map(([type, t]) => typeLine(type, t, ctx))));
+  }
+  if (retired.length > 0) {
+    body.push(line("Retirés (hors décompte) : ", ...listRefs(total(retired), mostRecent(...retired.map((g) => g.recent)))));
+  }
+  return { title: "Nouveaux renseignements", summary: count(total(active)), body };
+}
+
+function typeLine(type: string, t: Tally, ctx: RhythmContext): Inline[] {
+  return [`${typeLabel(type, ctx)} : ${t.count} — `, ...listRefs(t.count, t.recent, (r) => [` (${r.commune.nom})`])];
 }
 
 function matchesSection(matches: RhythmMatch[]): Section {
@@ -164,8 +189,13 @@ function itemsSection(title: string, items: AgendaItem[], carried: boolean): Sec
  * Proposals for the local strategy: plain heuristics, each stated with its reason and its references
  * so the meeting can judge it. Ranked: rising places, recurring entities, rising types.
  */
-function strategySection(active: RhythmReport[], previous: PeriodCounts, ctx: RhythmContext): Section {
-  const proposals = [...risingCommunes(active, previous), ...recurringEntities(active), ...risingTypes(active, previous, ctx)];
+function strategySection(
+  active: ReportGroup[],
+  entities: RecurringEntity[],
+  previous: PeriodCounts,
+  ctx: RhythmContext,
+): Section {
+  const proposals = [...risingCommunes(active, previous), ...recurringEntities(entities), ...risingTypes(active, previous, ctx)];
   return {
     title: "Propositions de stratégie",
     summary: count(proposals.length),
@@ -174,59 +204,61 @@ function strategySection(active: RhythmReport[], previous: PeriodCounts, ctx: Rh
 }
 
 /** A commune with at least 2 reports, more than in the previous period of the same length. */
-function risingCommunes(active: RhythmReport[], previous: PeriodCounts): Inline[][] {
-  const before = previous.byCommune;
+function risingCommunes(active: ReportGroup[], previous: PeriodCounts): Inline[][] {
   return rising(
-    groupBy(active, (r) => r.fields.commune.code),
-    before,
-  ).map(({ group, was }) => {
-    const now = plural(group.length, "renseignement", "renseignements");
+    tally(active, (g) => g.commune.code),
+    previous.byCommune,
+    (_, t) => t.first.commune.nom,
+  ).map(({ tally: t, was }) => {
+    const now = plural(t.count, "renseignement", "renseignements");
     return [
-      `📈 ${communeName(group)} : ${now} contre ${was} sur la période précédente — point chaud en hausse, à cibler : `,
-      ...refs(group),
+      `📈 ${t.first.commune.nom} : ${now} contre ${was} sur la période précédente — point chaud en hausse, à cibler : `,
+      ...listRefs(t.count, t.recent),
     ];
   });
 }
 
 /** A type with at least 2 reports, more than in the previous period. */
-function risingTypes(active: RhythmReport[], previous: PeriodCounts, ctx: RhythmContext): Inline[][] {
-  const before = previous.byType;
+function risingTypes(active: ReportGroup[], previous: PeriodCounts, ctx: RhythmContext): Inline[][] {
   return rising(
-    groupBy(active, (r) => r.fields.type),
-    before,
-  ).map(({ key, group, was }) => [
-    `📊 ${typeLabel(key, ctx)} : ${group.length} contre ${was} sur la période précédente — type de fait en hausse : `,
-    ...refs(group),
+    tally(active, (g) => g.type),
+    previous.byType,
+    (type) => typeLabel(type, ctx),
+  ).map(({ key, tally: t, was }) => [
+    `📊 ${typeLabel(key, ctx)} : ${t.count} contre ${was} sur la période précédente — type de fait en hausse : `,
+    ...listRefs(t.count, t.recent),
   ]);
 }
 
-function rising<K>(groups: Map<K, RhythmReport[]>, before: Map<K, number>): { key: K; group: RhythmReport[]; was: number }[] {
-  return [...groups]
-    .map(([key, group]) => ({ key, group, was: before.get(key) ?? 0 }))
-    .filter(({ group, was }) => group.length >= 2 && group.length > was)
-    .sort((a, b) => b.group.length - b.was - (a.group.length - a.was) || b.group.length - a.group.length);
+/** Risen the most first, then the largest, then by name. */
+function rising<K>(
+  tallies: Map<K, Tally>,
+  before: Map<K, number>,
+  name: (key: K, t: Tally) => string,
+): { key: K; tally: Tally; was: number }[] {
+  return [...tallies]
+    .map(([key, t]) => ({ key, tally: t, was: before.get(key) ?? 0 }))
+    .filter(({ tally: t, was }) => t.count >= 2 && t.count > was)
+    .sort(
+      (a, b) =>
+        b.tally.count - b.was - (a.tally.count - a.was) ||
+        b.tally.count - a.tally.count ||
+        name(a.key, a.tally).localeCompare(name(b.key, b.tally), "fr"),
+    );
 }
 
-/** The same plate, phone, address or person in at least 2 reports of the period: a thread to pull. */
-function recurringEntities(active: RhythmReport[]): Inline[][] {
-  const byEntity = new Map<string, { display: { kind: string; display: string }; reports: RhythmReport[] }>();
-  for (const r of active) {
-    for (const e of r.fields.entities) {
-      const key = `${e.kind}:${e.value}`;
-      const entry = byEntity.get(key) ?? { display: e, reports: [] };
-      if (!entry.reports.includes(r)) entry.reports.push(r);
-      byEntity.set(key, entry);
-    }
-  }
-  return [...byEntity.values()]
-    .filter((e) => e.reports.length >= 2)
-    .sort((a, b) => b.reports.length - a.reports.length)
-    .map(({ display, reports }) => {
-      const services = new Set(reports.map((r) => r.service)).size;
-      const across = services > 1 ? `, ${services} services` : "";
+/**
+ * The same plate, phone, address or person in at least 2 reports of the period: a thread to pull.
+ * The most reports first, then the most services (what a CROSS exists for), then by name.
+ */
+function recurringEntities(entities: RecurringEntity[]): Inline[][] {
+  return [...entities]
+    .sort((a, b) => b.count - a.count || b.services - a.services || a.display.localeCompare(b.display, "fr"))
+    .map((e) => {
+      const across = e.services > 1 ? `, ${e.services} services` : "";
       return [
-        `🔁 ${entityLabel(display)} : ${reports.length} renseignements${across} — entité récurrente, à approfondir : `,
-        ...refs(reports),
+        `🔁 ${entityLabel(e)} : ${e.count} renseignements${across} — entité récurrente, à approfondir : `,
+        ...listRefs(e.count, e.recent),
       ];
     });
 }

@@ -8,6 +8,7 @@ import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, code, em, type Inline, line, message, type Message, strong } from "../message.js";
 import { gradeCode } from "../report/grading.js";
 import { classifyActions, describeAction } from "./reminders.js";
+import { MAX_LISTED } from "./summary.js";
 import {
   countPeriod,
   type Period,
@@ -161,17 +162,21 @@ function communeLines(list: RhythmReport[]): Inline[][] {
 
 const ENTITY_ICONS: Record<Entity["kind"], string> = { plate: "🚗", phone: "📞", address: "📍", person: "👤" };
 
-/**
- * How many references one line lists: a line of a digest or an agenda stays readable on a phone
- * (and the message small) however many reports a busy period holds; `!cherche` lists the rest.
- */
-export const MAX_LISTED = 12;
+export { MAX_LISTED };
 
 /** The references, each tappable as code, separated by commas; past `MAX_LISTED`, the most recent ones. */
 export function refs(reports: RhythmReport[], describe: (r: RhythmReport) => Inline[] = () => []): Inline[] {
-  const shown = reports.length > MAX_LISTED ? reports.slice(-MAX_LISTED) : reports;
+  return listRefs(reports.length, reports.length > MAX_LISTED ? reports.slice(-MAX_LISTED) : reports, describe);
+}
+
+/** `shown` (oldest first) of `total` references, and how many older ones are left out. */
+export function listRefs<R extends { ref: string }>(
+  total: number,
+  shown: R[],
+  describe: (r: R) => Inline[] = () => [],
+): Inline[] {
   const listed = shown.flatMap((r, i) => [...(i === 0 ? [] : [", "]), code(r.ref), ...describe(r)]);
-  const more = reports.length - shown.length;
+  const more = total - shown.length;
   return more > 0 ? [...listed, ` … et ${more} plus ancien${more > 1 ? "s" : ""}`] : listed;
 }
 

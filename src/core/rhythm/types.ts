@@ -94,3 +94,45 @@ export interface TwoPart<M> {
   headline: M;
   detail: M;
 }
+
+/** A report as one line of an agenda lists it: its reference, and where. */
+export interface ListedReport {
+  ref: string;
+  service: string;
+  createdAt: number;
+  commune: { code: string; nom: string };
+}
+
+/** The reports of one status, commune and type in a period: all counted, the most recent listed. */
+export interface ReportGroup {
+  status: "active" | "cancelled";
+  type: string;
+  commune: { code: string; nom: string };
+  /** Arrondissement code of the commune, when known. */
+  arrondissement: string | null;
+  count: number;
+  /** The `MAX_LISTED` most recent (all of them when fewer), oldest first. */
+  recent: ListedReport[];
+}
+
+/** A plate, phone, address or person found in at least two active reports of the period. */
+export interface RecurringEntity {
+  kind: string;
+  value: string;
+  display: string;
+  /** Active reports naming it. */
+  count: number;
+  /** Services those reports come from. */
+  services: number;
+  /** The `MAX_LISTED` most recent of those reports, oldest first. */
+  recent: ListedReport[];
+}
+
+/**
+ * What an agenda reads of a period's reports: counts and the references it lists, never the whole
+ * period — made in SQL by the store (`ReportStore.periodSummary`), or by `summarise` from reports.
+ */
+export interface PeriodSummary {
+  groups: ReportGroup[];
+  entities: RecurringEntity[];
+}
