@@ -21,7 +21,10 @@ import { CommuneIndex } from "../src/core/fr/communes.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
 import { buildRhythm } from "../src/app/rhythm/build.js";
 import { Database } from "../src/store/db.js";
+import { pino } from "pino";
+import { startJournalInbox } from "../src/jobs/journal-inbox.js";
 import { OutboxRelay } from "../src/jobs/outbox-relay.js";
+import { JournalInbox } from "../src/store/journal-inbox.js";
 import { OutboxStore } from "../src/store/outbox.js";
 import { RhythmStore } from "../src/store/rhythm.js";
 import { freshStore, indexSeeded, SERVICES } from "./support/store.js";
@@ -77,7 +80,9 @@ const seedMs = Date.now() - seedStarted;
 console.log(`seeded ${REPORTS} reports in ${seedMs} ms`);
 
 // The relay as the bot runs it (src/jobs/outbox-relay.ts, src/start.ts), Redis left out: due rows
-// read and handed over, marked queued in batches, the confirmation's count from the write itself.
+// read and handed over, marked queued in batches, the confirmation's count from the write itself;
+// the journal as the bot runs it: each entry written in the report's transaction, appended to the
+// audit journal in batches (src/jobs/journal-inbox.ts).
 const outbox = new OutboxStore(db);
 const relay = new OutboxRelay(outbox, async () => undefined, { requeueAfterMs: 120_000 });
 const capture = buildCapture(
@@ -96,7 +101,9 @@ const capture = buildCapture(
   null,
   Date.now,
   (entries) => journal.appendMany(entries),
+  (item) => journal.enqueue(item),
 );
+const journalInbox = await startJournalInbox(new JournalInbox(db), journal, pino({ level: "silent" }), 60_000);
 const rhythmStore = new RhythmStore(db);
 const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
 const rhythm = buildRhythm({ config, directory, capture, store: rhythmStore, communes });
@@ -142,7 +149,7 @@ void meeting;
 
 /**
  * Ingest: INGEST `!report` lines through the command (parse, store, correlate, outbox, relay,
- * journal), then the relay's marks and the search indexer's batch for them, against the floor: one
+ * journal), then the relay's marks and the journal's and search indexer's batches, against the floor: one
  * row per transaction (autocommit INSERT) with the same library and pragmas (Database.open), a row
  * as long as a report's JSON, in a table of the same store directory. Floor, project, floor again; the ratio is against the mean of both floors.
  */
@@ -181,9 +188,10 @@ async function ingest(): Promise<{ ms: number; statements: number; commits: numb
     );
     if (result.kind !== "stored") throw new Error(`ingest: report not stored: ${JSON.stringify(result)}`);
   }
-  // The relay's marks and the search indexer's batch (src/jobs/search-index.ts) are part of the
-  // cost of taking reports in.
+  // The relay's marks, the journal's batches and the search indexer's (src/jobs/search-index.ts)
+  // are part of the cost of taking reports in.
   await relay.mark();
+  await journalInbox.flush();
   while ((await capture.reports.indexForSearch()) > 0);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return {
@@ -223,6 +231,7 @@ const result = {
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(`bench/results/scale-${REPORTS}.json`, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`written bench/results/scale-${REPORTS}.json`);
+await journalInbox.stop();
 await journal.close();
 await db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,9 @@ import { Directory } from "./core/directory.js";
 import { createInviteHandler } from "./handlers/invite.js";
 import { createMessageHandler } from "./handlers/message.js";
 import { startDialogueExpiry } from "./jobs/dialogue-expiry.js";
+import { startJournalInbox } from "./jobs/journal-inbox.js";
 import { startSearchIndexer } from "./jobs/search-index.js";
+import { JournalInbox } from "./store/journal-inbox.js";
 import { startAuditRetention } from "./jobs/audit-retention.js";
 import { createSafetyHandler, frozenAlert } from "./handlers/safety.js";
 import { freezeRoom } from "./app/room-freeze.js";
@@ -129,6 +131,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   // Keeps this bot's queues apart from any other bot sharing the Redis.
   const namespace = createHash("sha256").update(config.matrix.bot_user_id).digest("hex").slice(0, 12);
   const audit = await AuditJournal.open(join(config.storage.data_dir, "audit.sqlite"), noteError);
+  // Entries a stop or a crash left in the store's journal inbox reach the journal before anything else.
+  const journalInbox = await startJournalInbox(new JournalInbox(db), audit, log);
   const journal = async (entry: NewAuditEntry) => {
     await audit.append(entry);
   };
@@ -152,6 +156,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     matterStore,
     Date.now,
     (entries) => audit.appendMany(entries),
+    (item) => audit.enqueue(item),
   );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);
@@ -331,6 +336,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     // so that \`main\` can try again once there is space.
     await closeServer(ops.server);
     redis.disconnect();
+    await journalInbox.stop();
     await db.close();
     await audit.close();
     throw error;
@@ -433,6 +439,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       storage.stop();
       await closeServer(ops.server);
       redis.disconnect();
+      await journalInbox.stop();
       await db.close();
       await audit.close();
       removePidFile();

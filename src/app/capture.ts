@@ -1,3 +1,4 @@
+import type { Inboxed } from "../store/audit.js";
 import type { Config } from "../config/load.js";
 import { CommuneIndex } from "../core/fr/communes.js";
 import type { Directory } from "../core/directory.js";
@@ -27,6 +28,11 @@ export function buildCapture(
   clock: () => number = Date.now,
   /** Several entries in one transaction (AuditJournal.appendMany); absent: one `journal` call each. */
   journalMany?: CaptureDeps["journalMany"],
+  /**
+   * A report write's journal entry, committed in its journal inbox, handed to the audit journal's
+   * batches (AuditJournal.enqueue); absent: appended through `journal` after the commit.
+   */
+  journalInboxed?: (item: Inboxed) => void,
 ): CaptureDeps {
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;
@@ -39,8 +45,8 @@ export function buildCapture(
     db,
     config.cross.departement,
     diffusionPlanner(config, coordinator, matters ? (ref) => matters.roomsGranted(ref, clock()) : undefined),
-    (report, change, by, at, note) =>
-      journal({
+    {
+      entryFor: (report, change, by, at, note) => ({
         at,
         actor: by,
         action: change === "create" ? "collect" : change === "cancel" ? "cancel" : "modify",
@@ -50,6 +56,9 @@ export function buildCapture(
         // each announced reference for the event that created it.
         detail: `${change} v${report.version}${change === "create" ? ` · ${report.sourceEventId}` : ""}${note ? ` (${note.slice(0, 200)})` : ""}`,
       }),
+      // The running bot hands the entry to the journal's batches; without them, it is appended now.
+      committed: journalInboxed ?? ((item) => journal(item.entry)),
+    },
   );
   return {
     reports,

@@ -40,6 +40,8 @@ export const GENESIS_HASH = "0".repeat(64);
 /** The journal records that something happened, not what was said: long details smell of report text. */
 export const MAX_DETAIL_LENGTH = 500;
 const PAGE = 1000;
+/** How long an inbox entry waits for others to share its commit (it is safe in the inbox meanwhile). */
+const BATCH_WINDOW_MS = 25;
 
 /**
  * Own schema, own `user_version`: the journal lives in its own file, apart from the reports, so it
@@ -132,6 +134,7 @@ export class AuditJournal {
   private queued: Inboxed[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushScheduled = false;
+  private window: NodeJS.Timeout | null = null;
   /** Told the highest inbox id appended after each batch (the inbox may then forget it). */
   onMoved: ((throughInboxId: number) => void) | null = null;
 
@@ -168,16 +171,23 @@ export class AuditJournal {
   }
 
   /**
-   * Entries already safe in the report store's inbox: appended soon, those queued meanwhile in the
-   * same transaction (one commit for a burst of reports, none on the report's own path).
+   * Entries already safe in the report store's inbox: appended within `BATCH_WINDOW_MS`, with those
+   * queued meanwhile, in one transaction (one commit for a burst of reports, none on their path).
    */
   enqueue(item: Inboxed): void {
     this.queued.push(item);
-    this.scheduleFlush();
+    if (this.window || this.flushScheduled) return;
+    this.window = setTimeout(() => {
+      this.window = null;
+      this.scheduleFlush();
+    }, BATCH_WINDOW_MS);
+    this.window.unref();
   }
 
   /** Once what is queued now is appended (or failed, and waits for the next try). */
   async settled(): Promise<void> {
+    if (this.window) clearTimeout(this.window);
+    this.window = null;
     if (this.queued.length > 0) this.scheduleFlush();
     await this.flushing;
   }

@@ -508,6 +508,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX outbox_by_queued_at ON outbox (status, queued_at);
   `,
+  // 19 — the journal inbox (issue 16): a report's journal entry is written in the report's own
+  // transaction, so a write is never stored without its entry, and moved to the audit journal (its
+  // own file) in batches, off the report's path. Each entry's origin makes the move happen once.
+  `
+  CREATE TABLE journal_inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    origin TEXT NOT NULL UNIQUE,
+    entry_json TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

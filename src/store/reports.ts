@@ -2,7 +2,9 @@ import { referenceCandidate, type ReportFields } from "../core/report/report.js"
 import type { SearchQuery } from "../core/report/search-query.js";
 import { MAX_LISTED } from "../core/rhythm/summary.js";
 import type { RecurringEntity, ReportGroup } from "../core/rhythm/types.js";
+import type { Inboxed, NewAuditEntry } from "./audit.js";
 import type { Database, Queries } from "./db.js";
+import { JournalInbox } from "./journal-inbox.js";
 import { type DiffusionPlanner, planDiffusion } from "./outbox.js";
 
 export type Change = "create" | "update" | "edit" | "complement" | "attachment" | "cancel";
@@ -38,6 +40,16 @@ export interface PeriodReport {
  */
 type Embedded<T> = T | string;
 const embedded = <T>(value: Embedded<T>): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+
+/**
+ * How writes are journaled. The entry is made and written in the write's own transaction (the
+ * journal inbox, src/store/journal-inbox.ts): a report is never stored without its entry. Once
+ * committed, `committed` hands it on to the audit journal, which lives in its own file.
+ */
+export interface WriteJournal {
+  entryFor(report: StoredReport, change: Change, by: string, at: number, note: string | null): NewAuditEntry;
+  committed(item: Inboxed): Promise<void> | void;
+}
 
 /**
  * A write as the store made it: the report as stored; `created` false when the event had already
@@ -144,14 +156,8 @@ export class ReportStore {
     private readonly db: Database,
     private readonly departement: string,
     private readonly planner: DiffusionPlanner,
-    /** Told after each committed write (the audit journal lives in its own database). */
-    private readonly onWrite: (
-      report: StoredReport,
-      change: Change,
-      by: string,
-      at: number,
-      note: string | null,
-    ) => Promise<void> = async () => undefined,
+    /** The journal entry of each write, written in its transaction (see `WriteJournal`). */
+    private readonly journal: WriteJournal | null = null,
   ) {}
 
   /** Creates the report of `sourceEventId`, or returns the one it already created. */
@@ -190,10 +196,10 @@ export class ReportStore {
         fields: JSON.parse(fieldsJson) as ReportFields,
       };
       const rooms = await this.plan(tx, report, input.at, true);
-      return { report, created: true, rooms };
+      const journaled = await this.journalInTransaction(tx, report, "create", input.author, input.at, null);
+      return { report, created: true, rooms, journaled };
     });
-    if (result.created) await this.onWrite(result.report, "create", input.author, input.at, null);
-    return result;
+    return this.afterCommit(result);
   }
 
   /**
@@ -298,13 +304,32 @@ export class ReportStore {
       const report = await selectReport(tx, "id", reportId);
       if (!report) throw new Error("report vanished inside its transaction");
       const rooms = await this.afterWrite(tx, report, at);
-      return { report, created: true, rooms };
+      const journaled = await this.journalInTransaction(tx, report, change, by, at, note);
+      return { report, created: true, rooms, journaled };
     });
-    if (result.created) await this.onWrite(result.report, change, by, at, note);
-    return result;
+    return this.afterCommit(result);
   }
 
   /** Inside the write's transaction: search text, then the diffusions and matches it owes. */
+  private journalInTransaction(
+    tx: Queries,
+    report: StoredReport,
+    change: Change,
+    by: string,
+    at: number,
+    note: string | null,
+  ): Promise<Inboxed | undefined> {
+    return this.journal
+      ? JournalInbox.write(tx, this.journal.entryFor(report, change, by, at, note))
+      : Promise.resolve(undefined);
+  }
+
+  /** The write is committed: its journal entry goes on to the audit journal. */
+  private async afterCommit({ journaled, ...write }: StoredWrite & { journaled?: Inboxed | undefined }): Promise<StoredWrite> {
+    if (journaled) await this.journal?.committed(journaled);
+    return write;
+  }
+
   private async afterWrite(tx: Queries, report: StoredReport, at: number): Promise<number> {
     await tx.run("UPDATE reports SET search_text = ? WHERE id = ?", [searchText(report), report.id]);
     return this.plan(tx, report, at);
