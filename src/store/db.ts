@@ -25,10 +25,14 @@ export class Database implements Queries {
    */
   readonly counters = { statements: 0, commits: 0 };
 
+  private readonly statements: StatementCache;
+
   private constructor(
     private readonly handle: sqlite3.Database,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.statements = new StatementCache(handle);
+  }
 
   /** `onError` sees every failed query first (a full disk is noted there, whoever runs into it). */
   static async open(path: string, onError: (error: unknown) => void = () => undefined): Promise<Database> {
@@ -49,13 +53,13 @@ export class Database implements Queries {
 
   run(sql: string, params: SqlValue[] = []) {
     this.counters.commits++;
-    return this.take(() => this.counted(raw.run(this.handle, sql, params)));
+    return this.take(() => this.counted(this.statements.run(sql, params)));
   }
   get<T = Row>(sql: string, params: SqlValue[] = []) {
-    return this.take(() => this.counted(raw.get<T>(this.handle, sql, params)));
+    return this.take(() => this.counted(this.statements.get<T>(sql, params)));
   }
   all<T = Row>(sql: string, params: SqlValue[] = []) {
-    return this.take(() => this.counted(raw.all<T>(this.handle, sql, params)));
+    return this.take(() => this.counted(this.statements.all<T>(sql, params)));
   }
   exec(sql: string) {
     return this.take(() => this.counted(raw.exec(this.handle, sql)));
@@ -65,9 +69,9 @@ export class Database implements Queries {
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
     return this.take(async () => {
       const tx: Queries = {
-        run: (sql, params = []) => this.counted(raw.run(this.handle, sql, params)),
-        get: (sql, params = []) => this.counted(raw.get(this.handle, sql, params)),
-        all: (sql, params = []) => this.counted(raw.all(this.handle, sql, params)),
+        run: (sql, params = []) => this.counted(this.statements.run(sql, params)),
+        get: (sql, params = []) => this.counted(this.statements.get(sql, params)),
+        all: (sql, params = []) => this.counted(this.statements.all(sql, params)),
         exec: (sql) => this.counted(raw.exec(this.handle, sql)),
       };
       await raw.exec(this.handle, "BEGIN IMMEDIATE");
@@ -89,7 +93,10 @@ export class Database implements Queries {
   }
 
   close(): Promise<void> {
-    return this.take(() => new Promise<void>((resolve, reject) => this.handle.close((e) => (e ? reject(e) : resolve()))));
+    return this.take(async () => {
+      await this.statements.finalizeAll();
+      await new Promise<void>((resolve, reject) => this.handle.close((e) => (e ? reject(e) : resolve())));
+    });
   }
 
   private counted<T>(statement: Promise<T>): Promise<T> {
@@ -109,22 +116,81 @@ export class Database implements Queries {
   }
 }
 
+/** Multi-statement SQL (transactions, migrations): run as a whole, never kept prepared. */
 const raw = {
-  run: (db: sqlite3.Database, sql: string, params: SqlValue[]) =>
-    new Promise<{ changes: number; lastID: number }>((resolve, reject) =>
-      db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
-        if (error) reject(error);
-        else resolve({ changes: this.changes, lastID: this.lastID });
-      }),
-    ),
-  get: <T>(db: sqlite3.Database, sql: string, params: SqlValue[]) =>
-    new Promise<T | undefined>((resolve, reject) =>
-      db.get(sql, params, (error: Error | null, row: T | undefined) => (error ? reject(error) : resolve(row))),
-    ),
-  all: <T>(db: sqlite3.Database, sql: string, params: SqlValue[]) =>
-    new Promise<T[]>((resolve, reject) =>
-      db.all(sql, params, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows))),
-    ),
   exec: (db: sqlite3.Database, sql: string) =>
     new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve()))),
 };
+
+/**
+ * Prepared statements kept by their SQL text (the `size` most recently used): sqlite3 runs a one-off
+ * query as three trips to its thread pool (prepare, run, finalize), a kept statement as one. A row
+ * is read with `all`, which runs the statement to its end, so no statement is left open holding a
+ * read snapshot. A statement that does not prepare is not kept (its error goes to the caller).
+ */
+class StatementCache {
+  private readonly kept = new Map<string, Promise<sqlite3.Statement>>();
+  private readonly finalizing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly handle: sqlite3.Database,
+    private readonly size = 200,
+  ) {}
+
+  async run(sql: string, params: SqlValue[]): Promise<{ changes: number; lastID: number }> {
+    const statement = await this.prepared(sql);
+    return new Promise((resolve, reject) =>
+      statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
+        if (error) reject(error);
+        else resolve({ changes: this.changes, lastID: this.lastID });
+      }),
+    );
+  }
+
+  async get<T>(sql: string, params: SqlValue[]): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async all<T>(sql: string, params: SqlValue[]): Promise<T[]> {
+    const statement = await this.prepared(sql);
+    return new Promise((resolve, reject) =>
+      statement.all(params, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows))),
+    );
+  }
+
+  /** Before the connection closes: sqlite3 refuses to close with statements still prepared. */
+  async finalizeAll(): Promise<void> {
+    const kept = [...this.kept.values()];
+    this.kept.clear();
+    for (const statement of kept) this.finalize(statement);
+    await Promise.all(this.finalizing);
+  }
+
+  private prepared(sql: string): Promise<sqlite3.Statement> {
+    const kept = this.kept.get(sql);
+    if (kept) {
+      this.kept.delete(sql); // most recently used last
+      this.kept.set(sql, kept);
+      return kept;
+    }
+    const statement = new Promise<sqlite3.Statement>((resolve, reject) => {
+      const prepared = this.handle.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(prepared)));
+    });
+    this.kept.set(sql, statement);
+    statement.catch(() => this.kept.get(sql) === statement && this.kept.delete(sql));
+    if (this.kept.size > this.size) {
+      const [oldest, evicted] = this.kept.entries().next().value as [string, Promise<sqlite3.Statement>];
+      this.kept.delete(oldest);
+      this.finalize(evicted);
+    }
+    return statement;
+  }
+
+  private finalize(statement: Promise<sqlite3.Statement>): void {
+    const done: Promise<void> = statement
+      .then((s) => new Promise<void>((resolve) => s.finalize(() => resolve())))
+      .catch(() => undefined)
+      .finally(() => this.finalizing.delete(done));
+    this.finalizing.add(done);
+  }
+}

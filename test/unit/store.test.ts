@@ -65,6 +65,30 @@ describe("store", () => {
     await db.close();
   });
 
+  it("keeps statements prepared: right results, errors to their caller, a clean close past the cache's size", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "crossbot-")), "t.sqlite");
+    const db = await Database.open(path);
+    await db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    expect(await db.run("INSERT INTO t (v) VALUES (?)", ["a"])).toEqual({ changes: 1, lastID: 1 });
+    await expect(db.run("INSERT INTO t (v) VALUES (?)", ["a"])).rejects.toThrow(/UNIQUE/);
+    expect(await db.run("INSERT INTO t (v) VALUES (?)", ["b"])).toEqual({ changes: 1, lastID: 2 });
+    await expect(db.get("SELEC nonsense")).rejects.toThrow(/syntax error/);
+    await expect(db.get("SELEC nonsense")).rejects.toThrow(/syntax error/); // not kept broken
+    // The same statement, other parameters; a read left half-way holds no snapshot open.
+    expect(await db.get("SELECT v FROM t WHERE id = ?", [2])).toEqual({ v: "b" });
+    expect(await db.get("SELECT v FROM t ORDER BY id")).toEqual({ v: "a" });
+    // More distinct statements than the cache keeps: the oldest are finalised as it goes.
+    for (let i = 0; i < 300; i++) expect(await db.get(`SELECT ${i} AS n`)).toEqual({ n: i });
+    await db.run("INSERT INTO t (v) VALUES (?)", ["c"]);
+    // Checkpointing needs no reader left open: every kept statement ran to its end.
+    expect(await db.get<{ busy: number }>("PRAGMA wal_checkpoint(TRUNCATE)")).toMatchObject({ busy: 0 });
+    await db.close();
+    // Written, and readable by another connection.
+    const again = await Database.open(path);
+    expect(await again.all("SELECT v FROM t ORDER BY id")).toEqual([{ v: "a" }, { v: "b" }, { v: "c" }]);
+    await again.close();
+  });
+
   it("backs up the live database and the copy restores", async () => {
     const dir = mkdtempSync(join(tmpdir(), "crossbot-"));
     const db = await Database.open(join(dir, "live.sqlite"));
