@@ -1,6 +1,6 @@
 import type { Logger } from "../log.js";
 import type { AuditJournal } from "../store/audit.js";
-import type { JournalInbox } from "../store/journal-inbox.js";
+import { type JournalInbox, moveInbox } from "../store/journal-inbox.js";
 
 /**
  * Moves the report store's journal inbox into the audit journal. At start-up, whatever a stop or a
@@ -20,13 +20,9 @@ export async function startJournalInbox(
   journal.onMoved = (through) => {
     moved = Math.max(moved, through);
   };
-  for (let batch = await inbox.waiting(); batch.length > 0; batch = await inbox.waiting()) {
-    await journal.appendOnce(batch);
-    const through = Math.max(...batch.map((item) => item.inboxId));
-    await inbox.forget(through);
-    moved = trimmed = Math.max(moved, through);
-    log.info({ entries: batch.length }, "journal entries recovered from the inbox");
-  }
+  const recovered = await moveInbox(inbox, journal);
+  if (recovered.entries > 0) log.info({ entries: recovered.entries }, "journal entries recovered from the inbox");
+  moved = trimmed = recovered.through;
   let running: Promise<void> = Promise.resolve();
   const flush = () => {
     const work = async () => {

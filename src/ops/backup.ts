@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AuditJournal } from "../store/audit.js";
+import { JournalInbox, moveInbox } from "../store/journal-inbox.js";
 import { Database } from "../store/db.js";
 import { migrate } from "../store/migrations.js";
 
@@ -77,6 +78,7 @@ export async function restore(dataDir: string, source: string, now = new Date())
   const running = runningPid(dataDir);
   if (running !== null) throw new Error(`the bot is running (pid ${running}): stop it before restoring`);
 
+  await moveJournalInbox(dataDir);
   const collected = await collectedRefs(join(dataDir, JOURNAL_FILE));
   const journalKept = collected !== null;
   const previous = join(dataDir, `before-restore-${now.toISOString().replace(/[:.]/g, "-")}`);
@@ -109,6 +111,29 @@ export async function restore(dataDir: string, source: string, now = new Date())
     await store.close();
   }
   return { manifest, retired, journal: journalKept ? "kept" : "restored", previous };
+}
+
+/**
+ * Entries the store being replaced still holds in its journal inbox (a crash before they moved)
+ * go to the journal first: their references were announced and must be kept. A store too damaged
+ * to read gives nothing (the restore is what repairs it).
+ */
+async function moveJournalInbox(dataDir: string): Promise<void> {
+  if (!existsSync(join(dataDir, STORE_FILE)) || !existsSync(join(dataDir, JOURNAL_FILE))) return;
+  let store: Database | undefined;
+  let journal: AuditJournal | undefined;
+  try {
+    store = await Database.open(join(dataDir, STORE_FILE));
+    const inbox = await store.get("SELECT 1 AS present FROM sqlite_master WHERE name = 'journal_inbox'");
+    if (!inbox) return;
+    journal = await AuditJournal.open(join(dataDir, JOURNAL_FILE));
+    await moveInbox(new JournalInbox(store), journal);
+  } catch {
+    // Unreadable: nothing to move.
+  } finally {
+    await journal?.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+  }
 }
 
 /** The references the journal saw collected, with their creating event; null when it is missing or broken. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Inboxed, NewAuditEntry } from "./audit.js";
+import type { AuditJournal, Inboxed, NewAuditEntry } from "./audit.js";
 import type { Database, Queries } from "./db.js";
 
 /**
@@ -33,4 +33,16 @@ export class JournalInbox {
   async forget(throughId: number): Promise<void> {
     await this.db.run("DELETE FROM journal_inbox WHERE id <= ?", [throughId]);
   }
+}
+
+/** Appends to the journal every entry left in the inbox (once each), then forgets them. */
+export async function moveInbox(inbox: JournalInbox, journal: AuditJournal): Promise<{ entries: number; through: number }> {
+  let [entries, through] = [0, 0];
+  for (let batch = await inbox.waiting(); batch.length > 0; batch = await inbox.waiting()) {
+    await journal.appendOnce(batch);
+    through = Math.max(...batch.map((item) => item.inboxId));
+    await inbox.forget(through);
+    entries += batch.length;
+  }
+  return { entries, through };
 }

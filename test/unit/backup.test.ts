@@ -15,7 +15,7 @@ import { fields, rawConfig } from "./fixtures/cell.js";
 const SERVICES = ["ggd", "ddsp", "gir"];
 
 /** The bot's data directory as the running bot leaves it: the store and the journal, written through the capture path. */
-async function openCell(dataDir: string) {
+async function openCell(dataDir: string, options: { crashBeforeJournal?: boolean } = {}) {
   const config = loadConfig(rawConfig(SERVICES), { MATRIX_ACCESS_TOKEN: "x" });
   const db = await Database.open(join(dataDir, STORE_FILE));
   await migrate(db);
@@ -28,6 +28,12 @@ async function openCell(dataDir: string) {
     async (entry) => {
       await journal.append(entry);
     },
+    () => false,
+    null,
+    Date.now,
+    undefined,
+    // A crash between a write's commit and its entry's move: the entry is only in the store's inbox.
+    options.crashBeforeJournal ? () => undefined : undefined,
   );
   const report = async (eventId: string, marker: string) =>
     (
@@ -83,6 +89,30 @@ describe("backup and restore", () => {
     expect(other.ref).not.toBe(before.ref);
     // …but the event that created it, delivered again by the homeserver, gets it back.
     expect((await cell.report("$after", "APRES")).ref).toBe(after.ref);
+    await cell.close();
+  });
+
+  it("keeps a reference whose journal entry was still in the replaced store's inbox", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cross-data-"));
+    const target = join(mkdtempSync(join(tmpdir(), "cross-backup-")), "b1");
+    let cell = await openCell(dataDir);
+    await cell.report("$before", "AVANT");
+    await backup(dataDir, target);
+    await cell.close();
+    cell = await openCell(dataDir, { crashBeforeJournal: true });
+    const after = await cell.report("$after", "APRES");
+    await cell.close();
+
+    const result = await restore(dataDir, target);
+    expect(result.retired).toBe(1);
+    cell = await openCell(dataDir);
+    const key = await cell.referenceKey();
+    const year = new Date().getUTCFullYear();
+    let colliding = "";
+    for (let i = 0; !colliding; i++) {
+      if (referenceCandidate("88", year, `$new${i}`, key, 0) === after.ref) colliding = `$new${i}`;
+    }
+    expect((await cell.report(colliding, "AUTRE")).ref).not.toBe(after.ref);
     await cell.close();
   });
 
