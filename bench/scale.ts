@@ -19,7 +19,12 @@ import { report } from "../src/commands/report.js";
 import { digest } from "../src/commands/digest.js";
 import { CommuneIndex } from "../src/core/fr/communes.js";
 import { DEFAULT_FACT_TYPES } from "../src/core/report/fact-types.js";
+import { agendaStrategy } from "../src/app/rhythm/agenda-strategy.js";
 import { buildRhythm } from "../src/app/rhythm/build.js";
+import { StrategyStore } from "../src/store/strategy.js";
+import { TerritoryStore } from "../src/store/territory.js";
+import { strategy } from "../src/strategy/service.js";
+import { strategySettings } from "../src/strategy/settings.js";
 import { Database } from "../src/store/db.js";
 import { pino } from "pino";
 import { startJournalInbox } from "../src/jobs/journal-inbox.js";
@@ -106,7 +111,25 @@ const capture = buildCapture(
 const journalInbox = await startJournalInbox(new JournalInbox(db), journal, pino({ level: "silent" }), 60_000);
 const rhythmStore = new RhythmStore(db);
 const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
-const rhythm = buildRhythm({ config, directory, capture, store: rhythmStore, communes });
+// As the bot builds them (src/start.ts): the agenda carries the strategy's proposals and assessments.
+const strategyService = strategy({
+  territory: new TerritoryStore(db),
+  store: new StrategyStore(db),
+  rhythm: rhythmStore,
+  roomMaySee: capture.roomMaySee,
+  roomMaySeeAction: capture.roomMaySeeAction,
+  types: capture.vocabulary.types,
+  settings: strategySettings(config),
+});
+const rhythm = buildRhythm({
+  config,
+  directory,
+  capture,
+  store: rhythmStore,
+  communes,
+  strategy: agendaStrategy({ strategy: strategyService, timeZone: config.cross.timezone, types: capture.vocabulary.types }),
+});
+const plainRhythm = buildRhythm({ config, directory, capture, store: rhythmStore, communes });
 const invocation = (rawArgs: string) => ({
   args: {} as never,
   rawArgs,
@@ -144,6 +167,11 @@ const p95 = {
     await time("!synthese 7j", () => digest.execute({ ...invocation("7j"), args: { période: "7j" } }, { rhythm, capture }))
   ).p95_ms,
   agenda: (await time("!agenda", () => agenda.execute({ ...invocation(""), args: {} }, { rhythm, capture }))).p95_ms,
+  agenda_without_strategy: (
+    await time("!agenda without its strategy section", () =>
+      agenda.execute({ ...invocation(""), args: {} }, { rhythm: plainRhythm, capture }),
+    )
+  ).p95_ms,
 };
 void meeting;
 

@@ -26,12 +26,11 @@ import { TerritoryStore } from "./store/territory.js";
 import { meetingMap } from "./territory/meeting.js";
 import { territory } from "./territory/service.js";
 import { strategy } from "./strategy/service.js";
-import { STRATEGY_DAYS } from "./commands/strategie.js";
-import { parseTerritoryRequest } from "./core/territory/request.js";
 import { strategySettings } from "./strategy/settings.js";
 import { StrategyStore } from "./store/strategy.js";
 import { startDiffusion } from "./jobs/diffusion-queue.js";
 import { RelayHandle } from "./app/relay-handle.js";
+import { agendaStrategy } from "./app/rhythm/agenda-strategy.js";
 import { KnownRooms } from "./app/known-rooms.js";
 import { SendBudget } from "./jobs/send-budget.js";
 import type { Logger } from "./log.js";
@@ -197,18 +196,11 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     store: rhythmStore,
     communes,
     pendingTips: () => tipStore.countPending(),
-    strategy: async (roomKey, now) => {
-      // The default period of !strategie, computed the same way (local days): the same ranking.
-      const parsed = parseTerritoryRequest("", now, config.cross.timezone, capture.vocabulary.types, STRATEGY_DAYS);
-      if (!parsed.ok) throw new Error(parsed.problems.join(" "));
-      const { period } = parsed.request;
-      const result = await strategyService.proposals(roomKey, period, [], now);
-      return {
-        periodLabel: period.label,
-        proposals: result.proposals,
-        assessments: await strategyService.assessments(roomKey, now),
-      };
-    },
+    strategy: (roomKey, now) =>
+      agendaStrategy({ strategy: strategyService, timeZone: config.cross.timezone, types: capture.vocabulary.types })(
+        roomKey,
+        now,
+      ),
   });
   const retentionStore = new RetentionStore(db);
   const territoryStore = new TerritoryStore(db);

@@ -1,5 +1,5 @@
 import type { Grade } from "../core/report/grading.js";
-import type { StrategyFact } from "../core/strategy/score.js";
+import type { FactGroup, StrategyFact } from "../core/strategy/score.js";
 import type { Queries } from "./db.js";
 import { parseClassKey, type Window } from "./territory.js";
 
@@ -43,6 +43,7 @@ export interface AdoptedProposal {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const DAY = 86_400_000;
 const GRADES = /^[A-F]$/;
 
 export class StrategyStore {
@@ -65,10 +66,9 @@ export class StrategyStore {
       reliability: string | null;
       credibility: number | null;
     }>(
-      `SELECT f.observed, f.commune, f.type, f.class,
-         json_extract(r.fields_json, '$.grade.reliability') AS reliability,
-         json_extract(r.fields_json, '$.grade.credibility') AS credibility
-       FROM territory_facts f INDEXED BY territory_facts_by_time JOIN reports r ON r.id = f.report_id
+      // The grade from the report's small rhythm row (migration 15), not by parsing its JSON.
+      `SELECT f.observed, f.commune, f.type, f.class, g.reliability, g.credibility
+       FROM territory_facts f INDEXED BY territory_facts_by_time JOIN rhythm_facts g ON g.report_id = f.report_id
        WHERE ${where.join(" AND ")}`,
       params,
     );
@@ -78,6 +78,57 @@ export class StrategyStore {
       type: r.type ?? "autre",
       service: parseClassKey(r.class).service,
       grade: toGrade(r.reliability, r.credibility),
+    }));
+  }
+
+  /**
+   * The facts of [previous.from, period.to) as the ranking reads them (`FactGroup`), grouped and
+   * weighed in SQL: a month of a large store is a few hundred groups, not tens of thousands of
+   * rows. Decay as `decay()` computes it: 0.5^(age in days / half-life), age clamped at 0.
+   */
+  async factGroups(
+    period: Window,
+    previous: Window,
+    classes: readonly string[],
+    types: readonly string[],
+    now: number,
+    halfLifeDays: number,
+  ): Promise<FactGroup[]> {
+    if (classes.length === 0) return [];
+    const where = ["f.observed >= ?", "f.observed < ?", "f.active = 1", `f.class IN (${classes.map(() => "?").join(", ")})`];
+    const params: (string | number)[] = [iso(previous.from), iso(period.to), ...classes];
+    if (types.length > 0) {
+      where.push(`f.type IN (${types.map(() => "?").join(", ")})`);
+      params.push(...types);
+    }
+    const rows = await this.db.all<{
+      side: FactGroup["side"];
+      commune: string | null;
+      type: string | null;
+      class: string;
+      reliability: string | null;
+      credibility: number | null;
+      n: number;
+      decayed: number;
+      last: string;
+    }>(
+      `SELECT CASE WHEN f.observed >= ? THEN 'current' ELSE 'previous' END AS side,
+         f.commune, f.type, f.class, g.reliability, g.credibility, count(*) AS n,
+         sum(exp(-max(0, ? - unixepoch(f.observed, 'subsec') * 1000) * ?)) AS decayed, max(f.observed) AS last
+       FROM territory_facts f INDEXED BY territory_facts_by_time JOIN rhythm_facts g ON g.report_id = f.report_id
+       WHERE ${where.join(" AND ")} AND (f.observed < ? OR f.observed >= ?)
+       GROUP BY side, f.commune, f.type, f.class, g.reliability, g.credibility`,
+      [iso(period.from), now, Math.LN2 / (halfLifeDays * DAY), ...params, iso(previous.to), iso(period.from)],
+    );
+    return rows.map((r) => ({
+      side: r.side,
+      commune: r.commune ?? "",
+      type: r.type ?? "autre",
+      service: parseClassKey(r.class).service,
+      grade: toGrade(r.reliability, r.credibility),
+      n: r.n,
+      decayed: r.decayed,
+      last: Date.parse(r.last),
     }));
   }
 

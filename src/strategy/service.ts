@@ -63,7 +63,7 @@ export function strategy(deps: StrategyDeps) {
       const previous = previousPeriod(period);
       const classes = await allowed(roomKey, previous.from, period.to);
       const typeKeys = types.map((t) => t.key);
-      const facts = await deps.store.facts({ from: previous.from, to: period.to }, classes, typeKeys);
+      const groups = await deps.store.factGroups(period, previous, classes, typeKeys, now, deps.settings.halfLifeDays);
       const places = repeatedPlaces(await deps.territory.places(period, { classes, types: typeKeys }, 2));
       const f = frame();
       const names = new Map(f.communes.map((c) => [c.code, c.nom]));
@@ -72,14 +72,14 @@ export function strategy(deps: StrategyDeps) {
         now,
         period,
         previous,
-        facts,
+        groups,
         places,
         communeName: (code) => names.get(code) ?? code,
         neighbours: (code) => neighbours.get(code) ?? [],
         typeLabel: (key) => deps.types.find((t) => t.key === key)?.label ?? key,
         settings: deps.settings,
       });
-      const total = facts.filter((x) => x.observed >= period.from && x.observed < period.to).length;
+      const total = groups.reduce((n, g) => n + (g.side === "current" ? g.n : 0), 0);
       return { period, previous, proposals, total };
     },
 

@@ -92,13 +92,68 @@ export interface StrategyFact {
   grade: Grade;
 }
 
+/**
+ * The facts of one commune, type, service and grade on one side of the period's start, counted and
+ * weighed: what the ranking reads (the store makes these in SQL, `StrategyStore.factGroups`).
+ */
+export interface FactGroup {
+  side: "current" | "previous";
+  commune: string;
+  type: string;
+  service: string;
+  grade: Grade;
+  n: number;
+  /** Σ decay(now − observed) over the group's facts. */
+  decayed: number;
+  /** The latest observation of the group. */
+  last: number;
+}
+
+/** The facts of both periods as groups (the reference the store's SQL is tested against). */
+export function groupFacts(
+  facts: readonly StrategyFact[],
+  period: { from: number; to: number },
+  previous: { from: number; to: number },
+  now: number,
+  halfLifeDays: number,
+): FactGroup[] {
+  const groups = new Map<string, FactGroup>();
+  for (const f of facts) {
+    const side =
+      f.observed >= period.from && f.observed < period.to
+        ? "current"
+        : f.observed >= previous.from && f.observed < previous.to
+          ? "previous"
+          : null;
+    if (!side) continue;
+    const key = [side, f.commune, f.type, f.service, f.grade.reliability, f.grade.credibility].join("\u0000");
+    const g = groups.get(key) ?? {
+      side,
+      commune: f.commune,
+      type: f.type,
+      service: f.service,
+      grade: f.grade,
+      n: 0,
+      decayed: 0,
+      last: -Infinity,
+    };
+    g.n++;
+    g.decayed += decay(now - f.observed, halfLifeDays);
+    g.last = Math.max(g.last, f.observed);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
 export interface StrategyInput {
   now: number;
   /** The period scored, and the one of the same length just before (the baseline of the rise test). */
   period: { from: number; to: number; label: string };
   previous: { from: number; to: number };
-  /** Facts of both periods, already filtered for the room (and the requested types). */
-  facts: readonly StrategyFact[];
+  /** Facts of both periods, already filtered for the room (and the requested types)… */
+  facts?: readonly StrategyFact[];
+  /** …or their groups, already made (by the store, in SQL); these win when both are given. */
+  groups?: readonly FactGroup[];
   /** Repeated places of the period (the territory store's, same as `!carte`), per commune. */
   places: readonly Place[];
   communeName(code: string): string;
@@ -160,17 +215,22 @@ export function factWeight(fact: StrategyFact, now: number, settings: StrategySe
 /** Every commune with facts in the period, best first; ties: more facts, later last fact, then name. */
 export function rankProposals(input: StrategyInput): Proposal[] {
   const { period, previous, settings } = input;
-  const inPeriod = (f: StrategyFact) => f.observed >= period.from && f.observed < period.to;
-  const inPrevious = (f: StrategyFact) => f.observed >= previous.from && f.observed < previous.to;
+  const groups = input.groups ?? groupFacts(input.facts ?? [], period, previous, input.now, settings.halfLifeDays);
   const counts = new Map<string, UnitCounts>();
   const unit = (code: string) => {
     let u = counts.get(code);
     if (!u) counts.set(code, (u = { code, nom: input.communeName(code), current: 0, previous: 0 }));
     return u;
   };
-  for (const f of input.facts) {
-    if (inPeriod(f)) unit(f.commune).current++;
-    else if (inPrevious(f)) unit(f.commune).previous++;
+  // Each commune's groups of the period, gathered in one pass (not one pass per commune).
+  const ofPeriod = new Map<string, FactGroup[]>();
+  for (const g of groups) {
+    if (g.side === "current") {
+      unit(g.commune).current += g.n;
+      const list = ofPeriod.get(g.commune);
+      if (list) list.push(g);
+      else ofPeriod.set(g.commune, [g]);
+    } else unit(g.commune).previous += g.n;
   }
   const units = [...counts.values()];
   const changes = new Map(compareUnits(units).map((c) => [c.code, c]));
@@ -178,10 +238,10 @@ export function rankProposals(input: StrategyInput): Proposal[] {
   const proposals: Proposal[] = [];
   for (const u of units) {
     if (u.current === 0) continue;
-    const facts = input.facts.filter((f) => f.commune === u.code && inPeriod(f));
-    const score = facts.reduce((s, f) => s + factWeight(f, input.now, settings), 0);
+    const facts = ofPeriod.get(u.code) ?? [];
+    const score = facts.reduce((sum, g) => sum + harm(g.type, settings) * reliability(g.grade) * g.decayed, 0);
     const typeCounts = new Map<string, number>();
-    for (const f of facts) typeCounts.set(f.type, (typeCounts.get(f.type) ?? 0) + 1);
+    for (const g of facts) typeCounts.set(g.type, (typeCounts.get(g.type) ?? 0) + g.n);
     const byType = [...typeCounts]
       .map(([type, n]) => ({ type, label: input.typeLabel(type), n }))
       .sort((a, b) => b.n - a.n || harm(b.type, settings) - harm(a.type, settings) || a.label.localeCompare(b.label, "fr"));
@@ -229,7 +289,7 @@ export function rankProposals(input: StrategyInput): Proposal[] {
       previous: u.previous,
       byType,
       services,
-      lastFact: Math.max(...facts.map((f) => f.observed)),
+      lastFact: facts.reduce((last, g) => Math.max(last, g.last), -Infinity),
       flags,
       because,
       levers,

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Diffusion } from "../../src/core/report/diffusion.js";
+import { DEFAULT_STRATEGY, groupFacts, rankProposals, type StrategyInput } from "../../src/core/strategy/score.js";
+import { StrategyStore } from "../../src/store/strategy.js";
+import { TerritoryStore } from "../../src/store/territory.js";
+import { diffusionOf } from "../../src/territory/service.js";
+import { territoryFixture, type FactSpec } from "./support/territory-fixture.js";
+
+/**
+ * The strategy ranks communes from facts grouped and weighed in SQL (`StrategyStore.factGroups`).
+ * On the same seeded store, every room must get the groups `groupFacts` makes from the facts one by
+ * one, and the same ranking — so SQL changed the cost, not the answer.
+ */
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 11, 1, 12);
+const SERVICES = ["ggd", "douane", "gir"];
+const COMMUNES = ["88160", "88413", "88383", "88209"];
+const TYPES = ["point_de_deal", "go_fast", "consommation"];
+const DIFFUSIONS: Diffusion[] = [{ level: "cross" }, { level: "service" }, { level: "restreint", services: ["douane"] }];
+const GRADES = [
+  { reliability: "A", credibility: 1 },
+  { reliability: "B", credibility: 2 },
+  { reliability: "F", credibility: 6 },
+] as const;
+
+const facts: FactSpec[] = Array.from({ length: 300 }, (_, i) => ({
+  service: SERVICES[i % 3]!,
+  commune: COMMUNES[(i * 7) % 4]!,
+  type: TYPES[(i * 5) % 3]!,
+  observedAt: NOW - ((i * 7919) % (70 * DAY)),
+  diffusion: DIFFUSIONS[(i * 11) % 3]!,
+  grade: GRADES[(i * 13) % 3]!,
+  cancelled: i % 17 === 0,
+}));
+
+let fixture: Awaited<ReturnType<typeof territoryFixture>>;
+beforeAll(async () => {
+  fixture = await territoryFixture(SERVICES, facts);
+});
+afterAll(async () => {
+  await fixture.db.close();
+});
+
+describe("strategy facts grouped in SQL", () => {
+  it("every room gets the groups and the ranking it would get from its facts one by one", async () => {
+    const territory = new TerritoryStore(fixture.db);
+    const store = new StrategyStore(fixture.db);
+    const period = { from: NOW - 30 * DAY, to: NOW + 1, label: "30 jours" };
+    const previous = { from: period.from - 30 * DAY, to: period.from };
+    let compared = 0;
+    for (const room of fixture.config.rooms.map((r) => r.key)) {
+      const classes = (await territory.classes({ from: previous.from, to: period.to }))
+        .filter((c) => {
+          const diffusion = diffusionOf(c);
+          return diffusion !== null && fixture.capture.roomMaySee({ service: c.service, diffusion }, room);
+        })
+        .map((c) => c.key);
+      for (const types of [[], ["go_fast"]]) {
+        const one = await store.facts({ from: previous.from, to: period.to }, classes, types);
+        const sql = await store.factGroups(period, previous, classes, types, NOW, DEFAULT_STRATEGY.halfLifeDays);
+        const reference = groupFacts(one, period, previous, NOW, DEFAULT_STRATEGY.halfLifeDays);
+        const key = (g: (typeof sql)[number]) =>
+          [g.side, g.commune, g.type, g.service, g.grade.reliability, g.grade.credibility].join("|");
+        const sorted = (gs: typeof sql) => [...gs].sort((a, b) => key(a).localeCompare(key(b)));
+        const a = sorted(sql);
+        const b = sorted(reference);
+        expect(a.map(key), room).toEqual(b.map(key));
+        a.forEach((g, i) => {
+          expect(g.n).toBe(b[i]!.n);
+          expect(g.last).toBe(b[i]!.last);
+          expect(g.decayed).toBeCloseTo(b[i]!.decayed, 9);
+        });
+        const input = (extra: Partial<StrategyInput>): StrategyInput => ({
+          now: NOW,
+          period,
+          previous,
+          places: [],
+          communeName: (code) => code,
+          neighbours: () => [],
+          typeLabel: (t) => t,
+          settings: DEFAULT_STRATEGY,
+          ...extra,
+        });
+        const fromGroups = rankProposals(input({ groups: sql }));
+        const fromFacts = rankProposals(input({ facts: one }));
+        expect(fromGroups.map(({ score, ...p }) => p)).toEqual(fromFacts.map(({ score, ...p }) => p));
+        fromGroups.forEach((p, i) => expect(p.score).toBeCloseTo(fromFacts[i]!.score, 9));
+        compared += sql.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+  });
+});
