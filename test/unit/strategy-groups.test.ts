@@ -83,7 +83,7 @@ describe("strategy facts grouped in SQL", () => {
         });
         const fromGroups = rankProposals(input({ groups: sql }));
         const fromFacts = rankProposals(input({ facts: one }));
-        expect(fromGroups.map(({ score, ...p }) => p)).toEqual(fromFacts.map(({ score, ...p }) => p));
+        expect(fromGroups.map(({ score: _score, ...p }) => p)).toEqual(fromFacts.map(({ score: _score, ...p }) => p));
         fromGroups.forEach((p, i) => expect(p.score).toBeCloseTo(fromFacts[i]!.score, 9));
         compared += sql.length;
       }
