@@ -3,9 +3,9 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { OutboxStore } from "../store/outbox.js";
+import { type OutboxStore, PRIORITY } from "../store/outbox.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
-import { budgeted, SendBudget } from "./send-budget.js";
+import { budgeted, SendBudget, URGENCY } from "./send-budget.js";
 import { redisReconnect, withTimeout } from "./timing.js";
 
 export const DIFFUSION_QUEUE = "cross-diffusion";
@@ -47,7 +47,11 @@ export function startDiffusion(
 ): Diffusion {
   const { log } = deps;
   const budget = options.budget ?? new SendBudget(options.rateLimit);
-  const delivery: DeliveryDeps = { ...deps, transport: budgeted(deps.transport, budget) };
+  // A match alert's calls go before an officer's answer waiting for the same slot; the rest after.
+  const deliveries = {
+    alert: { ...deps, transport: budgeted(deps.transport, budget, URGENCY.alert) } satisfies DeliveryDeps,
+    other: { ...deps, transport: budgeted(deps.transport, budget, URGENCY.fanOut) } satisfies DeliveryDeps,
+  };
   // The queue fails fast when Redis is away (the relay retries); the worker waits for it forever.
   // Both reconnect with a short capped back-off, so the backlog leaves soon after Redis returns.
   const queueConnection = new Redis(options.redisUrl, {
@@ -79,12 +83,13 @@ export function startDiffusion(
       // No slot free yet (budget spent, or held after a 429): the job goes back to the queue and
       // the whole queue pauses until the slot frees, so that the slot goes to the most urgent job
       // then — a match alert that came in meanwhile — rather than to the one that happened to wait.
-      const wait = budget.waitMs();
+      const alert = (job.opts.priority ?? PRIORITY.update) <= PRIORITY.alert;
+      const wait = budget.waitMs(alert ? URGENCY.alert : URGENCY.fanOut);
       if (wait > 0) {
         await queue.rateLimit(wait);
         throw Worker.RateLimitError();
       }
-      const outcome = await deliver(data.data.outboxId, delivery);
+      const outcome = await deliver(data.data.outboxId, alert ? deliveries.alert : deliveries.other);
       deps.metrics.diffusions.inc({ outcome });
       return outcome;
     },
