@@ -83,8 +83,10 @@ export function startDiffusion(
       // No slot free yet (budget spent, or held after a 429): the job goes back to the queue and
       // the whole queue pauses until the slot frees, so that the slot goes to the most urgent job
       // then — a match alert that came in meanwhile — rather than to the one that happened to wait.
+      // A match alert, the most urgent job, waits for its slot here instead: waiting in the budget,
+      // it goes before an officer's answer that would otherwise take the slot first.
       const alert = (job.opts.priority ?? PRIORITY.update) <= PRIORITY.alert;
-      const wait = budget.waitMs(alert ? URGENCY.alert : URGENCY.fanOut);
+      const wait = alert ? 0 : budget.waitMs(URGENCY.fanOut);
       if (wait > 0) {
         await queue.rateLimit(wait);
         throw Worker.RateLimitError();
