@@ -47,10 +47,12 @@ export function startDiffusion(
 ): Diffusion {
   const { log } = deps;
   const budget = options.budget ?? new SendBudget(options.rateLimit);
-  // A match alert's calls go before an officer's answer waiting for the same slot; the rest after.
+  // A match alert's calls go before an officer's answer waiting for the same slot. Any other job
+  // starts only when no answer waits (below); once started, its calls queue with the answers rather
+  // than behind them, so that a stream of answers never holds the worker inside a job.
   const deliveries = {
     alert: { ...deps, transport: budgeted(deps.transport, budget, URGENCY.alert) } satisfies DeliveryDeps,
-    other: { ...deps, transport: budgeted(deps.transport, budget, URGENCY.fanOut) } satisfies DeliveryDeps,
+    other: { ...deps, transport: budgeted(deps.transport, budget, URGENCY.answer) } satisfies DeliveryDeps,
   };
   // The queue fails fast when Redis is away (the relay retries); the worker waits for it forever.
   // Both reconnect with a short capped back-off, so the backlog leaves soon after Redis returns.
