@@ -214,7 +214,8 @@ async function outage() {
 
 const results = {
   at: new Date().toISOString(),
-  machine: "2 cores, local Synapse + Redis (scripts/stack.sh), bot exempt from Synapse's rate limit, own budget 1 call/s",
+  machine:
+    "2 cores, local Synapse + Redis (scripts/stack.sh), bot exempt from Synapse's rate limit, own budget 1 call/s for fan-out and answers to commands",
   burst: await burst(),
   redis_outage: await outage(),
 };
