@@ -30,7 +30,7 @@ import { StrategyStore } from "./store/strategy.js";
 import { startDiffusion } from "./jobs/diffusion-queue.js";
 import { RelayHandle } from "./app/relay-handle.js";
 import { KnownRooms } from "./app/known-rooms.js";
-import { answering, SendBudget } from "./jobs/send-budget.js";
+import { SendBudget } from "./jobs/send-budget.js";
 import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
 import type { Transport } from "./matrix/transport.js";
@@ -98,8 +98,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   if (!token) throw new Error("MATRIX_ACCESS_TOKEN (or MATRIX_ACCESS_TOKEN_FILE) is not set");
   const directory = new Directory(config);
   const cryptoDir = join(config.storage.data_dir, "crypto");
-  // The bot's budget of Matrix calls (Tchap: about one per second) for the fan-out and the answers
-  // to commands, held on every 429.
+  // The fan-out's budget of Matrix calls (Tchap: about one per second), held on every 429.
   const sendBudget = new SendBudget({
     max: config.diffusion.rate_limit.max,
     durationMs: config.diffusion.rate_limit.per_seconds * 1000,
@@ -307,8 +306,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
         roomById: (roomId) => rooms.room(roomId),
         receipts,
         storage,
-        // Answers count in the budget of Matrix calls, ahead of the fan-out.
-        transport: answering(transport, sendBudget),
+        transport,
         botNames: () => ({ userId: transport.userId, displayName }),
         log,
         metrics,

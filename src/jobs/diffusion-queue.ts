@@ -3,9 +3,9 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import { type OutboxStore, PRIORITY } from "../store/outbox.js";
+import type { OutboxStore } from "../store/outbox.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
-import { budgeted, SendBudget, URGENCY } from "./send-budget.js";
+import { budgeted, SendBudget } from "./send-budget.js";
 import { redisReconnect, withTimeout } from "./timing.js";
 
 export const DIFFUSION_QUEUE = "cross-diffusion";
@@ -47,13 +47,7 @@ export function startDiffusion(
 ): Diffusion {
   const { log } = deps;
   const budget = options.budget ?? new SendBudget(options.rateLimit);
-  // A match alert's calls go before an officer's answer waiting for the same slot. Any other job
-  // starts only when no answer waits (below); once started, its calls queue with the answers rather
-  // than behind them, so that a stream of answers never holds the worker inside a job.
-  const deliveries = {
-    alert: { ...deps, transport: budgeted(deps.transport, budget, URGENCY.alert) } satisfies DeliveryDeps,
-    other: { ...deps, transport: budgeted(deps.transport, budget, URGENCY.answer) } satisfies DeliveryDeps,
-  };
+  const delivery: DeliveryDeps = { ...deps, transport: budgeted(deps.transport, budget) };
   // The queue fails fast when Redis is away (the relay retries); the worker waits for it forever.
   // Both reconnect with a short capped back-off, so the backlog leaves soon after Redis returns.
   const queueConnection = new Redis(options.redisUrl, {
@@ -85,15 +79,12 @@ export function startDiffusion(
       // No slot free yet (budget spent, or held after a 429): the job goes back to the queue and
       // the whole queue pauses until the slot frees, so that the slot goes to the most urgent job
       // then — a match alert that came in meanwhile — rather than to the one that happened to wait.
-      // A match alert, the most urgent job, waits for its slot here instead: waiting in the budget,
-      // it goes before an officer's answer that would otherwise take the slot first.
-      const alert = (job.opts.priority ?? PRIORITY.update) <= PRIORITY.alert;
-      const wait = alert ? 0 : budget.waitMs(URGENCY.fanOut);
+      const wait = budget.waitMs();
       if (wait > 0) {
         await queue.rateLimit(wait);
         throw Worker.RateLimitError();
       }
-      const outcome = await deliver(data.data.outboxId, alert ? deliveries.alert : deliveries.other);
+      const outcome = await deliver(data.data.outboxId, delivery);
       deps.metrics.diffusions.inc({ outcome });
       return outcome;
     },

@@ -1,10 +1,10 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildCapture } from "../../src/app/capture.js";
 import { loadConfig } from "../../src/config/load.js";
 import { Directory } from "../../src/core/directory.js";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
 import { deliver } from "../../src/jobs/deliver.js";
-import { answering, budgeted, type BudgetClock, SendBudget, URGENCY } from "../../src/jobs/send-budget.js";
+import { budgeted, type BudgetClock, SendBudget } from "../../src/jobs/send-budget.js";
 import { rateLimitDelayMs } from "../../src/matrix/retry.js";
 import { AuditJournal } from "../../src/store/audit.js";
 import { Database } from "../../src/store/db.js";
@@ -117,62 +117,6 @@ describe("the homeserver's 429", () => {
     }
     for (let i = 2; i < starts.length; i++) expect(starts[i]! - starts[i - 2]!).toBeGreaterThanOrEqual(1000);
     expect(starts[6]! - starts[0]!).toBe(3000);
-  });
-});
-
-describe("answers to commands in the budget", () => {
-  it("a match alert, then an answer, take the next free slots before the other fan-out calls, all counted alike", async () => {
-    vi.useFakeTimers();
-    try {
-      const budget = new SendBudget({ max: 1, durationMs: 1000 });
-      const start = Date.now();
-      const at: Record<string, number> = {};
-      await budget.take(); // a card has just left
-      const card = budget.take().then(() => (at.card = Date.now()));
-      const answers = answering(
-        {
-          userId: "@bot:t",
-          send: async (_room, type) => {
-            at[type] = Date.now();
-            return "$a";
-          },
-          sendFile: async () => "$f",
-          sendImage: async () => "$i",
-        },
-        budget,
-      );
-      const reply = answers.send("!r", "m.room.message", {}, "reply");
-      const reaction = answers.send("!r", "m.reaction", {}, "react");
-      const alert = budgeted(
-        {
-          send: async () => {
-            at.alert = Date.now();
-            return "$m";
-          },
-          redact: async () => undefined,
-        },
-        budget,
-        URGENCY.alert,
-      ).send("!o", "m.room.message", {}, "match");
-      // The fan-out worker sees no free slot while an answer waits.
-      expect(budget.waitMs()).toBeGreaterThan(0);
-      await vi.advanceTimersByTimeAsync(5000);
-      await Promise.all([card, reply, reaction, alert]);
-      expect(Object.keys(at).sort((a, b) => (at[a] ?? 0) - (at[b] ?? 0))).toEqual([
-        "alert",
-        "m.room.message",
-        "m.reaction",
-        "card",
-      ]);
-      // One call per second in all: the alert waited for the slot the last card had used, the answer
-      // for the alert's, the waiting card for all of them.
-      expect(at.alert! - start).toBeGreaterThanOrEqual(1000);
-      expect(at["m.room.message"]! - at.alert!).toBeGreaterThanOrEqual(1000);
-      expect(at["m.reaction"]! - at["m.room.message"]!).toBeGreaterThanOrEqual(1000);
-      expect(at.card! - at["m.reaction"]!).toBeGreaterThanOrEqual(1000);
-    } finally {
-      vi.useRealTimers();
-    }
   });
 });
 
