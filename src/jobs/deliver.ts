@@ -336,6 +336,7 @@ async function repostSuffix(item: OutboxItem, deps: DeliveryDeps): Promise<strin
  * it, that row takes the message back (and the other alerts are owed again).
  */
 async function sendAlertGroup(group: AlertGroup, roomId: string, deps: DeliveryDeps, now: number): Promise<void> {
+  if (group.eventId !== null) return; // recorded already (its plan was found again by its key)
   const shown: MatchView[] = [];
   const dropped: number[] = [];
   const lost = new Set<number>();
