@@ -135,7 +135,11 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const journal = async (entry: NewAuditEntry) => {
     await audit.append(entry);
   };
-  const outbox = new OutboxStore(db);
+  // The relay queues a quiet match note at update priority, an alert at alert priority.
+  const outbox = new OutboxStore(db, {
+    roomService: (key) => directory.room(key)?.service,
+    coordinatorService: directory.coordinatorService.key,
+  });
   const frozen = await FrozenRooms.load(db);
   const matterStore = await MatterStore.load(db);
   const relay = new RelayHandle();
@@ -347,6 +351,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       roomIdOf: (key) => rooms.idOf(key),
       roomMaySee: capture.roomMaySee,
       roomService: (key) => directory.room(key)?.service,
+      coordinatorService: directory.coordinatorService.key,
       vocabulary: capture.vocabulary,
       transport,
       communicated: (ref, roomKey, what, action = "communicate") =>

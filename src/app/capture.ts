@@ -86,8 +86,13 @@ export function buildCapture(
 /**
  * The policy, applied to the configured rooms, for what the bot pushes. Cards go to the service
  * rooms entitled to a report (the coordination and triage rooms can still search and consult).
- * A match goes to every service room entitled to both reports, and to the room of each report's
- * service (which may learn only that a match exists: blind deconfliction, decided at delivery).
+ * A match gets a row for every service room entitled to both reports, and for the room of each
+ * report's service (which may learn only that a match exists: blind deconfliction, decided at
+ * delivery). Not every such room is alerted (`src/core/diffusion/match-audience.ts`): the rooms of
+ * the two services and the coordinator's room (a service room of the coordinator's service, which
+ * the policy lets see every report, so it is always among those entitled to both) get the alert;
+ * any other room entitled to both learns of the match quietly, in the thread of its card of the
+ * new report. The delivery asks the policy again for each, alert or note.
  */
 export function diffusionPlanner(
   config: Pick<Config, "rooms">,

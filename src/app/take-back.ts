@@ -2,7 +2,19 @@ import type { Transport } from "../matrix/transport.js";
 import type { OutboxStore } from "../store/outbox.js";
 
 export interface TakeBackDeps {
-  outbox: Pick<OutboxStore, "standing" | "markRedacted" | "saveCard" | "cardsOnEvent" | "groupOf" | "repostCard">;
+  outbox: Pick<
+    OutboxStore,
+    | "standing"
+    | "markRedacted"
+    | "saveCard"
+    | "cardsOnEvent"
+    | "groupOf"
+    | "repostCard"
+    | "alertGroupOn"
+    | "item"
+    | "match"
+    | "repostAlert"
+  >;
   transport: Pick<Transport, "redact">;
 }
 
@@ -16,6 +28,8 @@ export interface TakeBackDeps {
  * (`m.replace`) removing one line would leave the original text readable in the event and its edit
  * history — and the cards of the other reports it held are owed again: each gets an outbox row and
  * the worker re-posts it (asking the policy again). Their earlier updates stay in the old thread.
+ * A message of several match alerts is taken back whole the same way, and the alerts it held that
+ * do not name the report are owed again.
  */
 export async function takeBack(
   deps: TakeBackDeps,
@@ -27,6 +41,7 @@ export async function takeBack(
   for (const sent of standing) {
     await deps.transport.redact(room.id, sent.eventId, reason, `takeback:${room.key}:${sent.eventId}`);
     await deps.outbox.markRedacted(sent.eventId);
+    if (sent.kind === "match" && reportId !== undefined) await repostOtherAlerts(deps, sent.eventId, reportId);
     if (sent.kind !== "card") continue;
     const group = await deps.outbox.groupOf(sent.eventId);
     for (const holder of await deps.outbox.cardsOnEvent(room.key, sent.eventId)) {
@@ -37,4 +52,16 @@ export async function takeBack(
     }
   }
   return standing.length;
+}
+
+/** The alerts of a taken-back message of alerts that do not name `reportId`: owed to the room again. */
+async function repostOtherAlerts(deps: TakeBackDeps, eventId: string, reportId: number): Promise<void> {
+  const group = await deps.outbox.alertGroupOn(eventId);
+  if (!group) return;
+  for (const member of group.members) {
+    const item = await deps.outbox.item(member.outboxId);
+    const match = item && (await deps.outbox.match(item.matchId));
+    if (!item || !match || match.reportId === reportId || match.otherId === reportId) continue;
+    await deps.outbox.repostAlert(item, group.id, Date.now());
+  }
 }

@@ -1,9 +1,12 @@
+import { matchRole } from "../core/diffusion/match-audience.js";
 import type { Classified } from "../core/policy.js";
 import {
+  renderAlertGroup,
   renderBlindMatch,
   renderCard,
   renderCardGroup,
   renderMatch,
+  renderMatchNote,
   renderUpdate,
   renderWithdrawn,
 } from "../core/diffusion/render.js";
@@ -12,7 +15,7 @@ import { REDACTION_NOTE } from "../core/report/report.js";
 import type { Vocabulary } from "../core/report/render.js";
 import { noticeContent } from "../matrix/content.js";
 import type { Transport } from "../matrix/transport.js";
-import type { CardGroup, GroupMember, OutboxItem, OutboxStore } from "../store/outbox.js";
+import type { AlertGroup, AlertMember, CardGroup, GroupMember, MatchRow, OutboxItem, OutboxStore } from "../store/outbox.js";
 import type { ReportStore, StoredReport } from "../store/reports.js";
 import { takeBack } from "../app/take-back.js";
 
@@ -23,9 +26,10 @@ export interface DeliveryDeps {
   /** The diffusion policy, asked again at the last moment, on the report as it is now. */
   roomMaySee(report: Classified, roomKey: string): boolean;
   roomService(roomKey: string): string | undefined;
+  /** The coordinator's service: its room is alerted of every match it may see. */
+  coordinatorService: string;
   vocabulary: Vocabulary;
   transport: Pick<Transport, "send" | "redact">;
-  /** Journal of communications (who received what). */
   /** Journals what was sent (`match` for a match alert, `communicate` for a card, update or withdrawal). */
   communicated(ref: string, roomKey: string, what: string, action?: "communicate" | "match"): Promise<void>;
 }
@@ -225,50 +229,169 @@ async function sendGroup(group: CardGroup, roomId: string, deps: DeliveryDeps, n
   for (const s of shown) await deps.communicated(s.report.ref, group.roomKey, `fiche v${s.version} (groupée)`);
 }
 
+/** A match as one room may learn it now, by the policy asked at this moment. */
+interface MatchView {
+  item: OutboxItem;
+  report: StoredReport;
+  other: StoredReport;
+  match: MatchRow;
+  /** The room's alert: full, blind, or none (the room may not learn of this match). */
+  alert: { content: Message; what: string; about: number[] } | null;
+  role: "alert" | "note";
+  seesBoth: boolean;
+}
+
+async function viewMatch(item: OutboxItem, deps: DeliveryDeps): Promise<MatchView | undefined> {
+  const report = await deps.reports.byId(item.reportId);
+  const match = await deps.outbox.match(item.matchId);
+  const other = match ? await deps.reports.byId(match.otherId) : undefined;
+  if (!report || !match || !other) return undefined;
+  const seesReport = deps.roomMaySee(classify(report), item.roomKey);
+  const seesOther = deps.roomMaySee(classify(other), item.roomKey);
+  const roomService = deps.roomService(item.roomKey);
+  const role = matchRole(roomService, [report.service, other.service], deps.coordinatorService);
+  const entity = { kind: match.kind, display: match.display };
+  let alert: MatchView["alert"] = null;
+  if (seesReport && seesOther) {
+    const [mine, theirs] = other.service === roomService ? [other, report] : [report, other];
+    alert = {
+      content: renderMatch(mine, theirs, entity, deps.vocabulary),
+      what: `rapprochement ${mine.ref} ↔ ${theirs.ref}`,
+      about: [report.id, other.id],
+    };
+  } else if ((seesReport && roomService === report.service) || (seesOther && roomService === other.service)) {
+    // The room of a report's service, not entitled to the other report: it learns only that a match exists.
+    const mine = seesReport && roomService === report.service ? report : other;
+    alert = { content: renderBlindMatch(mine, entity), what: `rapprochement aveugle (${mine.ref})`, about: [mine.id] };
+  }
+  return { item, report, other, match, alert, role, seesBoth: seesReport && seesOther };
+}
+
+/**
+ * A match row: an alert in the room of either report's service and in the coordinator's room; a
+ * quiet note in the thread of the new report's card in any other room entitled to both
+ * (`src/core/diffusion/match-audience.ts`). The policy is asked here, on both reports as they are now.
+ */
 async function deliverMatch(
   item: OutboxItem,
-  report: StoredReport,
+  _report: StoredReport,
   roomId: string,
   deps: DeliveryDeps,
   now: number,
 ): Promise<Delivery> {
-  const match = await deps.outbox.match(item.matchId);
-  const other = match ? await deps.reports.byId(match.otherId) : undefined;
-  if (!match || !other) {
+  const view = await viewMatch(item, deps);
+  if (!view) {
     await deps.outbox.markDone(item.id, "dropped", null, now, "match not found");
     return "dropped";
   }
-  const seesReport = deps.roomMaySee(classify(report), item.roomKey);
-  const seesOther = deps.roomMaySee(classify(other), item.roomKey);
-  const roomService = deps.roomService(item.roomKey);
-  const entity = { kind: match.kind, display: match.display };
-  let content: Message;
-  let what: string;
-  let about: number[];
-  if (seesReport && seesOther) {
-    const [mine, theirs] = other.service === roomService ? [other, report] : [report, other];
-    content = renderMatch(mine, theirs, entity, deps.vocabulary);
-    what = `rapprochement ${mine.ref} ↔ ${theirs.ref}`;
-    about = [report.id, other.id];
-  } else if ((seesReport && roomService === report.service) || (seesOther && roomService === other.service)) {
-    // The room of a report's service, not entitled to the other report: it learns only that a match exists.
-    const mine = seesReport && roomService === report.service ? report : other;
-    content = renderBlindMatch(mine, entity);
-    what = `rapprochement aveugle (${mine.ref})`;
-    about = [mine.id];
-  } else {
+  if (view.role === "note") return deliverNote(view, roomId, deps, now);
+  // A message of alerts planned before a crash leaves first, exactly as planned; then this row is
+  // looked at again (it may have been in it).
+  const open = await deps.outbox.openAlertGroup(item.roomKey);
+  if (open) {
+    await sendAlertGroup(open, roomId, deps, now);
+    return deliver(item.id, deps, now);
+  }
+  if (!view.alert) {
     await deps.outbox.markDone(item.id, "dropped", null, now, "room not entitled to this match");
     return "dropped";
   }
+  // Grouping under backlog: the other alerts waiting for this room leave in the same message.
+  const members: MatchView[] = [view];
+  for (const waiting of await deps.outbox.waitingMatches(item.roomKey, item.id, 4 * MAX_GROUP)) {
+    if (members.length >= MAX_GROUP) break;
+    const other = await viewMatch(waiting, deps);
+    if (other?.role === "alert" && other.alert) members.push(other);
+  }
+  // Every alert is planned before it is sent, alone or grouped: after a crash the very same message
+  // is sent again (same key), and an alert that left alone is never sent again in a group. A lone
+  // alert keeps the key it always had; keys name reports by reference, never by row id.
+  const txn =
+    members.length === 1
+      ? alertKey(view, await repostSuffix(item, deps))
+      : `alerts:${item.roomKey}:${(await Promise.all(members.map(async (m) => alertKey(m, await repostSuffix(m.item, deps))))).join("+")}`;
+  const group = await deps.outbox.planAlertGroup(
+    item.roomKey,
+    txn,
+    members.map((m): AlertMember => ({ outboxId: m.item.id, names: m.alert?.about ?? [] })),
+    now,
+  );
+  await sendAlertGroup(group, roomId, deps, now);
+  return "sent";
+}
+
+const alertKey = (m: Pick<MatchView, "report" | "other" | "match" | "item">, suffix: string) =>
+  `match:${m.report.ref}:${m.other.ref}:${m.match.kind}:${m.match.value}:${m.item.roomKey}${suffix}`;
+
+/** An alert owed again after a take-back (its version names the taken-back message's plan) gets a new key. */
+async function repostSuffix(item: OutboxItem, deps: DeliveryDeps): Promise<string> {
+  if (item.version === 0) return "";
+  return `:after:${(await deps.outbox.groupEvent(item.version)) ?? item.version}`;
+}
+
+/**
+ * Sends a planned message of alerts and records it. Each member is rendered from the policy asked
+ * now; one the room may no longer learn of is dropped. A report the planned text named that the room
+ * may no longer see is owed a row of its own: if an earlier attempt did reach the homeserver with
+ * it, that row takes the message back (and the other alerts are owed again).
+ */
+async function sendAlertGroup(group: AlertGroup, roomId: string, deps: DeliveryDeps, now: number): Promise<void> {
+  if (group.eventId !== null) return; // recorded already (its plan was found again by its key)
+  const shown: MatchView[] = [];
+  const dropped: number[] = [];
+  const lost = new Set<number>();
+  for (const member of group.members) {
+    const item = await deps.outbox.item(member.outboxId);
+    if (!item || item.status === "sent" || item.status === "dropped") continue;
+    const view = await viewMatch(item, deps);
+    if (view?.alert) shown.push(view);
+    else dropped.push(member.outboxId);
+    for (const id of member.names) if (!view?.alert?.about.includes(id)) lost.add(id);
+  }
+  const about = [...group.members.flatMap((m) => m.names), ...shown.flatMap((m) => m.alert?.about ?? [])];
+  const sent = shown.map((m) => m.item.id);
+  if (shown.length === 0) {
+    // Nothing the room may learn is left: nothing to send.
+    await deps.outbox.recordAlertGroup(group, "", { sent, dropped, about }, now);
+    return;
+  }
+  const contents = shown.map((s) => s.alert?.content ?? { blocks: [] });
+  const content = contents.length === 1 ? (contents[0] ?? { blocks: [] }) : renderAlertGroup(contents);
+  const eventId = await send(deps, roomId, content, group.txnKey);
+  await deps.outbox.recordAlertGroup(group, eventId, { sent, dropped, about }, now);
+  for (const reportId of lost) {
+    const report = await deps.reports.byId(reportId);
+    if (report && !deps.roomMaySee(classify(report), group.roomKey))
+      await deps.outbox.repostCard(reportId, group.roomKey, report.version, group.id, now);
+  }
+  for (const s of shown)
+    await deps.communicated(s.report.ref, group.roomKey, `${s.alert?.what ?? ""}${shown.length > 1 ? " (groupé)" : ""}`, "match");
+}
+
+/** The quiet note, in the thread of the room's card of the new report (sent first if still owed). */
+async function deliverNote(view: MatchView, roomId: string, deps: DeliveryDeps, now: number): Promise<Delivery> {
+  const { item, report, other, match } = view;
+  if (!view.seesBoth) {
+    await deps.outbox.markDone(item.id, "dropped", null, now, "room not entitled to this match");
+    return "dropped";
+  }
+  let card = await deps.outbox.card(report.id, item.roomKey);
+  if (!card || card.withdrawn) {
+    const owed = await deps.outbox.owedReportRow(report.id, item.roomKey);
+    if (owed !== undefined) await deliver(owed, deps, now);
+    card = await deps.outbox.card(report.id, item.roomKey);
+  }
+  const thread = card && !card.withdrawn ? card.eventId : undefined;
   const eventId = await send(
     deps,
     roomId,
-    content,
-    `match:${report.ref}:${other.ref}:${match.kind}:${match.value}:${item.roomKey}`,
+    renderMatchNote(report, other, { kind: match.kind, display: match.display }, deps.vocabulary),
+    `matchnote:${report.ref}:${other.ref}:${match.kind}:${match.value}:${item.roomKey}${await repostSuffix(item, deps)}`,
+    thread,
   );
-  await deps.outbox.recordSent(item.roomKey, eventId, "match", about, now);
+  await deps.outbox.recordSent(item.roomKey, eventId, "match", [report.id, other.id], now);
   await deps.outbox.markDone(item.id, "sent", eventId, now);
-  await deps.communicated(report.ref, item.roomKey, what, "match");
+  await deps.communicated(report.ref, item.roomKey, `rapprochement ${report.ref} ↔ ${other.ref} (fil)`, "match");
   return "sent";
 }
 

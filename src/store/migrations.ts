@@ -518,6 +518,12 @@ export const MIGRATIONS: readonly string[] = [
     entry_json TEXT NOT NULL
   ) STRICT;
   `,
+  // 20 — grouped match alerts (issue 16): a planned message is of cards (members: report and
+  // version) or of match alerts (members: outbox row and the reports its planned text names). Every
+  // alert is planned before it is sent, alone or with the others waiting for its room.
+  `
+  ALTER TABLE card_groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'cards' CHECK (kind IN ('cards', 'alerts'));
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,3 +1,4 @@
+import { matchRole } from "../core/diffusion/match-audience.js";
 import type { Classified } from "../core/policy.js";
 import type { ReportFields } from "../core/report/report.js";
 import type { Database, Queries } from "./db.js";
@@ -98,9 +99,10 @@ export interface OutboxItem {
 /**
  * Queue priorities (BullMQ: 1 runs first; FIFO within a priority). A match alert is the
  * time-critical message — above all the one to the room whose officer just reported — then cards,
- * then thread updates and withdrawals. Order per report and room needs no priority: a row is
- * delivered from the report's current state (a card first if the room has none, then the updates
- * in version order), so whichever row of a report runs first in a room sends its card.
+ * then thread updates, withdrawals and the quiet match notes (`src/core/diffusion/match-audience.ts`).
+ * Order per report and room needs no priority: a row is delivered from the report's current state
+ * (a card first if the room has none, then the updates in version order), so whichever row of a
+ * report runs first in a room sends its card — a match note too sends the card it goes under.
  */
 export const PRIORITY = { alertToReporter: 1, alert: 2, card: 3, update: 4 } as const;
 
@@ -117,12 +119,42 @@ export interface CardGroup {
   eventId: string | null;
 }
 
+/** A match alert in a planned message: its outbox row, and the reports its planned text names. */
+export interface AlertMember {
+  outboxId: number;
+  names: number[];
+}
+
+export interface AlertGroup {
+  id: number;
+  roomKey: string;
+  txnKey: string;
+  members: AlertMember[];
+  eventId: string | null;
+}
+
 interface GroupRow {
   id: number;
   room_key: string;
   txn_key: string;
   members_json: string;
   event_id: string | null;
+}
+
+function toAlertGroup(row: GroupRow): AlertGroup {
+  return {
+    id: row.id,
+    roomKey: row.room_key,
+    txnKey: row.txn_key,
+    members: JSON.parse(row.members_json) as AlertMember[],
+    eventId: row.event_id,
+  };
+}
+
+/** How the relay tells a match alert from a quiet match note (see `matchRole`). */
+export interface MatchAudience {
+  roomService(roomKey: string): string | undefined;
+  coordinatorService: string;
 }
 
 function toGroup(row: GroupRow): CardGroup {
@@ -160,7 +192,11 @@ export interface MatchRow {
 
 /** The relay's and the worker's view of the outbox. */
 export class OutboxStore {
-  constructor(private readonly db: Database) {}
+  /** Without an audience every match row is queued as an alert (the delivery still decides). */
+  constructor(
+    private readonly db: Database,
+    private readonly audience?: MatchAudience,
+  ) {}
 
   /**
    * Rows to hand to the queue: pending ones (past `afterId`: the relay has handed the others over
@@ -173,8 +209,8 @@ export class OutboxStore {
     limit = 500,
     afterId = 0,
   ): Promise<(OutboxItem & { priority: number })[]> {
-    const rows = await this.db.all<OutboxRow & { priority: number }>(
-      `SELECT o.id, o.kind, o.report_id, o.version, o.match_id, o.room_key, o.status,
+    const rows = await this.db.all<OutboxRow & { priority: number; service: string | null; other_service: string | null }>(
+      `SELECT o.id, o.kind, o.report_id, o.version, o.match_id, o.room_key, o.status, r.service, ro.service AS other_service,
          CASE WHEN o.kind = 'match' AND o.room_key = r.room_key THEN ${PRIORITY.alertToReporter}
               WHEN o.kind = 'match' THEN ${PRIORITY.alert}
               WHEN c.report_id IS NULL OR c.withdrawn = 1 THEN ${PRIORITY.card}
@@ -182,10 +218,129 @@ export class OutboxStore {
        FROM outbox o
        LEFT JOIN reports r ON r.id = o.report_id
        LEFT JOIN report_cards c ON c.report_id = o.report_id AND c.room_key = o.room_key
+       LEFT JOIN matches m ON o.kind = 'match' AND m.id = o.match_id
+       LEFT JOIN reports ro ON ro.id = m.other_id
        WHERE (o.status = 'pending' AND o.id > ?) OR (o.status = 'queued' AND o.queued_at < ?) ORDER BY priority, o.id LIMIT ?`,
       [afterId, now - requeueAfterMs, limit],
     );
-    return rows.map((row) => ({ ...toItem(row), priority: row.priority }));
+    const audience = this.audience;
+    const priority = (row: (typeof rows)[number]): number =>
+      row.kind === "match" &&
+      audience &&
+      matchRole(audience.roomService(row.room_key), [row.service ?? "", row.other_service ?? ""], audience.coordinatorService) ===
+        "note"
+        ? PRIORITY.update
+        : row.priority;
+    return rows
+      .map((row) => ({ ...toItem(row), priority: priority(row) }))
+      .sort((a, b) => a.priority - b.priority || a.id - b.id);
+  }
+
+  /**
+   * Match rows waiting for a room besides `exceptId` (alerts and notes alike: the worker keeps the
+   * alerts), oldest first.
+   */
+  async waitingMatches(roomKey: string, exceptId: number, limit: number): Promise<OutboxItem[]> {
+    const rows = await this.db.all<OutboxRow>(
+      `SELECT id, kind, report_id, version, match_id, room_key, status FROM outbox
+       WHERE room_key = ? AND kind = 'match' AND status IN ('pending', 'queued') AND id <> ? ORDER BY id LIMIT ?`,
+      [roomKey, exceptId, limit],
+    );
+    return rows.map(toItem);
+  }
+
+  /** The row owing a room a report's card (or update), if any is still to send: the latest version. */
+  async owedReportRow(reportId: number, roomKey: string): Promise<number | undefined> {
+    return (
+      await this.db.get<{ id: number }>(
+        `SELECT id FROM outbox WHERE kind = 'report' AND report_id = ? AND room_key = ? AND status IN ('pending', 'queued')
+         ORDER BY version DESC, id DESC LIMIT 1`,
+        [reportId, roomKey],
+      )
+    )?.id;
+  }
+
+  /** Writes a message of match alerts before it is sent (idempotent by its transaction key). */
+  async planAlertGroup(roomKey: string, txnKey: string, members: AlertMember[], now: number): Promise<AlertGroup> {
+    await this.db.run(
+      "INSERT OR IGNORE INTO card_groups (room_key, txn_key, members_json, planned_at, kind) VALUES (?, ?, ?, ?, 'alerts')",
+      [roomKey, txnKey, JSON.stringify(members), now],
+    );
+    const row = await this.db.get<GroupRow>(
+      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE txn_key = ? AND kind = 'alerts'",
+      [txnKey],
+    );
+    if (!row) throw new Error("alert group not stored");
+    return toAlertGroup(row);
+  }
+
+  /** A message of match alerts planned for the room but never recorded as sent. */
+  async openAlertGroup(roomKey: string): Promise<AlertGroup | undefined> {
+    const row = await this.db.get<GroupRow>(
+      `SELECT id, room_key, txn_key, members_json, event_id FROM card_groups
+       WHERE room_key = ? AND event_id IS NULL AND kind = 'alerts' ORDER BY id LIMIT 1`,
+      [roomKey],
+    );
+    return row && toAlertGroup(row);
+  }
+
+  /** The message of match alerts this event is, if it is one. */
+  async alertGroupOn(eventId: string): Promise<AlertGroup | undefined> {
+    const row = await this.db.get<GroupRow>(
+      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE event_id = ? AND kind = 'alerts'",
+      [eventId],
+    );
+    return row && toAlertGroup(row);
+  }
+
+  /** The event a planned message became ("" when nothing was left to send). */
+  async groupEvent(groupId: number): Promise<string | null | undefined> {
+    return (await this.db.get<{ event_id: string | null }>("SELECT event_id FROM card_groups WHERE id = ?", [groupId]))?.event_id;
+  }
+
+  /**
+   * A message of match alerts sent: the rows of the alerts it shows are sent, those the room may no
+   * longer learn of dropped, and the message is recorded as about every report its text names or
+   * may have named (so that a take-back finds it) — in one transaction, so a crash leaves either
+   * the plan (sent again with the same key) or all of it.
+   */
+  async recordAlertGroup(
+    group: AlertGroup,
+    eventId: string,
+    outcome: { sent: readonly number[]; dropped: readonly number[]; about: readonly number[] },
+    now: number,
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (eventId !== "")
+        for (const reportId of new Set(outcome.about))
+          await tx.run(
+            "INSERT OR IGNORE INTO sent_events (event_id, room_key, report_id, kind, sent_at) VALUES (?, ?, ?, 'match', ?)",
+            [eventId, group.roomKey, reportId, now],
+          );
+      for (const id of outcome.sent)
+        await tx.run("UPDATE outbox SET status = 'sent', event_id = ?, sent_at = ? WHERE id = ? AND status <> 'sent'", [
+          eventId,
+          now,
+          id,
+        ]);
+      for (const id of outcome.dropped)
+        await tx.run(
+          "UPDATE outbox SET status = 'dropped', sent_at = ?, last_error = 'room not entitled to this match' WHERE id = ? AND status <> 'sent'",
+          [now, id],
+        );
+      await tx.run("UPDATE card_groups SET event_id = ? WHERE id = ?", [eventId, group.id]);
+    });
+  }
+
+  /**
+   * A match alert owed to a room again, because the message of alerts that held it was taken back
+   * for another report (`groupId`, as the row's version, keeps it unique per take-back). Idempotent.
+   */
+  async repostAlert(item: Pick<OutboxItem, "reportId" | "matchId" | "roomKey">, groupId: number, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT OR IGNORE INTO outbox (kind, report_id, version, match_id, room_key, created_at) VALUES ('match', ?, ?, ?, ?, ?)`,
+      [item.reportId, groupId, item.matchId, item.roomKey, now],
+    );
   }
 
   /**
@@ -223,7 +378,7 @@ export class OutboxStore {
   /** A group planned for the room but never recorded as sent (the bot stopped in between). */
   async openGroup(roomKey: string): Promise<CardGroup | undefined> {
     const row = await this.db.get<GroupRow>(
-      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE room_key = ? AND event_id IS NULL ORDER BY id LIMIT 1",
+      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE room_key = ? AND event_id IS NULL AND kind = 'cards' ORDER BY id LIMIT 1",
       [roomKey],
     );
     return row && toGroup(row);
@@ -258,7 +413,7 @@ export class OutboxStore {
 
   /** The group a message is (undefined for a single card). */
   async groupOf(eventId: string): Promise<number | undefined> {
-    return (await this.db.get<{ id: number }>("SELECT id FROM card_groups WHERE event_id = ?", [eventId]))?.id;
+    return (await this.db.get<{ id: number }>("SELECT id FROM card_groups WHERE event_id = ? AND kind = 'cards'", [eventId]))?.id;
   }
 
   /** The reports whose card in the room is this message (several for a grouped message). */

@@ -66,7 +66,48 @@ describe("fan-out to entitled rooms", () => {
     expect(elsewhere.some((e) => String(e.content.body).includes(ref))).toBe(false);
   });
 
-  it("alerts the rooms entitled to both reports of a match, and tells the other service only that a match exists", async () => {
+  it("alerts both services and the coordinator; another room entitled to both learns it in the thread of its card", async () => {
+    const cross = await createCross();
+    bot = await cross.startBot();
+    const first = referenceIn(
+      (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant plaque=AL-321-RT 3 guetteurs")).body,
+    );
+    const second = referenceIn(
+      (await ask(cross, "gir", "gir", "!report type=livraison commune=thaon quand=maintenant plaque=al321rt go-fast")).body,
+    );
+    const isMatch = (e: { sender: string; content: Record<string, unknown> }) =>
+      e.sender === cross.botUserId &&
+      [`${second} ↔ ${first}`, `${first} ↔ ${second}`].some((pair) => textOf(e.content.body).includes(pair));
+    const thread = (e: { content: Record<string, unknown> }) =>
+      (e.content["m.relates_to"] as { rel_type?: string; event_id?: string } | undefined)?.event_id;
+    // The two services and the coordinator: a room-level alert.
+    for (const key of ["ddsp", "gir", "ggd"]) {
+      const alert = await cross.user("ggd").waitForEvent(cross.rooms[key] ?? "", isMatch);
+      expect(thread(alert), key).toBeUndefined();
+      expect(textOf(alert.content.body)).toContain("AL-321-RT");
+    }
+    // Every other service room sees both reports: a note in the thread of its card of the new report.
+    for (const key of ["dipj", "pfaf", "douane", "sr", "pref"]) {
+      const note = await cross.user("ggd").waitForEvent(cross.rooms[key] ?? "", isMatch);
+      const messages = await botMessages(cross.user("ggd"), cross.rooms[key] ?? "", cross.botUserId);
+      const card = messages.find((e) => cardsOfIn(e.content.body, second) === 1);
+      expect(thread(note), key).toBe(card?.event_id);
+      expect(
+        messages.filter((e) => !thread(e) && textOf(e.content.body).startsWith("🔗")),
+        key,
+      ).toEqual([]);
+    }
+    // The coordination and triage rooms are not alerted.
+    for (const key of ["coordination", "triage"]) {
+      const messages = await botMessages(cross.user("ggd"), cross.rooms[key] ?? "", cross.botUserId);
+      expect(
+        messages.some((e) => textOf(e.content.body).includes("Rapprochement")),
+        key,
+      ).toBe(false);
+    }
+  });
+
+  it("alerts the services concerned and the coordinator, and tells the other service only that a match exists", async () => {
     const cross = await createCross();
     bot = await cross.startBot();
     const secret = await ask(

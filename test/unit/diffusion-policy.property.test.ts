@@ -11,6 +11,7 @@ import { deliver } from "../../src/jobs/deliver.js";
 import { Database } from "../../src/store/db.js";
 import { migrate } from "../../src/store/migrations.js";
 import { OutboxStore } from "../../src/store/outbox.js";
+import type { StoredReport } from "../../src/store/reports.js";
 import { fields, rawConfig, roomMaySee } from "./fixtures/cell.js";
 
 /**
@@ -55,13 +56,23 @@ describe("diffusion policy on every outbound path (property)", () => {
             async () => ({ rooms: 0, pending: false }),
             async () => undefined,
           );
-          const outbox = new OutboxStore(db);
+          const outbox = new OutboxStore(db, {
+            roomService: (key) => directory.room(key)?.service,
+            coordinatorService: directory.coordinatorService.key,
+          });
           const received = new Map<string, string[]>();
+          /** Every message as the homeserver holds it: one per transaction, its thread if any. */
+          const events: { id: string; roomId: string; body: string; thread: string | undefined }[] = [];
           const transport = {
             send: async (roomId: string, _type: string, content: Record<string, unknown>, txnKey: string) => {
               const key = `${roomId}|${txnKey}`;
-              if (!received.has(key)) received.set(key, [roomId, String(content.body)]);
-              return `$${received.size}`;
+              const known = events.find((e) => e.roomId === roomId && received.get(key)?.[2] === e.id);
+              if (known) return known.id;
+              const id = `$${events.length + 1}`;
+              const relation = content["m.relates_to"] as { event_id?: string } | undefined;
+              events.push({ id, roomId, body: String(content.body), thread: relation?.event_id });
+              received.set(key, [roomId, String(content.body), id]);
+              return id;
             },
             redact: async () => undefined,
           };
@@ -71,11 +82,12 @@ describe("diffusion policy on every outbound path (property)", () => {
             roomIdOf: (key: string) => `!${key}`,
             roomMaySee: capture.roomMaySee,
             roomService: (key: string) => directory.room(key)?.service,
+            coordinatorService: directory.coordinatorService.key,
             vocabulary: capture.vocabulary,
             transport,
             communicated: async () => undefined,
           };
-          const stored = [];
+          const stored: StoredReport[] = [];
           for (const [i, r] of reports.entries()) {
             const { report } = await capture.write.create({
               sourceEventId: `$src${i}`,
@@ -106,6 +118,51 @@ describe("diffusion policy on every outbound path (property)", () => {
           for (const { row } of [...order, ...order]) await deliver(row.id, deps);
 
           const rooms = config.rooms;
+          // Match alerts, from the rules: the room of each report's service (blind where it may not see
+          // the other) and the coordinator's room are alerted at room level; any other service room
+          // entitled to both gets a note in the thread of its card of the new report; nobody else anything.
+          const coordinator = config.services[0]!.key;
+          const sees = (r: StoredReport, room: (typeof rooms)[number]) =>
+            roomMaySee({ service: r.service, diffusion: r.fields.diffusion }, room, coordinator);
+          const matches = await db.all<{ report_id: number; other_id: number }>("SELECT report_id, other_id FROM matches");
+          for (const m of matches) {
+            const a = stored.find((r) => r.id === m.report_id)!;
+            const b = stored.find((r) => r.id === m.other_id)!;
+            for (const room of rooms) {
+              const inRoom = events.filter((e) => e.roomId === `!${room.key}`);
+              const pairLines = (list: typeof inRoom) =>
+                list
+                  .flatMap((e) => e.body.split("\n"))
+                  .filter((l) => l.includes(`${a.ref} ↔ ${b.ref}`) || l.includes(`${b.ref} ↔ ${a.ref}`));
+              const top = inRoom.filter((e) => !e.thread);
+              const threaded = inRoom.filter((e) => e.thread);
+              const concerned = room.kind === "service" && [a.service, b.service, coordinator].includes(room.service ?? "");
+              const both = room.kind === "service" && sees(a, room) && sees(b, room);
+              expect(pairLines(top), `alert ${a.ref}/${b.ref} in ${room.key}`).toHaveLength(concerned && both ? 1 : 0);
+              expect(pairLines(threaded), `note ${a.ref}/${b.ref} in ${room.key}`).toHaveLength(!concerned && both ? 1 : 0);
+              if (!concerned && both) {
+                const note = threaded.find((e) => pairLines([e]).length > 0)!;
+                const holder = top.find((e) => e.body.split("\n").some((l) => l.startsWith(`📌 ${a.ref}`)));
+                expect(note.thread).toBe(holder?.id);
+              }
+            }
+          }
+          // Blind alerts name only the room's own report: one per match whose other side it may not see.
+          for (const room of rooms)
+            for (const mine of stored) {
+              const owed = matches.filter((m) => {
+                if (m.report_id !== mine.id && m.other_id !== mine.id) return false;
+                const theirs = stored.find((r) => r.id === (m.report_id === mine.id ? m.other_id : m.report_id))!;
+                return room.kind === "service" && room.service === mine.service && !sees(theirs, room);
+              }).length;
+              const blind = events
+                .filter((e) => e.roomId === `!${room.key}` && !e.thread)
+                .flatMap((e) => e.body.split("\n"))
+                .filter((l) =>
+                  l.includes(`renseignement ${mine.ref} partage une entité avec un renseignement détenu par un autre service`),
+                );
+              expect(blind.length, `blind ${mine.ref} in ${room.key}`).toBe(owed);
+            }
           for (const room of rooms) {
             const messages = [...received.values()].filter(([roomId]) => roomId === `!${room.key}`).map(([, body]) => body ?? "");
             for (const report of stored) {

@@ -138,7 +138,10 @@ async function cell() {
       await journal.append(entry);
     },
   );
-  const outbox = new OutboxStore(db);
+  const outbox = new OutboxStore(db, {
+    roomService: (key) => directory.room(key)?.service,
+    coordinatorService: directory.coordinatorService.key,
+  });
   const events = new Map<string, { roomId: string; body: string; thread?: string }>();
   const byTxn = new Map<string, string>();
   const redacted = new Set<string>();
@@ -171,6 +174,7 @@ async function cell() {
     roomIdOf: (key: string) => `!${key}`,
     roomMaySee: capture.roomMaySee,
     roomService: (key: string) => directory.room(key)?.service,
+    coordinatorService: directory.coordinatorService.key,
     vocabulary: capture.vocabulary,
     transport,
     communicated: async () => undefined,
@@ -211,7 +215,7 @@ async function cell() {
 }
 
 describe("priorities", () => {
-  it("queues the match alert to the reporting room first, then the other alerts, then cards, then thread updates", async () => {
+  it("queues the match alert to the reporting room first, then the other alerts, then cards, then thread updates and notes", async () => {
     const c = await cell();
     const first = await c.report("ddsp", "AB-123-CD");
     await c.deliverAll();
@@ -228,7 +232,15 @@ describe("priorities", () => {
     const kinds = due.map((row) => ({ kind: row.kind, report: row.reportId, room: row.roomKey, priority: row.priority }));
     const alertHere = kinds.filter((k) => k.kind === "match" && k.room === "gir");
     expect(alertHere.map((k) => k.priority)).toEqual([PRIORITY.alertToReporter]);
-    expect(kinds.filter((k) => k.kind === "match" && k.room !== "gir").every((k) => k.priority === PRIORITY.alert)).toBe(true);
+    // The other service and the coordinator are alerted; dipj, entitled to both, gets a quiet note.
+    const others = kinds.filter((k) => k.kind === "match" && k.room !== "gir");
+    expect(others.map((k) => [k.room, k.priority]).sort()).toEqual(
+      [
+        ["ddsp", PRIORITY.alert],
+        ["dipj", PRIORITY.update],
+        ["ggd", PRIORITY.alert],
+      ].sort(),
+    );
     expect(kinds.filter((k) => k.kind === "report" && k.report === second.id).every((k) => k.priority === PRIORITY.card)).toBe(
       true,
     );
@@ -354,5 +366,162 @@ describe("coalescing under backlog", () => {
     const lines = gir.flatMap((e) => e.body.split("\n")).filter((l) => l.startsWith("📌 "));
     expect(lines).toHaveLength(3);
     expect(new Set(lines.map((l) => l.slice(0, 20))).size).toBe(3);
+  });
+});
+
+describe("match alerts: the services concerned and the coordinator", () => {
+  /** Room-level messages (not in a thread) and thread messages of a room. */
+  const split = (c: Awaited<ReturnType<typeof cell>>, room: string) => {
+    const messages = c.standing(room);
+    return { top: messages.filter((e) => !e.thread), threaded: messages.filter((e) => e.thread) };
+  };
+  const alertsIn = (c: Awaited<ReturnType<typeof cell>>, room: string) =>
+    split(c, room).top.filter((e) => e.body.startsWith("🔗"));
+
+  it("alerts both services (blind where not entitled) and the coordinator; another entitled room learns it in its card's thread", async () => {
+    const c = await cell();
+    // ddsp's report reaches dipj (and the coordinator's ggd) only; gir's report is cross.
+    const first = await c.report("ddsp", "AB-123-CD", { level: "restreint", services: ["dipj"] });
+    await c.deliverAll();
+    const second = await c.report("gir", "AB-123-CD");
+    await c.deliverAll();
+    for (const room of ["ddsp", "ggd"]) {
+      const [alert, ...more] = alertsIn(c, room);
+      expect(more, room).toEqual([]);
+      expect(alert?.body, room).toContain(first.ref);
+      expect(alert?.body, room).toContain(second.ref);
+      expect(alert?.body, room).toContain("AB-123-CD");
+    }
+    // gir is not entitled to ddsp's report: blind, its own report only.
+    const [blind, ...moreBlind] = alertsIn(c, "gir");
+    expect(moreBlind).toEqual([]);
+    expect(blind?.body).toContain(second.ref);
+    expect(blind?.body).toContain("un autre service");
+    expect(blind?.body).not.toContain(first.ref);
+    expect(blind?.body).not.toContain("MARK R1");
+    // dipj may see both: no room-level alert, a note in the thread of its card of the new report.
+    expect(alertsIn(c, "dipj")).toEqual([]);
+    const card = split(c, "dipj").top.find((e) => c.cardLines(e.body, second.ref) === 1);
+    const notes = split(c, "dipj").threaded.filter((e) => e.body.startsWith("🔗"));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.thread).toBe(card?.id);
+    expect(notes[0]?.body).toContain(first.ref);
+    expect(notes[0]?.body).toContain(second.ref);
+    // The coordination and triage rooms get no push.
+    for (const room of ["coordination", "triage"]) expect(c.standing(room)).toEqual([]);
+    // Everything delivered again (a restart): nothing more.
+    const sends = c.sends();
+    for (const row of await c.outbox.dueForQueue(Date.now() + 1, 0)) await deliver(row.id, c.deps);
+    await c.deliverAll();
+    expect(c.sends()).toBe(sends);
+  });
+
+  it("a note whose card has not left yet sends the card first, then goes in its thread", async () => {
+    const c = await cell();
+    const first = await c.report("ddsp", "EF-456-GH");
+    await c.deliverAll();
+    const second = await c.report("gir", "EF-456-GH");
+    const rows = await c.outbox.dueForQueue(Date.now() + 1, 0);
+    const note = rows.find((r) => r.kind === "match" && r.roomKey === "dipj")!;
+    await deliver(note.id, c.deps); // before the card's own row
+    const [card, ...others] = split(c, "dipj").top.filter((e) => c.cardLines(e.body, second.ref) === 1);
+    expect(others).toEqual([]);
+    const notes = split(c, "dipj").threaded;
+    expect(notes.map((n) => n.thread)).toEqual([card?.id]);
+    expect(notes[0]?.body).toContain(first.ref);
+    await c.deliverAll();
+    expect(split(c, "dipj").top.filter((e) => c.cardLines(e.body, second.ref) === 1)).toHaveLength(1);
+  });
+
+  it("groups the alerts waiting for one room into one message, each alert on its own lines; nothing twice on a re-run", async () => {
+    const c = await cell();
+    const olds = [await c.report("ddsp", "GA-001-AA"), await c.report("ddsp", "GA-002-AA"), await c.report("ddsp", "GA-003-AA")];
+    await c.deliverAll();
+    const sendsBefore = c.sends();
+    const news = [await c.report("gir", "GA-001-AA"), await c.report("gir", "GA-002-AA"), await c.report("gir", "GA-003-AA")];
+    await c.deliverAll();
+    for (const room of ["ggd", "ddsp", "gir"]) {
+      const alerts = alertsIn(c, room);
+      expect(alerts, room).toHaveLength(1);
+      const body = alerts[0]!.body;
+      expect(body).toContain("3 rapprochements");
+      for (const [i, old] of olds.entries()) {
+        const pair = body
+          .split("\n")
+          .filter((l) => l.includes(`${news[i]!.ref} ↔ ${old.ref}`) || l.includes(`${old.ref} ↔ ${news[i]!.ref}`));
+        expect(pair, room).toHaveLength(1);
+      }
+    }
+    // Three alerts to each of three rooms, three notes to dipj, and the new cards (grouped): far fewer calls than alerts.
+    expect(c.sends() - sendsBefore).toBeLessThan(9 + 3 + 3);
+    const sends = c.sends();
+    for (const row of await c.outbox.dueForQueue(Date.now() + 1, 0)) await deliver(row.id, c.deps);
+    expect(c.sends()).toBe(sends);
+  });
+
+  it("an alert whose response was lost is never sent again, alone or in a group, when more alerts wait for the room", async () => {
+    const c = await cell();
+    const a = await c.report("ddsp", "LO-001-ST");
+    const b = await c.report("ddsp", "LO-002-ST");
+    await c.deliverAll();
+    const first = await c.report("gir", "LO-001-ST");
+    const row = (await c.outbox.dueForQueue(Date.now() + 1, 0)).find((r) => r.kind === "match" && r.roomKey === "ggd")!;
+    c.loseNextResponse();
+    await expect(deliver(row.id, c.deps)).rejects.toThrow("socket hang up");
+    // Another match for ggd arrives before the job is retried.
+    const second = await c.report("gir", "LO-002-ST");
+    await c.deliverAll();
+    await c.deliverAll();
+    const alerts = alertsIn(c, "ggd");
+    const naming = (ref: string) => alerts.filter((e) => e.body.includes(ref)).length;
+    expect(naming(a.ref)).toBe(1);
+    expect(naming(first.ref)).toBe(1);
+    expect(naming(b.ref)).toBe(1);
+    expect(naming(second.ref)).toBe(1);
+  });
+
+  it("a message of alerts half-sent (planned, the bot stopped) is sent as planned, once", async () => {
+    const c = await cell();
+    await c.report("ddsp", "HS-001-ST");
+    await c.report("ddsp", "HS-002-ST");
+    await c.deliverAll();
+    await c.report("gir", "HS-001-ST");
+    await c.report("gir", "HS-002-ST");
+    const rows = await c.outbox.dueForQueue(Date.now() + 1, 0);
+    const ggd = rows.find((r) => r.kind === "match" && r.roomKey === "ggd")!;
+    c.loseNextResponse(); // the homeserver has the message; the bot stops before recording it
+    await expect(deliver(ggd.id, c.deps)).rejects.toThrow("socket hang up");
+    await c.deliverAll();
+    const alerts = alertsIn(c, "ggd");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.body).toContain("2 rapprochements");
+  });
+
+  it("narrowing one report takes back the message of alerts naming it and re-sends the others", async () => {
+    const c = await cell();
+    const a = await c.report("ddsp", "NW-001-ST");
+    const b = await c.report("ddsp", "NW-002-ST");
+    await c.deliverAll();
+    const x = await c.report("dipj", "NW-001-ST");
+    const y = await c.report("dipj", "NW-002-ST");
+    await c.deliverAll();
+    const before = alertsIn(c, "gir");
+    expect(before).toHaveLength(0); // gir is neither's service: notes only
+    const ddspAlerts = alertsIn(c, "dipj");
+    expect(ddspAlerts).toHaveLength(1);
+    expect(ddspAlerts[0]?.body).toContain("2 rapprochements");
+    // a narrowed to ddsp's own service: dipj loses it, and with it the alert naming it.
+    await c.capture.write.amend(a.id, "update", { ...a.fields, diffusion: { level: "service" } }, a.author, Date.now(), "$n");
+    await c.deliverAll();
+    await c.deliverAll();
+    expect(c.redacted.has(ddspAlerts[0]!.id)).toBe(true);
+    const left = alertsIn(c, "dipj");
+    expect(left.some((e) => e.body.includes(a.ref) || e.body.includes("MARK R1"))).toBe(false);
+    expect(left.filter((e) => e.body.includes(b.ref) && e.body.includes(y.ref))).toHaveLength(1);
+    // dipj's own report x: it is now alone with a match it may not see the other side of.
+    expect(left.some((e) => e.body.includes(x.ref))).toBe(false);
+    const sends = c.sends();
+    await c.deliverAll();
+    expect(c.sends()).toBe(sends);
   });
 });

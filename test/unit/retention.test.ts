@@ -55,6 +55,7 @@ async function cell() {
         roomIdOf: (key) => `!${key}`,
         roomMaySee: capture.roomMaySee,
         roomService: (key) => directory.room(key)?.service,
+        coordinatorService: directory.coordinatorService.key,
         vocabulary: capture.vocabulary,
         transport,
         communicated: async () => undefined,

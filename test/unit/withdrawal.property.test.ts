@@ -79,7 +79,10 @@ describe("withdrawal after narrowing or freezing, reminders and !audit (property
             },
             (key) => frozen.has(key),
           );
-          const outbox = new OutboxStore(db);
+          const outbox = new OutboxStore(db, {
+            roomService: (key) => directory.room(key)?.service,
+            coordinatorService: directory.coordinatorService.key,
+          });
           const rhythmStore = new RhythmStore(db);
 
           // A homeserver in miniature: what each room holds, and what was redacted.
@@ -106,6 +109,7 @@ describe("withdrawal after narrowing or freezing, reminders and !audit (property
             roomIdOf,
             roomMaySee: capture.roomMaySee,
             roomService: (key: string) => directory.room(key)?.service,
+            coordinatorService: directory.coordinatorService.key,
             vocabulary: capture.vocabulary,
             transport,
             communicated: async (ref: string, room: string, what: string) => {

@@ -138,6 +138,35 @@ export function renderMatch(
 }
 
 /**
+ * A match told quietly, in the thread of the room's card of the new report: a room entitled to both
+ * reports whose service is neither's (the services concerned and the coordinator got the alert).
+ */
+export function renderMatchNote(
+  report: CardReport,
+  other: CardReport,
+  entity: { kind: string; display: string },
+  vocabulary: Vocabulary,
+): Message {
+  return message(
+    line("🔗 ", strong("Rapprochement"), " : ", code(report.ref), " ↔ ", code(other.ref)),
+    line(
+      `${ICONS[entity.kind as Entity["kind"]] ?? "•"} ${entity.display} — ${vocabulary.serviceName(report.service)} / ${vocabulary.serviceName(other.service)}`,
+    ),
+    line(em("Pour information : les services concernés et le coordinateur sont alertés.")),
+  );
+}
+
+/**
+ * Several match alerts for one room in one message (the fan-out groups them when they wait behind
+ * the budget): each keeps its own lines, starting with its 🔗, readable one by one on a phone.
+ */
+export function renderAlertGroup(alerts: readonly Message[]): Message {
+  const blocks = [line("🔗 ", strong(`${alerts.length} rapprochements`), " ", em("(envoyés ensemble)"))];
+  for (const alert of alerts) blocks.push(line(""), ...alert.blocks);
+  return { blocks };
+}
+
+/**
  * Blind deconfliction: the room may see its own report but not the other one. It learns that a
  * match exists and that the coordinator knows — nothing of the other report.
  */
