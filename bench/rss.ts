@@ -20,7 +20,7 @@ import { RhythmStore } from "../src/store/rhythm.js";
 import { freshStore, indexSeeded, SERVICES } from "./support/store.js";
 
 const { values } = parseArgs({
-  options: { commands: { type: "string", default: "10000" }, reports: { type: "string", default: "20000" } },
+  options: { commands: { type: "string", default: "10000" }, reports: { type: "string", default: "1000" } },
 });
 const COMMANDS = Number(values.commands);
 const REPORTS = Number(values.reports);
