@@ -193,19 +193,6 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     outbox,
     coordinatorService: directory.coordinatorService.key,
   };
-  const rhythm = buildRhythm({
-    config,
-    directory,
-    capture,
-    store: rhythmStore,
-    communes,
-    pendingTips: () => tipStore.countPending(),
-    strategy: (roomKey, now) =>
-      agendaStrategy({ strategy: strategyService, timeZone: config.cross.timezone, types: capture.vocabulary.types })(
-        roomKey,
-        now,
-      ),
-  });
   const retentionStore = new RetentionStore(db);
   const territoryStore = new TerritoryStore(db);
   const strategyStore = new StrategyStore(db);
@@ -218,6 +205,15 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     roomMaySeeAction: capture.roomMaySeeAction,
     types: capture.vocabulary.types,
     settings,
+  });
+  const rhythm = buildRhythm({
+    config,
+    directory,
+    capture,
+    store: rhythmStore,
+    communes,
+    pendingTips: () => tipStore.countPending(),
+    strategy: agendaStrategy({ strategy: strategyService, timeZone: config.cross.timezone, types: capture.vocabulary.types }),
   });
   const territoryService = territory({
     store: territoryStore,

@@ -262,25 +262,12 @@ export class OutboxStore {
 
   /** Writes a message of match alerts before it is sent (idempotent by its transaction key). */
   async planAlertGroup(roomKey: string, txnKey: string, members: AlertMember[], now: number): Promise<AlertGroup> {
-    await this.db.run(
-      "INSERT OR IGNORE INTO card_groups (room_key, txn_key, members_json, planned_at, kind) VALUES (?, ?, ?, ?, 'alerts')",
-      [roomKey, txnKey, JSON.stringify(members), now],
-    );
-    const row = await this.db.get<GroupRow>(
-      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE txn_key = ? AND kind = 'alerts'",
-      [txnKey],
-    );
-    if (!row) throw new Error("alert group not stored");
-    return toAlertGroup(row);
+    return toAlertGroup(await this.planned("alerts", roomKey, txnKey, members, now));
   }
 
   /** A message of match alerts planned for the room but never recorded as sent. */
   async openAlertGroup(roomKey: string): Promise<AlertGroup | undefined> {
-    const row = await this.db.get<GroupRow>(
-      `SELECT id, room_key, txn_key, members_json, event_id FROM card_groups
-       WHERE room_key = ? AND event_id IS NULL AND kind = 'alerts' ORDER BY id LIMIT 1`,
-      [roomKey],
-    );
+    const row = await this.open("alerts", roomKey);
     return row && toAlertGroup(row);
   }
 
@@ -361,27 +348,36 @@ export class OutboxStore {
 
   /** Writes a group before it is sent (idempotent by its transaction key); returns it as stored. */
   async planGroup(roomKey: string, txnKey: string, members: GroupMember[], now: number): Promise<CardGroup> {
-    await this.db.run("INSERT OR IGNORE INTO card_groups (room_key, txn_key, members_json, planned_at) VALUES (?, ?, ?, ?)", [
-      roomKey,
-      txnKey,
-      JSON.stringify(members),
-      now,
-    ]);
-    const row = await this.db.get<GroupRow>(
-      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE txn_key = ?",
-      [txnKey],
-    );
-    if (!row) throw new Error("card group not stored");
-    return toGroup(row);
+    return toGroup(await this.planned("cards", roomKey, txnKey, members, now));
   }
 
   /** A group planned for the room but never recorded as sent (the bot stopped in between). */
   async openGroup(roomKey: string): Promise<CardGroup | undefined> {
-    const row = await this.db.get<GroupRow>(
-      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE room_key = ? AND event_id IS NULL AND kind = 'cards' ORDER BY id LIMIT 1",
-      [roomKey],
-    );
+    const row = await this.open("cards", roomKey);
     return row && toGroup(row);
+  }
+
+  /** A planned message of one kind, written once by its transaction key, as stored. */
+  private async planned(kind: "cards" | "alerts", roomKey: string, txnKey: string, members: unknown[], now: number) {
+    await this.db.run(
+      "INSERT OR IGNORE INTO card_groups (room_key, txn_key, members_json, planned_at, kind) VALUES (?, ?, ?, ?, ?)",
+      [roomKey, txnKey, JSON.stringify(members), now, kind],
+    );
+    const row = await this.db.get<GroupRow>(
+      "SELECT id, room_key, txn_key, members_json, event_id FROM card_groups WHERE txn_key = ? AND kind = ?",
+      [txnKey, kind],
+    );
+    if (!row) throw new Error(`${kind} group not stored`);
+    return row;
+  }
+
+  /** The oldest message of one kind planned for the room and never recorded as sent. */
+  private open(kind: "cards" | "alerts", roomKey: string): Promise<GroupRow | undefined> {
+    return this.db.get<GroupRow>(
+      `SELECT id, room_key, txn_key, members_json, event_id FROM card_groups
+       WHERE room_key = ? AND event_id IS NULL AND kind = ? ORDER BY id LIMIT 1`,
+      [roomKey, kind],
+    );
   }
 
   /**
