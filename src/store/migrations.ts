@@ -524,6 +524,52 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE card_groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'cards' CHECK (kind IN ('cards', 'alerts'));
   `,
+  // 21 — the strategy at size (issue 16): a territory fact carries its grade and its observation
+  // time in milliseconds, and the distinct (class, commune, type, grade) combinations seen are kept
+  // in territory_combos. The strategy's groups are then one index range per combination, read in
+  // the combination's order (no sort of a quarter's facts, no join to rhythm_facts, no date parsed
+  // per fact); a window's classes are one probe per combination. Typed places and addresses
+  // get partial indexes of their own (most facts have neither).
+  `
+  ALTER TABLE territory_facts ADD COLUMN reliability TEXT;
+  ALTER TABLE territory_facts ADD COLUMN credibility INTEGER;
+  ALTER TABLE territory_facts ADD COLUMN at INTEGER;
+  UPDATE territory_facts SET (reliability, credibility) =
+    (SELECT json_extract(r.fields_json, '$.grade.reliability'), json_extract(r.fields_json, '$.grade.credibility') FROM reports r WHERE r.id = territory_facts.report_id);
+  UPDATE territory_facts SET at = CAST(round(unixepoch(observed, 'subsec') * 1000) AS INTEGER);
+
+  CREATE TABLE territory_combos (class TEXT, commune TEXT, type TEXT, reliability TEXT, credibility INTEGER);
+  CREATE UNIQUE INDEX territory_combos_key ON territory_combos
+    (ifnull(class, ''), ifnull(commune, ''), ifnull(type, ''), ifnull(reliability, ''), ifnull(credibility, 0));
+  INSERT OR IGNORE INTO territory_combos SELECT DISTINCT class, commune, type, reliability, credibility FROM territory_facts;
+  CREATE INDEX territory_facts_by_combo ON territory_facts (class, commune, type, reliability, credibility, active, at);
+  CREATE INDEX territory_facts_typed_places ON territory_facts (observed, active, class, commune, type, place)
+    WHERE place IS NOT NULL AND place <> '';
+  CREATE INDEX report_entities_addresses ON report_entities (report_id, value, display) WHERE kind = 'address';
+
+  DROP TRIGGER territory_facts_insert;
+  DROP TRIGGER territory_facts_update;
+  CREATE TRIGGER territory_facts_insert AFTER INSERT ON reports BEGIN
+    INSERT OR REPLACE INTO territory_facts (report_id, observed, active, class, commune, type, place, reliability, credibility, at) VALUES (NEW.id,
+      json_extract(NEW.fields_json, '$.observedAt'), NEW.status = 'active',
+      NEW.service || '|' || json_extract(NEW.fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(NEW.fields_json, '$.diffusion.services'), ''),
+      json_extract(NEW.fields_json, '$.commune.code'), json_extract(NEW.fields_json, '$.type'), trim(json_extract(NEW.fields_json, '$.place')),
+      json_extract(NEW.fields_json, '$.grade.reliability'), json_extract(NEW.fields_json, '$.grade.credibility'),
+      CAST(round(unixepoch(json_extract(NEW.fields_json, '$.observedAt'), 'subsec') * 1000) AS INTEGER));
+    INSERT OR IGNORE INTO territory_combos (class, commune, type, reliability, credibility)
+      SELECT class, commune, type, reliability, credibility FROM territory_facts WHERE report_id = NEW.id;
+  END;
+  CREATE TRIGGER territory_facts_update AFTER UPDATE OF fields_json, status, service ON reports BEGIN
+    INSERT OR REPLACE INTO territory_facts (report_id, observed, active, class, commune, type, place, reliability, credibility, at) VALUES (NEW.id,
+      json_extract(NEW.fields_json, '$.observedAt'), NEW.status = 'active',
+      NEW.service || '|' || json_extract(NEW.fields_json, '$.diffusion.level') || '|' || ifnull(json_extract(NEW.fields_json, '$.diffusion.services'), ''),
+      json_extract(NEW.fields_json, '$.commune.code'), json_extract(NEW.fields_json, '$.type'), trim(json_extract(NEW.fields_json, '$.place')),
+      json_extract(NEW.fields_json, '$.grade.reliability'), json_extract(NEW.fields_json, '$.grade.credibility'),
+      CAST(round(unixepoch(json_extract(NEW.fields_json, '$.observedAt'), 'subsec') * 1000) AS INTEGER));
+    INSERT OR IGNORE INTO territory_combos (class, commune, type, reliability, credibility)
+      SELECT class, commune, type, reliability, credibility FROM territory_facts WHERE report_id = NEW.id;
+  END;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

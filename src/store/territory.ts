@@ -53,12 +53,17 @@ export function parseClassKey(key: string): DiffusionClass {
 export class TerritoryStore {
   constructor(private readonly db: Queries) {}
 
-  /** The diffusion classes of the active reports observed in [from, to). */
+  /**
+   * The diffusion classes of the active reports observed in [from, to): each known (class, commune,
+   * type, grade) combination (migration 21) probed once on its index, never the window's facts.
+   */
   async classes(window: Window): Promise<DiffusionClass[]> {
     const rows = await this.db.all<{ key: string | null }>(
-      `SELECT DISTINCT class AS key FROM territory_facts INDEXED BY territory_facts_by_time
-       WHERE observed >= ? AND observed < ? AND active = 1`,
-      [iso(window.from), iso(window.to)],
+      `SELECT DISTINCT c.class AS key FROM territory_combos c
+       WHERE EXISTS (SELECT 1 FROM territory_facts f INDEXED BY territory_facts_by_combo
+         WHERE f.class = c.class AND f.commune IS c.commune AND f.type IS c.type AND f.reliability IS c.reliability
+           AND f.credibility IS c.credibility AND f.active = 1 AND f.at >= ? AND f.at < ?)`,
+      [window.from, window.to],
     );
     return rows.flatMap((r) => (r.key === null ? [] : [parseClassKey(r.key)]));
   }
@@ -102,16 +107,17 @@ export class TerritoryStore {
     const { where, params } = conditions(window, filter);
     const typed = await this.db.all<{ commune: string; key: string; display: string; n: number }>(
       `SELECT commune, lower(place) AS key, MIN(place) AS display, COUNT(*) AS n
-       FROM territory_facts INDEXED BY territory_facts_by_time
+       FROM territory_facts INDEXED BY territory_facts_typed_places
        WHERE ${where} AND place IS NOT NULL AND place <> ''
        GROUP BY commune, key HAVING n >= ?`,
       [...params, min],
     );
-    // CROSS JOIN: the window first, then each report's addresses (never every address, then the window).
+    // CROSS JOIN: the window first, then each report's addresses (never every address, then the
+    // window), found in the addresses' own small index (migration 21).
     const addresses = await this.db.all<{ commune: string; key: string; display: string; n: number }>(
       `SELECT f.commune, e.value AS key, MIN(e.display) AS display, COUNT(DISTINCT f.report_id) AS n
        FROM territory_facts f INDEXED BY territory_facts_by_time
-       CROSS JOIN report_entities e ON e.report_id = f.report_id AND e.kind = 'address'
+       CROSS JOIN report_entities e INDEXED BY report_entities_addresses ON e.report_id = f.report_id AND e.kind = 'address'
        WHERE ${where} GROUP BY f.commune, key HAVING n >= ?`,
       [...params, min],
     );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
+import type { ReportFields } from "../../src/core/report/fields.js";
 import { DEFAULT_STRATEGY, groupFacts, rankProposals, type StrategyInput } from "../../src/core/strategy/score.js";
 import { StrategyStore } from "../../src/store/strategy.js";
 import { TerritoryStore } from "../../src/store/territory.js";
@@ -43,6 +44,33 @@ afterAll(async () => {
 
 describe("strategy facts grouped in SQL", () => {
   it("every room gets the groups and the ranking it would get from its facts one by one", async () => {
+    await compareEveryRoom();
+  });
+
+  it("an amended report leaves its old group and joins its new one (grade, type, commune, diffusion, date)", async () => {
+    const amend = async (ref: string, change: (f: ReportFields) => ReportFields) => {
+      const r = await fixture.capture.reports.byRef(ref);
+      if (!r) throw new Error(ref);
+      await fixture.capture.write.amend(r.id, "update", change(r.fields), r.author, NOW, `$amend-${ref}`);
+    };
+    const refs = (
+      await fixture.db.all<{ ref: string }>("SELECT ref FROM reports WHERE status = 'active' ORDER BY id LIMIT 5")
+    ).map((r) => r.ref);
+    await amend(refs[0]!, (f) => ({ ...f, grade: { reliability: "C", credibility: 3 } }));
+    await amend(refs[1]!, (f) => ({ ...f, type: "go_fast" }));
+    await amend(refs[2]!, (f) => ({ ...f, commune: { code: "88465", nom: "88465" } }));
+    await amend(refs[3]!, (f) => ({ ...f, diffusion: { level: "restreint", services: ["gir"] } }));
+    await amend(refs[4]!, (f) => ({ ...f, observedAt: new Date(NOW - 45 * DAY).toISOString() }));
+    const combos = await fixture.db.all<{ n: number }>(
+      "SELECT count(*) AS n FROM territory_combos WHERE reliability = 'C' OR commune = '88465' OR class LIKE '%gir%'",
+    );
+    expect(combos[0]!.n).toBeGreaterThanOrEqual(3);
+    await compareEveryRoom();
+  });
+});
+
+async function compareEveryRoom() {
+  {
     const territory = new TerritoryStore(fixture.db);
     const store = new StrategyStore(fixture.db);
     const period = { from: NOW - 30 * DAY, to: NOW + 1, label: "30 jours" };
@@ -89,5 +117,5 @@ describe("strategy facts grouped in SQL", () => {
       }
     }
     expect(compared).toBeGreaterThan(50);
-  });
-});
+  }
+}

@@ -103,7 +103,7 @@ export interface FactGroup {
   service: string;
   grade: Grade;
   n: number;
-  /** Σ decay(now − observed) over the group's facts. */
+  /** Σ decay(now − observed) over the group's facts; 0 on the previous side (only its counts are read). */
   decayed: number;
   /** The latest observation of the group. */
   last: number;
@@ -138,7 +138,7 @@ export function groupFacts(
       last: -Infinity,
     };
     g.n++;
-    g.decayed += decay(now - f.observed, halfLifeDays);
+    if (side === "current") g.decayed += decay(now - f.observed, halfLifeDays);
     g.last = Math.max(g.last, f.observed);
     groups.set(key, g);
   }
