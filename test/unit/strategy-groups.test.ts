@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
-import type { ReportFields } from "../../src/core/report/fields.js";
+import type { ReportFields } from "../../src/core/report/report.js";
 import { DEFAULT_STRATEGY, groupFacts, rankProposals, type StrategyInput } from "../../src/core/strategy/score.js";
 import { StrategyStore } from "../../src/store/strategy.js";
 import { TerritoryStore } from "../../src/store/territory.js";
