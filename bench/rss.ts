@@ -1,5 +1,6 @@
 /**
- * Memory after many commands: `node --import tsx bench/rss.ts [--commands 10000]` drives mixed
+ * Memory after many commands: `npm run bench:rss -- [--commands 10000]` (bench/rss.sh compiles this
+ * file and runs it as `npm start` runs the bot: plain Node, no tsx) drives mixed
  * commands (!report lines, !cherche by word and by plate, !fiche, !voir, !synthese 7j, !agenda,
  * !aide) through the real message handler (ledger, policy, journal, answers), in-process, with a
  * transport double that keeps nothing, against a file store seeded with `--reports` reports. RSS
@@ -137,6 +138,7 @@ const result = {
   mix: "20 % !report, 30 % !cherche (word, plate, commune+date), 10 % !fiche, 10 % !voir, 10 % !synthese 7j, 10 % !agenda, 10 % !aide",
   node_flags: process.execArgv.filter((a) => a.startsWith("--max")),
   malloc_arena_max: process.env.MALLOC_ARENA_MAX ?? null,
+  runtime: process.execArgv.some((a) => a.includes("tsx")) ? "TypeScript through tsx" : "compiled JavaScript, as npm start",
   before,
   after,
   peak_rss_mb: peak,

@@ -112,9 +112,10 @@ const journalInbox = await startJournalInbox(new JournalInbox(db), journal, pino
 const rhythmStore = new RhythmStore(db);
 const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
 // As the bot builds them (src/start.ts): the agenda carries the strategy's proposals and assessments.
+const reader = await Database.openReader(join(dir, "cross.sqlite"));
 const strategyService = strategy({
-  territory: new TerritoryStore(db),
-  store: new StrategyStore(db),
+  territory: new TerritoryStore(reader),
+  store: new StrategyStore(db, reader),
   rhythm: rhythmStore,
   roomMaySee: capture.roomMaySee,
   roomMaySeeAction: capture.roomMaySeeAction,
@@ -261,5 +262,6 @@ writeFileSync(`bench/results/scale-${REPORTS}.json`, `${JSON.stringify(result, n
 console.log(`written bench/results/scale-${REPORTS}.json`);
 await journalInbox.stop();
 await journal.close();
+await reader.close();
 await db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -84,6 +84,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const removePidFile = writePidFile(config.storage.data_dir);
   const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"), noteError);
   const schemaVersion = await migrate(db);
+  // Maps and the strategy read through their own connection, beside the writes (Database.openReader).
+  const reader = await Database.openReader(join(config.storage.data_dir, "cross.sqlite"), noteError);
   log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
 
   const metrics = createMetrics();
@@ -194,8 +196,8 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     coordinatorService: directory.coordinatorService.key,
   };
   const retentionStore = new RetentionStore(db);
-  const territoryStore = new TerritoryStore(db);
-  const strategyStore = new StrategyStore(db);
+  const territoryStore = new TerritoryStore(reader);
+  const strategyStore = new StrategyStore(db, reader);
   const settings = strategySettings(config);
   const strategyService = strategy({
     territory: territoryStore,
@@ -329,6 +331,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     await closeServer(ops.server);
     redis.disconnect();
     await journalInbox.stop();
+    await reader.close();
     await db.close();
     await audit.close();
     throw error;
@@ -433,6 +436,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
       await closeServer(ops.server);
       redis.disconnect();
       await journalInbox.stop();
+      await reader.close();
       await db.close();
       await audit.close();
       removePidFile();

@@ -51,6 +51,24 @@ export class Database implements Queries {
     return db;
   }
 
+  /**
+   * A second connection to the same store for reads only (`PRAGMA query_only`: a write through it
+   * fails). With WAL it reads the last commit while the main connection writes or runs another
+   * read, so a long read (the strategy of an agenda, a map) neither waits behind a report being
+   * stored nor holds one up. Open it after `migrate`.
+   */
+  static async openReader(path: string, onError: (error: unknown) => void = () => undefined): Promise<Database> {
+    const handle = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const db = new sqlite3.Database(path, sqlite3.OPEN_READWRITE, (error) => (error ? reject(error) : resolve(db)));
+    });
+    const db = new Database(handle, onError);
+    await db.exec(`
+      PRAGMA query_only = ON;
+      PRAGMA busy_timeout = 5000;
+    `);
+    return db;
+  }
+
   run(sql: string, params: SqlValue[] = []) {
     this.counters.commits++;
     return this.take(() => this.counted(this.statements.run(sql, params)));

@@ -47,7 +47,11 @@ const DAY = 86_400_000;
 const GRADES = /^[A-F]$/;
 
 export class StrategyStore {
-  constructor(private readonly db: Queries) {}
+  /** `reads`: where the large reads go (`Database.openReader`), the main connection by default. */
+  constructor(
+    private readonly db: Queries,
+    private readonly reads: Queries = db,
+  ) {}
 
   /** Active facts observed in [from, to) whose class is one of `classes` (and type one of `types`, if any). */
   async facts(window: Window, classes: readonly string[], types: readonly string[]): Promise<StrategyFact[]> {
@@ -58,7 +62,7 @@ export class StrategyStore {
       where.push(`f.type IN (${types.map(() => "?").join(", ")})`);
       params.push(...types);
     }
-    const rows = await this.db.all<{
+    const rows = await this.reads.all<{
       observed: string;
       commune: string | null;
       type: string | null;
@@ -105,7 +109,7 @@ export class StrategyStore {
       comboParams.push(...types);
     }
     const side = async (window: Window, decayed: string, decayParams: number[]) =>
-      this.db.all<GroupRow>(
+      this.reads.all<GroupRow>(
         `SELECT c.commune, c.type, c.class, c.reliability, c.credibility, count(*) AS n, ${decayed} AS decayed, max(f.at) AS last
          FROM territory_combos c CROSS JOIN territory_facts f INDEXED BY territory_facts_by_combo
          WHERE ${combos.join(" AND ")} AND f.class = c.class AND f.commune IS c.commune AND f.type IS c.type

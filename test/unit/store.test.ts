@@ -18,6 +18,34 @@ describe("store", () => {
     await db.close();
   });
 
+  it("reads through a second connection beside a write in progress, and refuses writes there", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "crossbot-")), "t.sqlite");
+    const db = await Database.open(path);
+    await migrate(db);
+    await db.run("INSERT INTO kv (key, value, updated_at) VALUES ('k', 'before', 1)");
+    const reader = await Database.openReader(path);
+    let release = () => undefined as void;
+    let updated = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hasUpdated = new Promise<void>((resolve) => (updated = resolve));
+    // A write transaction that stays open, its row changed, until the reader has answered.
+    const writing = db.transaction(async (tx) => {
+      await tx.run("UPDATE kv SET value = 'after' WHERE key = 'k'");
+      updated();
+      await held;
+    });
+    await hasUpdated;
+    // The main connection would make this wait for the transaction; the reader answers at once,
+    // from the last commit.
+    expect(await reader.get<{ value: string }>("SELECT value FROM kv WHERE key = 'k'")).toEqual({ value: "before" });
+    release();
+    await writing;
+    expect(await reader.get<{ value: string }>("SELECT value FROM kv WHERE key = 'k'")).toEqual({ value: "after" });
+    await expect(reader.run("UPDATE kv SET value = 'x' WHERE key = 'k'")).rejects.toThrow(/readonly|query_only/i);
+    await reader.close();
+    await db.close();
+  });
+
   it("keeps strict types", async () => {
     const db = await Database.open(":memory:");
     await migrate(db);

@@ -10,12 +10,15 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
   const last = await rhythm.rhythm.lastHeld(now);
   const since = last?.at ?? now - DEFAULT_SPAN;
   const span = Math.max(now - since, 86_400_000);
-  const [summary, previousPeriodCounts, matches, actions, items] = await Promise.all([
+  // Read together: the strategy's ranking (JavaScript) runs while SQLite answers the other reads.
+  const [summary, previousPeriodCounts, matches, actions, items, tipsToDecide, strategy] = await Promise.all([
     rhythm.gather.summary(roomKey, since, now + 1),
     rhythm.gather.counts(roomKey, since - span, since),
     rhythm.gather.matches(roomKey, since, now + 1),
     rhythm.gather.actions(roomKey),
     rhythm.rhythm.agendaItems(meeting.id),
+    rhythm.gather.tips(roomKey),
+    rhythm.strategy ? rhythm.strategy(roomKey, now) : undefined,
   ]);
   return buildAgenda(
     {
@@ -26,9 +29,9 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
       actions,
       carried: items.carried,
       added: items.added,
-      tipsToDecide: await rhythm.gather.tips(roomKey),
+      tipsToDecide,
       previousPeriodCounts,
-      ...(rhythm.strategy ? { strategy: await rhythm.strategy(roomKey, now) } : {}),
+      ...(strategy ? { strategy } : {}),
     },
     rhythm.context(now),
   );
