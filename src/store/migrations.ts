@@ -570,6 +570,12 @@ export const MIGRATIONS: readonly string[] = [
       SELECT class, commune, type, reliability, credibility FROM territory_facts WHERE report_id = NEW.id;
   END;
   `,
+  // 22 — `!cherche commune:…` newest first (issue 16): the reports of one commune in id order, so a
+  // search reads the index backwards and stops at its limit, whether the commune has three reports
+  // or a hundred thousand (commune and type together already have theirs).
+  `
+  CREATE INDEX territory_facts_by_commune_alone ON territory_facts (commune);
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -414,8 +414,14 @@ export class ReportStore {
       return all.length > 0 ? `WHERE ${all.join(" AND ")}` : "";
     };
     if (indexed.length === 0) {
+      // With a commune, type or date, the facts lead (CROSS JOIN) in report order: an index of
+      // commune or type is read backwards up to the limit, with no sort and no report read beyond
+      // the ones returned; a date alone reads the facts newest report first.
       const rows = await this.db.all<{ id: number }>(
-        `SELECT r.id AS id FROM reports r${joins} ${filter([])} ORDER BY r.id DESC LIMIT ?`,
+        joins
+          ? `SELECT t.report_id AS id FROM territory_facts t CROSS JOIN reports r ON r.id = t.report_id ${filter([])}
+             ORDER BY t.report_id DESC LIMIT ?`
+          : `SELECT r.id AS id FROM reports r ${filter([])} ORDER BY r.id DESC LIMIT ?`,
         [...params, limit],
       );
       return this.loadAll(rows.map((r) => r.id));
