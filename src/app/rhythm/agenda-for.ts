@@ -10,7 +10,7 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
   const last = await rhythm.rhythm.lastHeld(now);
   const since = last?.at ?? now - DEFAULT_SPAN;
   const span = Math.max(now - since, 86_400_000);
-  // Read together: the strategy's ranking (JavaScript) runs while SQLite answers the other reads.
+  // Read together: the strategy reads through its own connection (src/start.ts), beside the others.
   const [summary, previousPeriodCounts, matches, actions, items, tipsToDecide, strategy] = await Promise.all([
     rhythm.gather.summary(roomKey, since, now + 1),
     rhythm.gather.counts(roomKey, since - span, since),
