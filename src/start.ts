@@ -82,10 +82,11 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     );
   const noteError = (error: unknown) => void storage.noteError(error);
   const removePidFile = writePidFile(config.storage.data_dir);
-  const db = await Database.open(join(config.storage.data_dir, "cross.sqlite"), noteError);
+  const storePath = join(config.storage.data_dir, "cross.sqlite");
+  const db = await Database.open(storePath, noteError);
   const schemaVersion = await migrate(db);
   // Maps and the strategy read through their own connection, beside the writes (Database.openReader).
-  const reader = await Database.openReader(join(config.storage.data_dir, "cross.sqlite"), noteError);
+  const reader = await Database.openReader(storePath, noteError);
   log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
 
   const metrics = createMetrics();

@@ -36,10 +36,7 @@ export class Database implements Queries {
 
   /** `onError` sees every failed query first (a full disk is noted there, whoever runs into it). */
   static async open(path: string, onError: (error: unknown) => void = () => undefined): Promise<Database> {
-    const handle = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const db = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(db)));
-    });
-    const db = new Database(handle, onError);
+    const db = await Database.connect(path, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE | sqlite3.OPEN_FULLMUTEX, onError);
     // WAL: readers never block the writer. synchronous=FULL: a report the bot has acknowledged in a
     // room survives a power cut, not only a process crash (NORMAL would risk the last commits).
     await db.exec(`
@@ -58,15 +55,19 @@ export class Database implements Queries {
    * stored nor holds one up. Open it after `migrate`.
    */
   static async openReader(path: string, onError: (error: unknown) => void = () => undefined): Promise<Database> {
-    const handle = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const db = new sqlite3.Database(path, sqlite3.OPEN_READWRITE, (error) => (error ? reject(error) : resolve(db)));
-    });
-    const db = new Database(handle, onError);
+    const db = await Database.connect(path, sqlite3.OPEN_READWRITE | sqlite3.OPEN_FULLMUTEX, onError);
     await db.exec(`
       PRAGMA query_only = ON;
       PRAGMA busy_timeout = 5000;
     `);
     return db;
+  }
+
+  private static async connect(path: string, mode: number, onError: (error: unknown) => void): Promise<Database> {
+    const handle = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const db = new sqlite3.Database(path, mode, (error) => (error ? reject(error) : resolve(db)));
+    });
+    return new Database(handle, onError);
   }
 
   run(sql: string, params: SqlValue[] = []) {
