@@ -1,7 +1,7 @@
 import { referenceCandidate, type ReportFields } from "../core/report/report.js";
 import type { SearchQuery } from "../core/report/search-query.js";
-import { MAX_LISTED } from "../core/rhythm/summary.js";
-import type { RecurringEntity, ReportGroup } from "../core/rhythm/types.js";
+import { MAX_LISTED, MAX_NOTABLE } from "../core/rhythm/summary.js";
+import type { NotableList, NotableReport, RecurringEntity, ReportGroup } from "../core/rhythm/types.js";
 import type { Inboxed, NewAuditEntry } from "./audit.js";
 import type { Database, Queries } from "./db.js";
 import { JournalInbox } from "./journal-inbox.js";
@@ -21,17 +21,6 @@ export interface StoredReport {
   status: "active" | "cancelled";
   version: number;
   fields: ReportFields;
-}
-
-/** A report as a digest or an agenda lists it (see `ReportStore.periodReports`). */
-export interface PeriodReport {
-  ref: string;
-  service: string;
-  status: "active" | "cancelled";
-  createdAt: number;
-  /** The diffusion class (as `territory_facts.class`); null: unreadable, visible nowhere. */
-  classKey: string | null;
-  fields: Pick<ReportFields, "type" | "commune" | "grade" | "entities">;
 }
 
 /**
@@ -67,20 +56,6 @@ export interface StoredSummary {
   entities: RecurringEntity[];
 }
 export type StoredGroup = Omit<ReportGroup, "arrondissement">;
-
-type PeriodTuple = [
-  ref: string,
-  service: string,
-  status: "active" | "cancelled",
-  createdAt: number,
-  classKey: string | null,
-  type: string,
-  commune: string,
-  nom: string,
-  reliability: string,
-  credibility: number,
-  entities: ReportFields["entities"] | null,
-];
 
 /** Active reports of one diffusion class, commune and type in a period. */
 export interface PeriodCount {
@@ -486,35 +461,46 @@ export class ReportStore {
   }
 
   /**
-   * What a digest or an agenda lists of the reports stored in [from, to) whose diffusion class is
-   * one of `classes` (those the policy let the room see), oldest first: one range read of
-   * `rhythm_facts` (migration 13) returned as one JSON array of small tuples — a row object per
-   * report and column costs more than the query itself — and no report's JSON parsed.
+   * The notable reports of [from, to) whose diffusion class is one of `classes` (see `notableOf`,
+   * the reference it must equal): active, and well graded (A/B, 1/2) or one of `matched`; counted,
+   * and the `listed` most recent returned oldest first. One range read of `rhythm_facts`, whatever
+   * the period holds, and only the listed ones leave SQLite.
    */
-  async periodReports(from: number, to: number, classes: readonly string[]): Promise<PeriodReport[]> {
-    if (classes.length === 0) return [];
-    const row = await this.db.get<{ list: string }>(
-      `SELECT '[' || ifnull(group_concat(tuple, ','), '') || ']' AS list FROM (
-         SELECT json_array(ref, service, status, created_at, class, type, commune, nom, reliability, credibility,
-           json(entities)) AS tuple
-         FROM rhythm_facts WHERE created_at >= ? AND created_at < ? AND class IN (${classes.map(() => "?").join(",")})
-         ORDER BY created_at, report_id)`,
-      [from, to, ...classes],
+  async periodNotable(
+    from: number,
+    to: number,
+    classes: readonly string[],
+    matched: readonly string[],
+    listed = MAX_NOTABLE,
+  ): Promise<NotableList> {
+    if (classes.length === 0) return { count: 0, recent: [] };
+    // ?1 from, ?2 to, ?3 how many listed, ?4 the matched references (a JSON array), then the classes.
+    const row = await this.db.get<{ n: number; list: string }>(
+      `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 5})`).join(", ")}),
+         notable AS MATERIALIZED (
+           SELECT created_at, report_id, ref, service, commune, nom, type, reliability, credibility FROM rhythm_facts
+           WHERE created_at >= ?1 AND created_at < ?2 AND status = 'active' AND class IN visible
+             AND ((reliability IN ('A', 'B') AND credibility <= 2) OR ref IN (SELECT value FROM json_each(?4))))
+       SELECT (SELECT count(*) FROM notable) AS n, (
+         SELECT json_group_array(json_array(ref, service, created_at, commune, nom, type, reliability, credibility)
+           ORDER BY created_at, report_id)
+         FROM (SELECT * FROM notable ORDER BY created_at DESC, report_id DESC LIMIT ?3)
+       ) AS list`,
+      [from, to, listed, JSON.stringify(matched), ...classes],
     );
-    const tuples = JSON.parse(row?.list ?? "[]") as PeriodTuple[];
-    return tuples.map(([ref, service, status, createdAt, classKey, type, commune, nom, reliability, credibility, entities]) => ({
-      ref,
-      service,
-      status,
-      createdAt,
-      classKey,
-      fields: {
+    type NotableTuple = [string, string, number, string, string, string, string, number];
+    const tuples = (JSON.parse(row?.list ?? "[]") as Embedded<NotableTuple>[]).map(embedded);
+    return {
+      count: row?.n ?? 0,
+      recent: tuples.map(([ref, service, createdAt, code, nom, type, reliability, credibility]) => ({
+        ref,
+        service,
+        createdAt,
+        commune: { code, nom },
         type,
-        commune: { code: commune, nom },
-        grade: { reliability, credibility } as ReportFields["grade"],
-        entities: entities ?? [],
-      },
-    }));
+        grade: { reliability, credibility } as NotableReport["grade"],
+      })),
+    };
   }
 
   /**
@@ -524,7 +510,12 @@ export class ReportStore {
    * part, whatever the period holds: the counts are one range read of `rhythm_facts`, each group's
    * most recent references one seek of `rhythm_facts_by_group` (migration 16).
    */
-  async periodSummary(from: number, to: number, classes: readonly string[], listed = MAX_LISTED): Promise<StoredSummary> {
+  async periodSummary(
+    from: number,
+    to: number,
+    classes: readonly string[],
+    { listed = MAX_LISTED, entities: withEntities = true }: { listed?: number; entities?: boolean } = {},
+  ): Promise<StoredSummary> {
     if (classes.length === 0) return { groups: [], entities: [] };
     // ?1 from, ?2 to, ?3 how many listed, then the classes.
     const visible = `visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 4})`).join(", ")})`;
@@ -544,8 +535,11 @@ export class ReportStore {
          GROUP BY status, +commune, +type) g`,
       params,
     );
-    const entities = await this.db.get<{ list: string }>(
-      `WITH ${visible}
+    // A digest reads no recurring entities: it is spared their query (the costlier of the two).
+    const entities = !withEntities
+      ? undefined
+      : await this.db.get<{ list: string }>(
+          `WITH ${visible}
        SELECT json_group_array(json_array(kind, value, display, n, services, json(refs))) AS list FROM (
          SELECT e.value ->> 'kind' AS kind, e.value ->> 'value' AS value, e.value ->> 'display' AS display,
            min(f.created_at), count(DISTINCT f.report_id) AS n, count(DISTINCT f.service) AS services,
@@ -554,8 +548,8 @@ export class ReportStore {
          WHERE f.created_at >= ?1 AND f.created_at < ?2 AND f.status = 'active' AND f.entities IS NOT NULL
            AND f.class IN visible
          GROUP BY kind, value HAVING n >= 2)`,
-      params,
-    );
+          params,
+        );
     const listedOf = (commune: { code: string; nom: string }) => (t: [string, string, number]) => ({
       ref: t[0],
       service: t[1],

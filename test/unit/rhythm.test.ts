@@ -8,6 +8,7 @@ import type { Vocabulary } from "../../src/core/report/render.js";
 import { buildAgenda, type AgendaInput } from "../../src/core/rhythm/agenda.js";
 import { buildDigest, type DigestInput, MAX_LISTED, trend } from "../../src/core/rhythm/digest.js";
 import { parsePeriod, previousPeriod } from "../../src/core/rhythm/period.js";
+import { MAX_NOTABLE } from "../../src/core/rhythm/summary.js";
 import { dueReminders, renderReminder } from "../../src/core/rhythm/reminders.js";
 import { isLate, nextRuns } from "../../src/core/rhythm/schedule.js";
 import type { Meeting, Period, RhythmAction, RhythmContext, RhythmMatch, RhythmReport } from "../../src/core/rhythm/types.js";
@@ -217,6 +218,21 @@ describe("buildDigest", () => {
     expect(byType).toContain("88-2026-0229");
     expect(byType).not.toContain("88-2026-0200");
     expect(byType).toMatch(/… et 18 plus anciens$/);
+  });
+
+  it("a week of many notable reports lists the most recent of them first, and says how many more", () => {
+    const graded = BUSY.map((r) => ({
+      ...r,
+      fields: { ...r.fields, grade: { reliability: "A" as const, credibility: 1 as const } },
+    }));
+    const detail = lines(buildDigest(digestInput({ reports: graded, matches: [] }), ctx()).detail);
+    const start = detail.indexOf("À signaler");
+    const listed = detail.slice(start + 1, start + 1 + MAX_NOTABLE);
+    expect(listed.every((l) => /^• 88-2026-\d{4} — Point de deal · Épinal · cotation A1$/.test(l))).toBe(true);
+    expect(listed[0]).toContain(`88-2026-0${200 + 30 - MAX_NOTABLE}`);
+    expect(listed.at(-1)).toContain("88-2026-0229");
+    expect(detail[start + 1 + MAX_NOTABLE]).toBe(`… et ${30 - MAX_NOTABLE} plus anciens`);
+    expect(detail[start + 2 + MAX_NOTABLE]).toBe("Par type");
   });
 
   it("a scheduled digest posted late says so, in both parts", () => {

@@ -1,7 +1,7 @@
 import type { CaptureDeps } from "../capture-deps.js";
 import type { RoomConfig } from "../../config/schema.js";
 import type { CommuneIndex } from "../../core/fr/communes.js";
-import type { PeriodCounts, PeriodSummary, RhythmAction, RhythmMatch, RhythmReport } from "../../core/rhythm/types.js";
+import type { NotableList, PeriodCounts, PeriodSummary, RhythmAction, RhythmMatch } from "../../core/rhythm/types.js";
 import type { RhythmStore } from "../../store/rhythm.js";
 import { parseClassKey } from "../../store/territory.js";
 import { diffusionOf } from "../../territory/service.js";
@@ -45,35 +45,26 @@ export function gatherer(deps: GatherDeps) {
     return deps.capture.roomMaySeeAction({ service: action.service, report: classified }, roomKey);
   };
   return {
-    async reports(roomKey: string, from: number, to: number): Promise<RhythmReport[]> {
+    /**
+     * The notable reports stored in [from, to) that the room may see (well graded, or one of
+     * `matched`: the references of the matches it sees), counted and the most recent listed, in SQL.
+     */
+    async notable(roomKey: string, from: number, to: number, matched: readonly string[]): Promise<NotableList> {
       const room = deps.room(roomKey);
-      if (!room) return [];
-      const visible = classPolicy(room);
-      const classes = (await deps.capture.reports.periodClasses(from, to)).filter(visible);
-      const result: RhythmReport[] = [];
-      for (const r of await deps.capture.reports.periodReports(from, to, classes)) {
-        if (!visible(r.classKey)) continue; // the store selected on these classes; asked again all the same
-        const arrondissement = deps.communes.byCode(r.fields.commune.code)?.arrondissement ?? null;
-        result.push({
-          ref: r.ref,
-          service: r.service,
-          status: r.status,
-          createdAt: r.createdAt,
-          fields: r.fields,
-          arrondissement,
-        });
-      }
-      return result;
+      if (!room) return { count: 0, recent: [] };
+      const classes = (await deps.capture.reports.periodClasses(from, to)).filter(classPolicy(room));
+      return deps.capture.reports.periodNotable(from, to, classes, matched);
     },
     /**
      * The reports stored in [from, to) that the room may see, summarised (in SQL) as an agenda reads
-     * them: counts per commune and type, the most recent references, recurring entities.
+     * them: counts per commune and type, the most recent references, recurring entities (unless
+     * `entities` is false: a digest lists none).
      */
-    async summary(roomKey: string, from: number, to: number): Promise<PeriodSummary> {
+    async summary(roomKey: string, from: number, to: number, { entities: withEntities = true } = {}): Promise<PeriodSummary> {
       const room = deps.room(roomKey);
       if (!room) return { groups: [], entities: [] };
       const classes = (await deps.capture.reports.periodClasses(from, to)).filter(classPolicy(room));
-      const { groups, entities } = await deps.capture.reports.periodSummary(from, to, classes);
+      const { groups, entities } = await deps.capture.reports.periodSummary(from, to, classes, { entities: withEntities });
       return {
         groups: groups.map((g) => ({ ...g, arrondissement: deps.communes.byCode(g.commune.code)?.arrondissement ?? null })),
         entities,

@@ -8,13 +8,12 @@
 import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, em, type Inline, line, message, type Message, numbered, strong } from "../message.js";
 import { arrondissementLabel, entityLabel, listRefs, matchLine, plural, typeLabel } from "./digest.js";
-import { mostRecent, summarise } from "./summary.js";
+import { byArrondissement, mostRecent, ranked, summarise, type Tally, tally, total } from "./summary.js";
 import { classifyActions, describeAction } from "./reminders.js";
 import { type Assessment, assessmentLine, type Proposal } from "../strategy/score.js";
 import {
   type AgendaItem,
   countPeriod,
-  type ListedReport,
   type Meeting,
   type PeriodCounts,
   type PeriodSummary,
@@ -107,37 +106,10 @@ export function agendaTitle(meeting: Meeting, ctx: RhythmContext): string {
   return `Ordre du jour — réunion du ${formatLocal(new Date(meeting.at), ctx.timeZone)}${place}`;
 }
 
-/** Groups of reports merged under one key: their total, and the most recent of them. */
-interface Tally {
-  count: number;
-  recent: ListedReport[];
-  first: ReportGroup;
-}
-
-function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) => K): Map<K, Tally> {
-  const tallies = new Map<K, Tally & { lists: ListedReport[][] }>();
-  for (const g of groups) {
-    const k = key(g);
-    const t = tallies.get(k) ?? { count: 0, recent: [], first: g, lists: [] };
-    t.count += g.count;
-    t.lists.push(g.recent);
-    tallies.set(k, t);
-  }
-  return new Map([...tallies].map(([k, { lists, ...t }]) => [k, { ...t, recent: mostRecent(...lists) }]));
-}
-
-/** Largest first; ties in alphabetical order of their names, so the order never looks random. */
-function ranked<K>(tallies: Map<K, Tally>, name: (key: K, t: Tally) => string): [K, Tally][] {
-  return [...tallies].sort(([ka, a], [kb, b]) => b.count - a.count || name(ka, a).localeCompare(name(kb, b), "fr"));
-}
-
-const total = (groups: readonly ReportGroup[]) => groups.reduce((n, g) => n + g.count, 0);
-
 /** By arrondissement, then by type inside it; each reference with its commune. */
 function reportsSection(active: ReportGroup[], retired: ReportGroup[], ctx: RhythmContext): Section {
   const body: Block[] = [];
-  const arrondissements = [...tally(active, (g) => g.arrondissement)].sort(([a], [b]) => (a ?? "999").localeCompare(b ?? "999"));
-  for (const [arr, { count: n }] of arrondissements) {
+  for (const [arr, { count: n }] of byArrondissement(active)) {
     const byType = ranked(
       tally(
         active.filter((g) => g.arrondissement === arr),

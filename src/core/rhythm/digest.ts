@@ -8,11 +8,15 @@ import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, code, em, type Inline, line, message, type Message, strong } from "../message.js";
 import { gradeCode } from "../report/grading.js";
 import { classifyActions, describeAction } from "./reminders.js";
-import { MAX_LISTED } from "./summary.js";
+import { byArrondissement, MAX_LISTED, mostRecent, notableOf, ranked, summarise, type Tally, tally, total } from "./summary.js";
 import {
   countPeriod,
+  type NotableList,
+  type NotableReport,
   type Period,
   type PeriodCounts,
+  type PeriodSummary,
+  type ReportGroup,
   type RhythmAction,
   type RhythmContext,
   type RhythmMatch,
@@ -22,8 +26,14 @@ import {
 
 export interface DigestInput {
   period: Period;
-  /** Visible to the room, created in the period. */
-  reports: RhythmReport[];
+  /** Visible to the room, created in the period (summarised here)… */
+  reports?: RhythmReport[];
+  /**
+   * …or their summary and their notable reports, already made (by the store, in SQL, never the
+   * whole period loaded); these win when given.
+   */
+  summary?: PeriodSummary;
+  notable?: NotableList;
   /** Visible to the room, created in the previous period of the same length (counted here)… */
   previousReports?: RhythmReport[];
   /** …or their counts, already made (by the store, in SQL); these win when both are given. */
@@ -42,20 +52,24 @@ export const EMPTY_PERIOD = "Aucun nouveau renseignement sur la période.";
 const HOT_SPOTS = 3;
 
 export function buildDigest(input: DigestInput, ctx: RhythmContext): TwoPart<Message> {
-  const active = sortReports(input.reports.filter((r) => r.status === "active"));
-  const retired = sortReports(input.reports.filter((r) => r.status === "cancelled"));
+  const summary = input.summary ?? summarise(input.reports ?? []);
+  const active = summary.groups.filter((g) => g.status === "active");
+  const retired = summary.groups.filter((g) => g.status === "cancelled");
+  const matched = new Set(input.matches.flatMap((m) => m.refs));
+  const notable = input.notable ?? notableOf(input.reports ?? [], matched);
   const previous = input.previousCounts ?? countPeriod(input.previousReports ?? []);
   const actions = classifyActions(input.actions, ctx.now, ctx.timeZone);
+  const count = total(active);
   const title = line(strong(`Synthèse ${ctx.cellName} — ${input.period.label}`));
   const late = input.late ? [line(`⏰ en retard, prévu le ${formatLocal(new Date(input.late.scheduledFor), ctx.timeZone)}`)] : [];
 
   const headline = message(
     title,
     ...late,
-    ...countLines(active, input.matches),
+    ...countLines(count, input.matches),
     line(`📌 Actions : ${actions.overdue.length} en retard · ${actions.soon.length} à échéance sous 7 jours`),
     ...(input.tipsAwaiting === null ? [] : [line(`📨 Signalements citoyens à trier : ${input.tipsAwaiting}`)]),
-    ...(active.length > 0 ? [line("🔥 Points chauds : ", hotSpotSummary(active, previous))] : []),
+    ...(count > 0 ? [line("🔥 Points chauds : ", hotSpotSummary(active, previous))] : []),
     line(em("Détail dans le fil.")),
   );
   const detail = message(
@@ -64,68 +78,75 @@ export function buildDigest(input: DigestInput, ctx: RhythmContext): TwoPart<Mes
       `Du ${formatLocal(new Date(input.period.from), ctx.timeZone)} au ${formatLocal(new Date(input.period.to), ctx.timeZone)}.`,
     ),
     ...late,
-    ...(active.length === 0 ? [line(EMPTY_PERIOD)] : reportSections(active, input.matches, ctx)),
+    ...(count === 0 ? [line(EMPTY_PERIOD)] : reportSections(active, notable, matched, ctx)),
     ...matchSection(input.matches),
     ...actionSection(actions.overdue, actions.soon, ctx),
-    ...(retired.length > 0 ? [line(strong("Retirés"), " (hors décompte) : ", ...refs(retired))] : []),
+    ...(retired.length > 0
+      ? [line(strong("Retirés"), " (hors décompte) : ", ...listRefs(total(retired), mostRecent(...retired.map((g) => g.recent))))]
+      : []),
   );
   return { headline, detail };
 }
 
-function countLines(active: RhythmReport[], matches: RhythmMatch[]): Block[] {
+function countLines(count: number, matches: RhythmMatch[]): Block[] {
   const cross = matches.filter((m) => m.crossService).length;
   const crossText = `🔗 ${plural(cross, "recoupement inter-services", "recoupements inter-services")}`;
-  if (active.length === 0) return [line(EMPTY_PERIOD), ...(cross > 0 ? [line(crossText)] : [])];
-  return [line(`📥 ${plural(active.length, "nouveau renseignement", "nouveaux renseignements")} · ${crossText}`)];
+  if (count === 0) return [line(EMPTY_PERIOD), ...(cross > 0 ? [line(crossText)] : [])];
+  return [line(`📥 ${plural(count, "nouveau renseignement", "nouveaux renseignements")} · ${crossText}`)];
 }
 
+const communeOf = (_: string, t: Tally) => t.first.commune.nom;
+
 /** "Épinal 3 (↑ +2) · Golbey 2 (=) · Vittel 1 (nouveau)": where the period's reports concentrate. */
-function hotSpotSummary(active: RhythmReport[], previous: PeriodCounts): string {
-  const before = previous.byCommune;
-  return rankGroups(
-    groupBy(active, (r) => r.fields.commune.code),
-    (_, list) => communeName(list),
+function hotSpotSummary(active: ReportGroup[], previous: PeriodCounts): string {
+  return ranked(
+    tally(active, (g) => g.commune.code),
+    communeOf,
   )
     .slice(0, HOT_SPOTS)
-    .map(([codeInsee, list]) => `${communeName(list)} ${list.length} (${trend(list.length, before.get(codeInsee) ?? 0)})`)
+    .map(([codeInsee, t]) => `${t.first.commune.nom} ${t.count} (${trend(t.count, previous.byCommune.get(codeInsee) ?? 0)})`)
     .join(" · ");
 }
 
 /** Notable reports first (what the meeting should read), then by type, then where. */
-function reportSections(active: RhythmReport[], matches: RhythmMatch[], ctx: RhythmContext): Block[] {
-  const matched = new Set(matches.flatMap((m) => m.refs));
-  const notable = active.filter((r) => isWellGraded(r) || matched.has(r.ref));
+function reportSections(active: ReportGroup[], notable: NotableList, matched: Set<string>, ctx: RhythmContext): Block[] {
   const blocks: Block[] = [];
-  if (notable.length > 0) {
-    blocks.push(line(strong("À signaler")), bullets(notable.map((r) => notableLine(r, matched.has(r.ref), ctx))));
+  if (notable.count > 0) {
+    const more = notable.count - notable.recent.length;
+    blocks.push(
+      line(strong("À signaler")),
+      bullets(notable.recent.map((r) => notableLine(r, matched.has(r.ref), ctx))),
+      ...(more > 0 ? [line(em(`… et ${plural(more, "plus ancien", "plus anciens")}`))] : []),
+    );
   }
-  const byType = rankGroups(
-    groupBy(active, (r) => r.fields.type),
+  const byType = ranked(
+    tally(active, (g) => g.type),
     (type) => typeLabel(type, ctx),
   );
   blocks.push(
     line(strong("Par type")),
-    bullets(byType.map(([type, list]) => [`${typeLabel(type, ctx)} : ${list.length} — `, ...refs(list)])),
+    bullets(byType.map(([type, t]) => [`${typeLabel(type, ctx)} : ${t.count} — `, ...listRefs(t.count, t.recent)])),
     line(strong("Par arrondissement et commune")),
   );
-  for (const [arr, list] of groupByArrondissement(active)) {
-    blocks.push(line(`${arrondissementLabel(arr, ctx)} : ${list.length}`), bullets(communeLines(list)));
+  for (const [arr, { count }] of byArrondissement(active)) {
+    const communes = ranked(
+      tally(
+        active.filter((g) => g.arrondissement === arr),
+        (g) => g.commune.code,
+      ),
+      communeOf,
+    );
+    blocks.push(
+      line(`${arrondissementLabel(arr, ctx)} : ${count}`),
+      bullets(communes.map(([, t]) => [`${t.first.commune.nom} : ${t.count} — `, ...listRefs(t.count, t.recent)])),
+    );
   }
   return blocks;
 }
 
-/** Cotation A/B with credibility 1/2: reliable source, information confirmed or probably true. */
-function isWellGraded(r: RhythmReport): boolean {
-  const g = r.fields.grade;
-  return (g.reliability === "A" || g.reliability === "B") && g.credibility <= 2;
-}
-
-function notableLine(r: RhythmReport, matched: boolean, ctx: RhythmContext): Inline[] {
+function notableLine(r: NotableReport, matched: boolean, ctx: RhythmContext): Inline[] {
   const suffix = matched ? " · recoupé" : "";
-  return [
-    code(r.ref),
-    ` — ${typeLabel(r.fields.type, ctx)} · ${r.fields.commune.nom} · cotation ${gradeCode(r.fields.grade)}${suffix}`,
-  ];
+  return [code(r.ref), ` — ${typeLabel(r.type, ctx)} · ${r.commune.nom} · cotation ${gradeCode(r.grade)}${suffix}`];
 }
 
 function matchSection(matches: RhythmMatch[]): Block[] {
@@ -150,24 +171,11 @@ function actionSection(overdue: RhythmAction[], soon: RhythmAction[], ctx: Rhyth
   ];
 }
 
-function communeLines(list: RhythmReport[]): Inline[][] {
-  const byCommune = rankGroups(
-    groupBy(list, (r) => r.fields.commune.code),
-    (_, group) => communeName(group),
-  );
-  return byCommune.map(([, group]) => [`${communeName(group)} : ${group.length} — `, ...refs(group)]);
-}
-
 // ——— Shared with the agenda: grouping, ordering and naming, so both read the same. ———
 
 const ENTITY_ICONS: Record<Entity["kind"], string> = { plate: "🚗", phone: "📞", address: "📍", person: "👤" };
 
 export { MAX_LISTED };
-
-/** The references, each tappable as code, separated by commas; past `MAX_LISTED`, the most recent ones. */
-export function refs(reports: RhythmReport[], describe: (r: RhythmReport) => Inline[] = () => []): Inline[] {
-  return listRefs(reports.length, reports.length > MAX_LISTED ? reports.slice(-MAX_LISTED) : reports, describe);
-}
 
 /** `shown` (oldest first) of `total` references, and how many older ones are left out. */
 export function listRefs<R extends { ref: string }>(
@@ -178,35 +186,6 @@ export function listRefs<R extends { ref: string }>(
   const listed = shown.flatMap((r, i) => [...(i === 0 ? [] : [", "]), code(r.ref), ...describe(r)]);
   const more = total - shown.length;
   return more > 0 ? [...listed, ` … et ${more} plus ancien${more > 1 ? "s" : ""}`] : listed;
-}
-
-/** Oldest first, so that references read in the order they were given. */
-export function sortReports(reports: RhythmReport[]): RhythmReport[] {
-  return [...reports].sort((a, b) => a.createdAt - b.createdAt || a.ref.localeCompare(b.ref));
-}
-
-export function groupBy<K>(reports: RhythmReport[], key: (r: RhythmReport) => K): Map<K, RhythmReport[]> {
-  const groups = new Map<K, RhythmReport[]>();
-  for (const r of reports) {
-    const k = key(r);
-    const group = groups.get(k);
-    if (group) group.push(r);
-    else groups.set(k, [r]);
-  }
-  return groups;
-}
-
-/** Largest group first; ties in alphabetical order of their names, so the order never looks random. */
-export function rankGroups<K>(
-  groups: Map<K, RhythmReport[]>,
-  name: (key: K, list: RhythmReport[]) => string,
-): [K, RhythmReport[]][] {
-  return [...groups].sort(([ka, a], [kb, b]) => b.length - a.length || name(ka, a).localeCompare(name(kb, b), "fr"));
-}
-
-/** By arrondissement code (881, 882, 883), unknown last; reports keep their order inside. */
-export function groupByArrondissement(reports: RhythmReport[]): [string | null, RhythmReport[]][] {
-  return [...groupBy(reports, (r) => r.arrondissement)].sort(([a], [b]) => (a ?? "999").localeCompare(b ?? "999"));
 }
 
 /** "↑ +2", "↓ −1", "=", or "nouveau" when the previous period had none. */
@@ -236,8 +215,4 @@ export function entityLabel(entity: { kind: string; display: string }): string {
 /** French counts: 0 and 1 take the singular. */
 export function plural(n: number, one: string, many: string): string {
   return `${n} ${n < 2 ? one : many}`;
-}
-
-export function communeName(list: RhythmReport[]): string {
-  return list[0]?.fields.commune.nom ?? "";
 }

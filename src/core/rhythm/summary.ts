@@ -4,13 +4,28 @@
  * SQL without loading the period (`ReportStore.periodSummary`); this is the reference it is tested
  * against, and what builders use when they are given reports.
  */
-import type { ListedReport, PeriodSummary, RecurringEntity, ReportGroup, RhythmReport } from "./types.js";
+import type {
+  ListedReport,
+  NotableList,
+  NotableReport,
+  PeriodSummary,
+  RecurringEntity,
+  ReportGroup,
+  RhythmFields,
+  RhythmReport,
+} from "./types.js";
 
 /**
  * How many references one line lists: a line of a digest or an agenda stays readable on a phone
  * (and the message small) however many reports a busy period holds; `!cherche` lists the rest.
  */
 export const MAX_LISTED = 12;
+
+/**
+ * How many notable reports a digest lists: its "À signaler" is what the meeting reads first, so a
+ * screen or two on a phone; the count says how many more there are.
+ */
+export const MAX_NOTABLE = 20;
 
 /** Oldest first, so that references read in the order they were given; equal times by reference. */
 export function byCreation(a: { createdAt: number; ref: string }, b: { createdAt: number; ref: string }): number {
@@ -22,6 +37,54 @@ export function mostRecent(...lists: ListedReport[][]): ListedReport[] {
   const all = lists.flat().sort(byCreation);
   return all.length > MAX_LISTED ? all.slice(-MAX_LISTED) : all;
 }
+
+/**
+ * Cotation A/B with credibility 1/2: reliable source, information confirmed or probably true. The
+ * store selects the same in SQL (`ReportStore.periodNotable`).
+ */
+export function isWellGraded(grade: RhythmFields["grade"]): boolean {
+  return (grade.reliability === "A" || grade.reliability === "B") && grade.credibility <= 2;
+}
+
+/** The active reports among `reports` that are well graded or named in `matched`: counted, the most recent listed. */
+export function notableOf(reports: readonly RhythmReport[], matched: ReadonlySet<string>, max = MAX_NOTABLE): NotableList {
+  const all = [...reports]
+    .filter((r) => r.status === "active" && (isWellGraded(r.fields.grade) || matched.has(r.ref)))
+    .sort(byCreation)
+    .map((r): NotableReport => ({ ...listed(r), type: r.fields.type, grade: r.fields.grade }));
+  return { count: all.length, recent: all.slice(-max) };
+}
+
+/** Groups of reports merged under one key (a commune, a type, an arrondissement): their total, the most recent. */
+export interface Tally {
+  count: number;
+  recent: ListedReport[];
+  first: ReportGroup;
+}
+
+export function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) => K): Map<K, Tally> {
+  const tallies = new Map<K, Tally & { lists: ListedReport[][] }>();
+  for (const g of groups) {
+    const k = key(g);
+    const t = tallies.get(k) ?? { count: 0, recent: [], first: g, lists: [] };
+    t.count += g.count;
+    t.lists.push(g.recent);
+    tallies.set(k, t);
+  }
+  return new Map([...tallies].map(([k, { lists, ...t }]) => [k, { ...t, recent: mostRecent(...lists) }]));
+}
+
+/** Largest first; ties in alphabetical order of their names, so the order never looks random. */
+export function ranked<K>(tallies: Map<K, Tally>, name: (key: K, t: Tally) => string): [K, Tally][] {
+  return [...tallies].sort(([ka, a], [kb, b]) => b.count - a.count || name(ka, a).localeCompare(name(kb, b), "fr"));
+}
+
+/** By arrondissement code (881, 882, 883), unknown last. */
+export function byArrondissement(groups: readonly ReportGroup[]): [string | null, Tally][] {
+  return [...tally(groups, (g) => g.arrondissement)].sort(([a], [b]) => (a ?? "999").localeCompare(b ?? "999"));
+}
+
+export const total = (groups: readonly ReportGroup[]): number => groups.reduce((n, g) => n + g.count, 0);
 
 const listed = (r: RhythmReport): ListedReport => ({
   ref: r.ref,

@@ -129,6 +129,21 @@ export interface RecurringEntity {
 }
 
 /**
+ * An active report of the period that a digest puts first ("À signaler"): well graded — source A/B,
+ * information 1/2 — or cross-referenced by a match the room sees.
+ */
+export interface NotableReport extends ListedReport {
+  type: string;
+  grade: RhythmFields["grade"];
+}
+
+/** The notable reports of a period: all counted, the most recent listed, oldest first. */
+export interface NotableList {
+  count: number;
+  recent: NotableReport[];
+}
+
+/**
  * What an agenda reads of a period's reports: counts and the references it lists, never the whole
  * period — made in SQL by the store (`ReportStore.periodSummary`), or by `summarise` from reports.
  */
