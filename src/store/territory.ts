@@ -112,13 +112,13 @@ export class TerritoryStore {
        GROUP BY commune, key HAVING n >= ?`,
       [...params, min],
     );
-    // CROSS JOIN: the window first, then each report's addresses (never every address, then the
-    // window), found in the addresses' own small index (migration 21).
+    // CROSS JOIN: the window's facts that name an address first (their own index, migration 23),
+    // then each one's addresses (never every address, then the window), in the addresses' own index.
     const addresses = await this.db.all<{ commune: string; key: string; display: string; n: number }>(
       `SELECT f.commune, e.value AS key, MIN(e.display) AS display, COUNT(DISTINCT f.report_id) AS n
-       FROM territory_facts f INDEXED BY territory_facts_by_time
+       FROM territory_facts f INDEXED BY territory_facts_with_address
        CROSS JOIN report_entities e INDEXED BY report_entities_addresses ON e.report_id = f.report_id AND e.kind = 'address'
-       WHERE ${where} GROUP BY f.commune, key HAVING n >= ?`,
+       WHERE ${where} AND f.has_address = 1 GROUP BY f.commune, key HAVING n >= ?`,
       [...params, min],
     );
     return [...addresses, ...typed];

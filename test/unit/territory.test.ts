@@ -341,6 +341,65 @@ describe("territory_facts follows the reports (triggers, backfill)", () => {
     await fixture.db.close();
   });
 
+  it("a repeated address appears on the map when amendments name it twice, and leaves when one no longer does", async () => {
+    const fixture = await territoryFixture(
+      ["ggd", "gir", "ddsp"],
+      [1, 2].map((d) => ({ service: "ddsp", commune: EPINAL, observedAt: NOW - d * DAY })),
+    );
+    const query = { period: period30, types: [], scale: "commune" as const, compare: false };
+    const places = async () => (await fixture.territory.map("gir", query)).places.map((p) => [p.display, p.n]);
+    const address = { kind: "address" as const, value: "12 rue de la gare", display: "12 Rue de la Gare" };
+    const withEntities = async (id: number, entities: (typeof address)[], event: string) => {
+      const r = (await fixture.capture.reports.byId(id))!;
+      await fixture.capture.write.amend(id, "update", { ...r.fields, entities }, r.author, NOW, event);
+    };
+    expect(await places()).toEqual([]);
+    await withEntities(1, [address], "$a1");
+    await withEntities(2, [address], "$a2");
+    expect(await places()).toEqual([["12 Rue de la Gare", 2]]);
+    await withEntities(2, [], "$a3");
+    expect(await places()).toEqual([]);
+    await fixture.db.close();
+  });
+
+  it("reports naming an address before migration 23 still make a repeated place after it", async () => {
+    const db = await Database.open(":memory:");
+    const mine = MIGRATIONS.findIndex((m) => m.includes("ADD COLUMN has_address"));
+    for (const [version, sql] of MIGRATIONS.slice(0, mine).entries()) {
+      await db.exec(sql);
+      await db.exec(`PRAGMA user_version = ${version + 1}`);
+    }
+    for (const i of [1, 2, 3]) {
+      const fields = fieldsOf({
+        service: "gir",
+        commune: VITTEL,
+        observedAt: NOW - i * DAY,
+        ...(i < 3 ? { address: "3 rue Haute" } : {}),
+      });
+      const { lastID } = await db.run(
+        `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json)
+         VALUES (?, ?, '!gir', 'gir', 'gir', '@gir:t', ?, 1, ?)`,
+        [`88-2026-000${i}`, `$old${i}`, NOW - i * DAY, JSON.stringify(fields)],
+      );
+      for (const e of fields.entities) {
+        await db.run("INSERT INTO report_entities (report_id, kind, value, display) VALUES (?, ?, ?, ?)", [
+          lastID,
+          e.kind,
+          e.value,
+          e.display,
+        ]);
+      }
+    }
+    await migrate(db);
+    const store = new TerritoryStore(db);
+    const window = { from: NOW - 30 * DAY, to: NOW };
+    const classes = (await store.classes(window)).map((c) => c.key);
+    expect(await store.places(window, { classes, types: [] }, 2)).toEqual([
+      { commune: VITTEL, key: "3 rue haute", display: "3 rue Haute", n: 2 },
+    ]);
+    await db.close();
+  });
+
   it("reports stored before the migration are counted after it", async () => {
     const db = await Database.open(":memory:");
     const mine = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE territory_facts"));
