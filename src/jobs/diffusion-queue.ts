@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { OutboxStore } from "../store/outbox.js";
+import { type OutboxStore, PRIORITY } from "../store/outbox.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
 import { OutboxRelay, type RelayResult } from "./outbox-relay.js";
 import { budgeted, SendBudget } from "./send-budget.js";
@@ -49,6 +49,10 @@ export function startDiffusion(
   const { log } = deps;
   const budget = options.budget ?? new SendBudget(options.rateLimit);
   const delivery: DeliveryDeps = { ...deps, transport: budgeted(deps.transport, budget) };
+  // The match alert to the room whose officer just reported answers that report: it leaves at
+  // once, outside the budget like the confirmation it follows (at most one message per report and
+  // room: the alerts waiting for that room leave in it), and the budget's slots stay for the others.
+  const answering: DeliveryDeps = { ...deps, transport: budgeted(deps.transport, budget, { answering: true }) };
   // The queue fails fast when Redis is away (the relay retries); the worker waits for it forever.
   // Both reconnect with a short capped back-off, so the backlog leaves soon after Redis returns.
   const queueConnection = new Redis(options.redisUrl, {
@@ -80,12 +84,15 @@ export function startDiffusion(
       // No slot free yet (budget spent, or held after a 429): the job goes back to the queue and
       // the whole queue pauses until the slot frees, so that the slot goes to the most urgent job
       // then — a match alert that came in meanwhile — rather than to the one that happened to wait.
-      const wait = budget.waitMs();
+      // A second at most: an alert answering a report needs no slot, and must not wait out a
+      // longer pause (a slow budget, a long 429) before it is even looked at.
+      const answer = job.opts.priority === PRIORITY.alertToReporter;
+      const wait = answer ? 0 : budget.waitMs();
       if (wait > 0) {
-        await queue.rateLimit(wait);
+        await queue.rateLimit(Math.min(wait, 1000));
         throw Worker.RateLimitError();
       }
-      const outcome = await deliver(data.data.outboxId, delivery);
+      const outcome = await deliver(data.data.outboxId, answer ? answering : delivery);
       deps.metrics.diffusions.inc({ outcome });
       return outcome;
     },

@@ -42,6 +42,18 @@ export class SendBudget {
     }
   }
 
+  /**
+   * Waits only while a 429 holds the budget, and counts nothing: for a message that answers an
+   * officer (see `budgeted`'s `answering`), outside the budget like the bot's replies.
+   */
+  async waitForHold(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      if (this.heldUntil <= now) return;
+      await this.clock.sleep(this.heldUntil - now);
+    }
+  }
+
   /** How long until a call could start (0: now), without counting one. */
   waitMs(): number {
     const now = this.clock.now();
@@ -66,12 +78,18 @@ const MAX_RATE_LIMITED_ATTEMPTS = 10;
 /**
  * The transport as the fan-out worker uses it: every send and redaction waits for the budget; a
  * 429 that reaches here holds the budget for the server's delay and the same call is retried
- * (same transaction id, so it never posts twice).
+ * (same transaction id, so it never posts twice). `answering`: the match alert to the room whose
+ * officer just reported, which answers that report as the confirmation does — it spends no slot
+ * of the budget (nor do the bot's replies), but waits like every call while a 429 holds it.
  */
-export function budgeted(transport: Pick<Transport, "send" | "redact">, budget: SendBudget): Pick<Transport, "send" | "redact"> {
+export function budgeted(
+  transport: Pick<Transport, "send" | "redact">,
+  budget: SendBudget,
+  { answering = false }: { answering?: boolean } = {},
+): Pick<Transport, "send" | "redact"> {
   const call = async <T>(work: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
-      await budget.take();
+      await (answering ? budget.waitForHold() : budget.take());
       try {
         return await work();
       } catch (error) {

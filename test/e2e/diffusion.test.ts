@@ -107,6 +107,29 @@ describe("fan-out to entitled rooms", () => {
     }
   });
 
+  it("the officer who reported gets the match alert at once, with the budget spent; the other rooms' messages still wait for it", async () => {
+    // One call a minute: the first report's first card takes the minute's only slot.
+    const cross = await createCross({ config: { diffusion: { rate_limit: { max: 1, per_seconds: 60 } } } });
+    bot = await cross.startBot();
+    const first = referenceIn(
+      (await ask(cross, "ddsp", "ddsp", "!report type=deal commune=epinal quand=maintenant plaque=BU-404-GT guetteurs")).body,
+    );
+    const second = referenceIn(
+      (await ask(cross, "gir", "gir", "!report type=livraison commune=thaon quand=maintenant plaque=BU404GT go-fast")).body,
+    );
+    const isMatch = (e: { sender: string; content: Record<string, unknown> }) =>
+      e.sender === cross.botUserId && textOf(e.content.body).includes(second) && textOf(e.content.body).includes(first);
+    const alert = await cross.user("gir").waitForEvent(cross.rooms.gir ?? "", isMatch, 20_000);
+    expect(textOf(alert.content.body)).toContain("BU-404-GT");
+    // The alerts to ddsp and the coordinator wait for the next minute's slot, as do the cards.
+    for (const key of ["ddsp", "ggd"]) {
+      const messages = await botMessages(cross.user("ggd"), cross.rooms[key] ?? "", cross.botUserId);
+      expect(messages.some(isMatch), key).toBe(false);
+    }
+    const cards = await cardsFor(cross, second);
+    expect(Object.values(cards).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
   it("alerts the services concerned and the coordinator, and tells the other service only that a match exists", async () => {
     const cross = await createCross();
     bot = await cross.startBot();

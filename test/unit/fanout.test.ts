@@ -107,6 +107,31 @@ describe("the homeserver's 429", () => {
     expect(budget.waitMs()).toBe(0);
   });
 
+  it("the alert answering a report leaves with the budget spent and spends none of it, but waits out a 429 like any call", async () => {
+    const clock = fakeClock();
+    const budget = new SendBudget({ max: 1, durationMs: 1000 }, clock);
+    const at: Record<string, number> = {};
+    const homeserver = {
+      send: async (_room: string, _type: string, _content: Record<string, unknown>, txn: string) => {
+        at[txn] = clock.t;
+        return `$${txn}`;
+      },
+      redact: async () => undefined,
+    };
+    const cards = budgeted(homeserver, budget);
+    const answers = budgeted(homeserver, budget, { answering: true });
+    const start = clock.t;
+    await cards.send("!a", "m.room.message", {}, "card-1"); // the one slot of this second
+    await answers.send("!gir", "m.room.message", {}, "alert-gir");
+    expect(at["alert-gir"]).toBe(start); // did not wait for the next slot…
+    expect(budget.waitMs()).toBe(1000); // …and took none: the next card waits for the slot card-1 left
+    await cards.send("!b", "m.room.message", {}, "card-2");
+    expect(at["card-2"]! - start).toBe(1000);
+    budget.hold(5000);
+    await answers.send("!gir", "m.room.message", {}, "alert-2");
+    expect(at["alert-2"]! - at["card-2"]!).toBe(5000);
+  });
+
   it("spends at most the budget in any window", async () => {
     const clock = fakeClock();
     const budget = new SendBudget({ max: 2, durationMs: 1000 }, clock);
