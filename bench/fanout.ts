@@ -215,7 +215,7 @@ async function outage() {
 const results = {
   at: new Date().toISOString(),
   machine:
-    "2 cores, local Synapse + Redis (scripts/stack.sh), bot exempt from Synapse's rate limit, own budget 1 call/s for the fan-out (answers to commands outside it)",
+    "2 cores, local Synapse + Redis (scripts/stack.sh), bot exempt from Synapse's rate limit, own budget 1 call/s for the fan-out (answers to commands, and the match alert to the reporting room, outside it)",
   burst: await burst(),
   redis_outage: await outage(),
 };
