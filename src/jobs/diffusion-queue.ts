@@ -50,8 +50,8 @@ export function startDiffusion(
   const budget = options.budget ?? new SendBudget(options.rateLimit);
   const delivery: DeliveryDeps = { ...deps, transport: budgeted(deps.transport, budget) };
   // The match alert to the room whose officer just reported answers that report: it leaves at
-  // once, outside the budget like the confirmation it follows (at most one message per report and
-  // room: the alerts waiting for that room leave in it), and the budget's slots stay for the others.
+  // once, outside the budget like the confirmation it follows (the other alerts waiting for that
+  // room leave in the same message, up to 8), and the budget's slots stay for the other rooms.
   const answering: DeliveryDeps = { ...deps, transport: budgeted(deps.transport, budget, { answering: true }) };
   // The queue fails fast when Redis is away (the relay retries); the worker waits for it forever.
   // Both reconnect with a short capped back-off, so the backlog leaves soon after Redis returns.

@@ -483,8 +483,8 @@ export class ReportStore {
              AND ((reliability IN ('A', 'B') AND credibility <= 2) OR ref IN (SELECT value FROM json_each(?4))))
        SELECT (SELECT count(*) FROM notable) AS n, (
          SELECT json_group_array(json_array(ref, service, created_at, commune, nom, type, reliability, credibility)
-           ORDER BY created_at, report_id)
-         FROM (SELECT * FROM notable ORDER BY created_at DESC, report_id DESC LIMIT ?3)
+           ORDER BY created_at, ref)
+         FROM (SELECT * FROM notable ORDER BY created_at DESC, ref DESC LIMIT ?3)
        ) AS list`,
       [from, to, listed, JSON.stringify(matched), ...classes],
     );
@@ -523,11 +523,11 @@ export class ReportStore {
     const groups = await this.db.get<{ list: string }>(
       `WITH ${visible}
        SELECT json_group_array(json_array(g.status, g.commune, g.nom, g.type, g.n, json((
-         SELECT json_group_array(json_array(f.ref, f.service, f.created_at) ORDER BY f.created_at, f.report_id) FROM (
+         SELECT json_group_array(json_array(f.ref, f.service, f.created_at) ORDER BY f.created_at, f.ref) FROM (
            SELECT ref, service, created_at, report_id FROM rhythm_facts INDEXED BY rhythm_facts_by_group
            WHERE commune = g.commune AND type = g.type AND status = g.status
              AND created_at >= ?1 AND created_at < ?2 AND class IN visible
-           ORDER BY created_at DESC, report_id DESC LIMIT ?3) f)))) AS list
+           ORDER BY created_at DESC, ref DESC LIMIT ?3) f)))) AS list
        FROM (
          -- "+": group on the range read of the key, not by walking the whole group index in order.
          SELECT status, commune, nom, type, count(*) AS n FROM rhythm_facts
@@ -543,7 +543,7 @@ export class ReportStore {
        SELECT json_group_array(json_array(kind, value, display, n, services, json(refs))) AS list FROM (
          SELECT e.value ->> 'kind' AS kind, e.value ->> 'value' AS value, e.value ->> 'display' AS display,
            min(f.created_at), count(DISTINCT f.report_id) AS n, count(DISTINCT f.service) AS services,
-           json_group_array(json_array(f.ref, f.service, f.created_at, f.commune, f.nom) ORDER BY f.created_at, f.report_id) AS refs
+           json_group_array(json_array(f.ref, f.service, f.created_at, f.commune, f.nom) ORDER BY f.created_at, f.ref) AS refs
          FROM rhythm_facts f, json_each(f.entities) e
          WHERE f.created_at >= ?1 AND f.created_at < ?2 AND f.status = 'active' AND f.entities IS NOT NULL
            AND f.class IN visible

@@ -62,6 +62,19 @@ const facts: FactSpec[] = Array.from({ length: 240 }, (_, i) => ({
   ...(i % 7 === 0 ? { address: `88160:rue ${i % 3}` } : {}),
 }));
 
+// 30 reports stored in the same millisecond near the end of the first week, all notable: which of
+// them a list keeps (the most recent 12 or 20) is decided by their references, in SQL as in JavaScript.
+const TIED_AT = START + 7 * DAY - 3_600_000;
+facts.push(
+  ...Array.from({ length: 30 }, (): FactSpec => ({
+    service: "gir",
+    commune: "88160",
+    type: "go_fast",
+    observedAt: TIED_AT,
+    grade: { reliability: "A", credibility: 1 },
+  })),
+);
+
 /** A gir report shared with everyone, then narrowed to sr: douane saw it, no longer does. */
 const NARROWED_ID = facts.findIndex((f) => f.service === "gir" && f.diffusion?.level === "cross" && !f.cancelled) + 1;
 

@@ -6,7 +6,7 @@ import type { Credibility, Reliability } from "../../src/core/report/grading.js"
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import type { Vocabulary } from "../../src/core/report/render.js";
 import { buildAgenda, type AgendaInput } from "../../src/core/rhythm/agenda.js";
-import { buildDigest, type DigestInput, MAX_LISTED, trend } from "../../src/core/rhythm/digest.js";
+import { buildDigest, type DigestCommon, type DigestInput, MAX_LISTED, trend } from "../../src/core/rhythm/digest.js";
 import { parsePeriod, previousPeriod } from "../../src/core/rhythm/period.js";
 import { MAX_NOTABLE } from "../../src/core/rhythm/summary.js";
 import { dueReminders, renderReminder } from "../../src/core/rhythm/reminders.js";
@@ -136,7 +136,7 @@ const WEEK = (): Period => {
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.period;
 };
-const digestInput = (over: Partial<DigestInput> = {}): DigestInput => ({
+const digestInput = (over: Partial<DigestCommon> & { reports?: RhythmReport[] } = {}): DigestInput => ({
   period: WEEK(),
   reports: [R1, R2, R3, R4, R5, R6, R7],
   previousReports: [P1, P2, P3, P4],

@@ -16,21 +16,28 @@ export async function digestFor(
   ctx: RhythmContext,
   late: { scheduledFor: number } | null,
 ): Promise<TwoPart<Message>> {
-  const [summary, previousCounts, matches, actions] = await Promise.all([
+  const matched = rhythm.gather.matches(roomKey, period.from, period.to);
+  // The notable reports are those well graded or named by a match the room sees: read once the matches are.
+  const notable = matched.then((ms) =>
+    rhythm.gather.notable(roomKey, period.from, period.to, [...new Set(ms.flatMap((m) => m.refs))]),
+  );
+  const [summary, previousCounts, matches, notableList, actions, tipsAwaiting] = await Promise.all([
     rhythm.gather.summary(roomKey, period.from, period.to, { entities: false }),
     rhythm.gather.counts(roomKey, previous.from, previous.to),
-    rhythm.gather.matches(roomKey, period.from, period.to),
+    matched,
+    notable,
     rhythm.gather.actions(roomKey),
+    rhythm.gather.tips(roomKey),
   ]);
   return buildDigest(
     {
       period,
       summary,
-      notable: await rhythm.gather.notable(roomKey, period.from, period.to, [...new Set(matches.flatMap((m) => m.refs))]),
+      notable: notableList,
       previousCounts,
       matches,
       actions,
-      tipsAwaiting: await rhythm.gather.tips(roomKey),
+      tipsAwaiting,
       ...(late ? { late } : {}),
     },
     ctx,

@@ -24,16 +24,18 @@ import {
   type TwoPart,
 } from "./types.js";
 
-export interface DigestInput {
+/**
+ * The period's reports visible to the room (summarised here), or their summary and their notable
+ * reports, already made (by the store, in SQL, never the whole period loaded): one or the other.
+ */
+export type DigestReports =
+  | { reports: RhythmReport[]; summary?: undefined; notable?: undefined }
+  | { reports?: undefined; summary: PeriodSummary; notable: NotableList };
+
+export type DigestInput = DigestReports & DigestCommon;
+
+export interface DigestCommon {
   period: Period;
-  /** Visible to the room, created in the period (summarised here)… */
-  reports?: RhythmReport[];
-  /**
-   * …or their summary and their notable reports, already made (by the store, in SQL, never the
-   * whole period loaded); these win when given.
-   */
-  summary?: PeriodSummary;
-  notable?: NotableList;
   /** Visible to the room, created in the previous period of the same length (counted here)… */
   previousReports?: RhythmReport[];
   /** …or their counts, already made (by the store, in SQL); these win when both are given. */
@@ -171,7 +173,7 @@ function actionSection(overdue: RhythmAction[], soon: RhythmAction[], ctx: Rhyth
   ];
 }
 
-// ——— Shared with the agenda: grouping, ordering and naming, so both read the same. ———
+// ——— Shared with the agenda: listing and naming, so both read the same (grouping: summary.ts). ———
 
 const ENTITY_ICONS: Record<Entity["kind"], string> = { plate: "🚗", phone: "📞", address: "📍", person: "👤" };
 

@@ -42,7 +42,7 @@ export function mostRecent(...lists: ListedReport[][]): ListedReport[] {
  * Cotation A/B with credibility 1/2: reliable source, information confirmed or probably true. The
  * store selects the same in SQL (`ReportStore.periodNotable`).
  */
-export function isWellGraded(grade: RhythmFields["grade"]): boolean {
+function isWellGraded(grade: RhythmFields["grade"]): boolean {
   return (grade.reliability === "A" || grade.reliability === "B") && grade.credibility <= 2;
 }
 
