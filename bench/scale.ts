@@ -25,7 +25,7 @@ import { StrategyStore } from "../src/store/strategy.js";
 import { TerritoryStore } from "../src/store/territory.js";
 import { strategy } from "../src/strategy/service.js";
 import { strategySettings } from "../src/strategy/settings.js";
-import { Database } from "../src/store/db.js";
+import { Database, ReadPool } from "../src/store/db.js";
 import { pino } from "pino";
 import { startJournalInbox } from "../src/jobs/journal-inbox.js";
 import { OutboxRelay } from "../src/jobs/outbox-relay.js";
@@ -112,7 +112,7 @@ const journalInbox = await startJournalInbox(new JournalInbox(db), journal, pino
 const rhythmStore = new RhythmStore(db);
 const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
 // As the bot builds them (src/start.ts): the agenda carries the strategy's proposals and assessments.
-const reader = await Database.openReader(join(dir, "cross.sqlite"));
+const reader = await ReadPool.open(join(dir, "cross.sqlite"), 2);
 const strategyService = strategy({
   territory: new TerritoryStore(reader),
   store: new StrategyStore(db, reader),

@@ -37,7 +37,7 @@ import type { Logger } from "./log.js";
 import { BotSdkTransport } from "./matrix/bot-sdk-transport.js";
 import type { Transport } from "./matrix/transport.js";
 import { createMetrics, type Metrics } from "./metrics.js";
-import { Database } from "./store/db.js";
+import { Database, ReadPool } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 import { AuditJournal, type NewAuditEntry } from "./store/audit.js";
 import { OutboxStore } from "./store/outbox.js";
@@ -85,8 +85,9 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const storePath = join(config.storage.data_dir, "cross.sqlite");
   const db = await Database.open(storePath, noteError);
   const schemaVersion = await migrate(db);
-  // Maps and the strategy read through their own connection, beside the writes (Database.openReader).
-  const reader = await Database.openReader(storePath, noteError);
+  // Maps and the strategy read through connections of their own, beside the writes: two, so that
+  // the reads they issue together run side by side on a 2-core machine (ReadPool).
+  const reader = await ReadPool.open(storePath, 2, noteError);
   log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
 
   const metrics = createMetrics();

@@ -47,7 +47,7 @@ const DAY = 86_400_000;
 const GRADES = /^[A-F]$/;
 
 export class StrategyStore {
-  /** `reads`: where the large reads go (`Database.openReader`), the main connection by default. */
+  /** `reads`: where the large reads go (a `ReadPool`, src/start.ts), the main connection by default. */
   constructor(
     private readonly db: Queries,
     private readonly reads: Queries = db,
@@ -117,8 +117,11 @@ export class StrategyStore {
          GROUP BY c.rowid`,
         [...decayParams, ...comboParams, window.from, window.to],
       );
-    const current = await side(period, "sum(exp(-max(0, ? - f.at) * ?))", [now, Math.LN2 / (halfLifeDays * DAY)]);
-    const before = await side(previous, "0", []);
+    // Issued together: through a pool of readers (`ReadPool`), the two periods are read side by side.
+    const [current, before] = await Promise.all([
+      side(period, "sum(exp(-max(0, ? - f.at) * ?))", [now, Math.LN2 / (halfLifeDays * DAY)]),
+      side(previous, "0", []),
+    ]);
     // Two classes of one service (its `cross` and its `service` reports, say) are one group.
     const groups = new Map<string, FactGroup>();
     const add = (side: FactGroup["side"]) => (r: GroupRow) => {

@@ -54,15 +54,20 @@ export class TerritoryStore {
   constructor(private readonly db: Queries) {}
 
   /**
-   * The diffusion classes of the active reports observed in [from, to): each known (class, commune,
-   * type, grade) combination (migration 21) probed once on its index, never the window's facts.
+   * The diffusion classes of the active reports observed in [from, to): the distinct classes walked
+   * on `territory_facts_by_class` (migration 24), one seek each, and each probed once on the
+   * window — never the window's facts, nor every commune's combinations.
    */
   async classes(window: Window): Promise<DiffusionClass[]> {
     const rows = await this.db.all<{ key: string | null }>(
-      `SELECT DISTINCT c.class AS key FROM territory_combos c
-       WHERE EXISTS (SELECT 1 FROM territory_facts f INDEXED BY territory_facts_by_combo
-         WHERE f.class = c.class AND f.commune IS c.commune AND f.type IS c.type AND f.reliability IS c.reliability
-           AND f.credibility IS c.credibility AND f.active = 1 AND f.at >= ? AND f.at < ?)`,
+      `WITH RECURSIVE known(class) AS (
+         SELECT min(class) FROM territory_facts INDEXED BY territory_facts_by_class
+         UNION ALL
+         SELECT (SELECT min(f.class) FROM territory_facts f INDEXED BY territory_facts_by_class WHERE f.class > known.class)
+         FROM known WHERE known.class IS NOT NULL)
+       SELECT k.class AS key FROM known k
+       WHERE k.class IS NOT NULL AND EXISTS (SELECT 1 FROM territory_facts f INDEXED BY territory_facts_by_class
+         WHERE f.class = k.class AND f.active = 1 AND f.at >= ? AND f.at < ?)`,
       [window.from, window.to],
     );
     return rows.flatMap((r) => (r.key === null ? [] : [parseClassKey(r.key)]));

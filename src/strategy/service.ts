@@ -63,8 +63,11 @@ export function strategy(deps: StrategyDeps) {
       const previous = previousPeriod(period);
       const classes = await allowed(roomKey, previous.from, period.to);
       const typeKeys = types.map((t) => t.key);
-      const groups = await deps.store.factGroups(period, previous, classes, typeKeys, now, deps.settings.halfLifeDays);
-      const places = repeatedPlaces(await deps.territory.places(period, { classes, types: typeKeys }, 2));
+      const [groups, placeRows] = await Promise.all([
+        deps.store.factGroups(period, previous, classes, typeKeys, now, deps.settings.halfLifeDays),
+        deps.territory.places(period, { classes, types: typeKeys }, 2),
+      ]);
+      const places = repeatedPlaces(placeRows);
       const f = frame();
       const names = new Map(f.communes.map((c) => [c.code, c.nom]));
       const neighbours = new Map(f.communes.map((c) => [c.code, c.neighbours]));

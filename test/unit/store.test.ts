@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Database } from "../../src/store/db.js";
+import { Database, ReadPool } from "../../src/store/db.js";
 import { MIGRATIONS, migrate } from "../../src/store/migrations.js";
 import { ReceiptStore } from "../../src/store/receipts.js";
 
@@ -43,6 +43,23 @@ describe("store", () => {
     expect(await reader.get<{ value: string }>("SELECT value FROM kv WHERE key = 'k'")).toEqual({ value: "after" });
     await expect(reader.run("UPDATE kv SET value = 'x' WHERE key = 'k'")).rejects.toThrow(/readonly|query_only/i);
     await reader.close();
+    await db.close();
+  });
+
+  it("a pool of readers answers reads issued together from the last commit, and refuses writes", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "crossbot-")), "t.sqlite");
+    const db = await Database.open(path);
+    await migrate(db);
+    for (const k of ["a", "b", "c", "d"]) await db.run("INSERT INTO kv (key, value, updated_at) VALUES (?, ?, 1)", [k, `v${k}`]);
+    const pool = await ReadPool.open(path, 2);
+    const read = (k: string) => pool.get<{ value: string }>("SELECT value FROM kv WHERE key = ?", [k]);
+    expect(await Promise.all(["a", "b", "c", "d"].map(read))).toEqual(["va", "vb", "vc", "vd"].map((value) => ({ value })));
+    await db.run("UPDATE kv SET value = 'new' WHERE key = 'c'");
+    expect(await Promise.all([read("c"), read("c")])).toEqual([{ value: "new" }, { value: "new" }]);
+    const writes = await Promise.allSettled([1, 2].map(() => pool.run("UPDATE kv SET value = 'x' WHERE key = 'a'")));
+    expect(writes.map((w) => w.status)).toEqual(["rejected", "rejected"]);
+    expect(await db.get("SELECT value FROM kv WHERE key = 'a'")).toEqual({ value: "va" });
+    await pool.close();
     await db.close();
   });
 

@@ -362,6 +362,40 @@ describe("territory_facts follows the reports (triggers, backfill)", () => {
     await fixture.db.close();
   });
 
+  it("a window's classes are exactly those of its active facts, whatever the window", async () => {
+    const diffusions = [
+      { level: "cross" as const },
+      { level: "service" as const },
+      { level: "restreint" as const, services: ["gir"] },
+    ];
+    const facts: FactSpec[] = Array.from({ length: 60 }, (_, i) => ({
+      service: ["ggd", "gir", "ddsp"][i % 3]!,
+      commune: [EPINAL, GOLBEY, VITTEL][(i % 5) % 3]!,
+      observedAt: NOW - (i * 7 + (i % 4)) * DAY,
+      diffusion: diffusions[(i % 7) % 3]!,
+      cancelled: i % 6 === 0,
+    }));
+    const fixture = await territoryFixture(["ggd", "gir", "ddsp"], facts);
+    const store = new TerritoryStore(fixture.db);
+    const seen = new Set<string>();
+    for (const [from, to] of [
+      [NOW - 30 * DAY, NOW],
+      [NOW - 100 * DAY, NOW - 60 * DAY],
+      [NOW - 3 * DAY, NOW - 2 * DAY],
+      [NOW - 500 * DAY, NOW + DAY],
+    ] as const) {
+      const expected = await fixture.db.all<{ class: string }>(
+        "SELECT DISTINCT class FROM territory_facts WHERE active = 1 AND at >= ? AND at < ? ORDER BY class",
+        [from, to],
+      );
+      const classes = (await store.classes({ from, to })).map((c) => c.key);
+      expect(classes.sort(), `${from}`).toEqual(expected.map((r) => r.class));
+      classes.forEach((c) => seen.add(c));
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    await fixture.db.close();
+  });
+
   it("reports naming an address before migration 23 still make a repeated place after it", async () => {
     const db = await Database.open(":memory:");
     const mine = MIGRATIONS.findIndex((m) => m.includes("ADD COLUMN has_address"));
