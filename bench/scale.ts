@@ -88,6 +88,8 @@ console.log(`seeded ${REPORTS} reports in ${seedMs} ms`);
 // read and handed over, marked queued in batches, the confirmation's count from the write itself;
 // the journal as the bot runs it: each entry written in the report's transaction, appended to the
 // audit journal in batches (src/jobs/journal-inbox.ts).
+// As the bot opens them (src/start.ts): two read-only connections for the period reads and the strategy.
+const reader = await ReadPool.open(join(dir, "cross.sqlite"), 2);
 const outbox = new OutboxStore(db);
 const relay = new OutboxRelay(outbox, async () => undefined, { requeueAfterMs: 120_000 });
 const capture = buildCapture(
@@ -107,12 +109,12 @@ const capture = buildCapture(
   Date.now,
   (entries) => journal.appendMany(entries),
   (item) => journal.enqueue(item),
+  reader,
 );
 const journalInbox = await startJournalInbox(new JournalInbox(db), journal, pino({ level: "silent" }), 60_000);
 const rhythmStore = new RhythmStore(db);
 const meeting = await rhythmStore.addMeeting(NOW + 2 * DAY, "préfecture", "@ggd:t", NOW - 7 * DAY, "$meeting");
 // As the bot builds them (src/start.ts): the agenda carries the strategy's proposals and assessments.
-const reader = await ReadPool.open(join(dir, "cross.sqlite"), 2);
 const strategyService = strategy({
   territory: new TerritoryStore(reader),
   store: new StrategyStore(db, reader),

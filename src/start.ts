@@ -85,8 +85,9 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
   const storePath = join(config.storage.data_dir, "cross.sqlite");
   const db = await Database.open(storePath, noteError);
   const schemaVersion = await migrate(db);
-  // Maps and the strategy read through connections of their own, beside the writes: two, so that
-  // the reads they issue together run side by side on a 2-core machine (ReadPool).
+  // Maps, the strategy and the period reads of digests and agendas go through connections of their
+  // own, beside the writes: two, so that the reads they issue together run side by side on a
+  // 2-core machine (ReadPool).
   const reader = await ReadPool.open(storePath, 2, noteError);
   log.info({ schemaVersion, dataDir: config.storage.data_dir }, "store ready");
 
@@ -164,6 +165,7 @@ export async function start(config: Config, deps: StartDeps): Promise<BotHandle>
     Date.now,
     (entries) => audit.appendMany(entries),
     (item) => audit.enqueue(item),
+    reader,
   );
   const communes = CommuneIndex.vosges();
   const rhythmStore = new RhythmStore(db);

@@ -133,6 +133,11 @@ export class ReportStore {
     private readonly planner: DiffusionPlanner,
     /** The journal entry of each write, written in its transaction (see `WriteJournal`). */
     private readonly journal: WriteJournal | null = null,
+    /**
+     * Where the period reads of digests and agendas go (a `ReadPool`, src/start.ts): beside the
+     * writes, side by side with each other. The main connection by default.
+     */
+    private readonly reads: Queries = db,
   ) {}
 
   /** Creates the report of `sourceEventId`, or returns the one it already created. */
@@ -453,7 +458,7 @@ export class ReportStore {
 
   /** The diffusion classes (as `territory_facts.class`) of the reports stored in [from, to). */
   async periodClasses(from: number, to: number): Promise<string[]> {
-    const rows = await this.db.all<{ class: string | null }>(
+    const rows = await this.reads.all<{ class: string | null }>(
       "SELECT DISTINCT class FROM rhythm_facts WHERE created_at >= ? AND created_at < ?",
       [from, to],
     );
@@ -475,7 +480,7 @@ export class ReportStore {
   ): Promise<NotableList> {
     if (classes.length === 0) return { count: 0, recent: [] };
     // ?1 from, ?2 to, ?3 how many listed, ?4 the matched references (a JSON array), then the classes.
-    const row = await this.db.get<{ n: number; list: string }>(
+    const row = await this.reads.get<{ n: number; list: string }>(
       `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 5})`).join(", ")}),
          notable AS MATERIALIZED (
            SELECT created_at, report_id, ref, service, commune, nom, type, reliability, credibility FROM rhythm_facts
@@ -520,7 +525,7 @@ export class ReportStore {
     // ?1 from, ?2 to, ?3 how many listed, then the classes.
     const visible = `visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 4})`).join(", ")})`;
     const params = [from, to, listed, ...classes];
-    const groups = await this.db.get<{ list: string }>(
+    const groups = await this.reads.get<{ list: string }>(
       `WITH ${visible}
        SELECT json_group_array(json_array(g.status, g.commune, g.nom, g.type, g.n, json((
          SELECT json_group_array(json_array(f.ref, f.service, f.created_at) ORDER BY f.created_at, f.ref) FROM (
@@ -538,7 +543,7 @@ export class ReportStore {
     // A digest reads no recurring entities: it is spared their query (the costlier of the two).
     const entities = !withEntities
       ? undefined
-      : await this.db.get<{ list: string }>(
+      : await this.reads.get<{ list: string }>(
           `WITH ${visible}
        SELECT json_group_array(json_array(kind, value, display, n, services, json(refs))) AS list FROM (
          SELECT e.value ->> 'kind' AS kind, e.value ->> 'value' AS value, e.value ->> 'display' AS display,
@@ -594,7 +599,7 @@ export class ReportStore {
    * caller keeps the classes its room may see): a trend reads counts, never the reports.
    */
   async periodCounts(from: number, to: number): Promise<PeriodCount[]> {
-    return this.db.all<PeriodCount>(
+    return this.reads.all<PeriodCount>(
       `SELECT class AS classKey, commune, type, count(*) AS count
        FROM rhythm_facts WHERE created_at >= ? AND created_at < ? AND status = 'active'
        GROUP BY class, commune, type`,
@@ -607,7 +612,7 @@ export class ReportStore {
    * diffusion class of both reports: one statement, for the digest and the agenda.
    */
   async periodMatches(from: number, to: number): Promise<PeriodMatch[]> {
-    const rows = await this.db.all<{
+    const rows = await this.reads.all<{
       kind: string;
       display: string;
       created_at: number;
