@@ -9,6 +9,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { join } from "node:path";
 import { pino } from "pino";
 import { buildCapture } from "../src/app/capture.js";
 import { buildRegistry, type CommandDeps } from "../src/commands/index.js";
@@ -16,6 +17,7 @@ import { CommuneIndex } from "../src/core/fr/communes.js";
 import { createMessageHandler } from "../src/handlers/message.js";
 import { createMetrics } from "../src/metrics.js";
 import { buildRhythm } from "../src/app/rhythm/build.js";
+import { ReadPool } from "../src/store/db.js";
 import { ReceiptStore } from "../src/store/receipts.js";
 import { RhythmStore } from "../src/store/rhythm.js";
 import { freshStore, indexSeeded, SERVICES } from "./support/store.js";
@@ -47,6 +49,8 @@ const transport = {
   sendImage: () => Promise.resolve(`$out${sent++}`),
   sendFile: () => Promise.resolve(`$out${sent++}`),
 };
+// As the bot opens them (src/start.ts): two read-only connections for the period reads.
+const reader = await ReadPool.open(join(dir, "cross.sqlite"), 2);
 const capture = buildCapture(
   config,
   db,
@@ -59,6 +63,8 @@ const capture = buildCapture(
   null,
   Date.now,
   (entries) => journal.appendMany(entries),
+  undefined,
+  reader,
 );
 const communes = CommuneIndex.vosges();
 const rhythmStore = new RhythmStore(db);
@@ -151,5 +157,6 @@ console.log(JSON.stringify(result, null, 2));
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/rss.json", `${JSON.stringify(result, null, 2)}\n`);
 await journal.close();
+await reader.close();
 await db.close();
 rmSync(dir, { recursive: true, force: true });
