@@ -70,7 +70,11 @@ await db.exec(`PRAGMA synchronous = OFF;
       'grade', json_object('reliability', 'B', 'credibility', 2),
       'diffusion', CASE WHEN r.d < 6 THEN json_object('level', 'cross') WHEN r.d < 9 THEN json_object('level', 'service')
                         ELSE json_object('level', 'restreint', 'services', json_array('douane', 'gir')) END,
-      'substances', json_array(), 'peopleCount', NULL, 'entities', json_array(),
+      'substances', json_array(), 'peopleCount', NULL,
+      -- One report in twenty names a plate (its entities, as the store writes them, and below).
+      'entities', CASE WHEN r.i % 20 = 0
+        THEN json_array(json_object('kind', 'plate', 'value', printf('AB-%03d-CD', r.i % 1000), 'display', printf('AB-%03d-CD', r.i % 1000)))
+        ELSE json_array() END,
       'text', 'guetteurs au parking, vente de résine n' || r.i),
     lower(co.nom) || ' ' || ty.key || ' guetteurs au parking vente de resine n' || r.i
   FROM r JOIN communes co ON co.i = r.c JOIN services sv ON sv.i = r.s JOIN types ty ON ty.i = r.t;
