@@ -59,7 +59,6 @@ export type StoredGroup = Omit<ReportGroup, "arrondissement">;
 
 /** Active reports of one diffusion class, commune and type in a period. */
 export interface PeriodCount {
-  classKey: string | null;
   commune: string;
   type: string;
   count: number;
@@ -456,13 +455,14 @@ export class ReportStore {
     return ids.map((id) => byId.get(id)).filter((r): r is StoredReport => r !== undefined);
   }
 
-  /** The diffusion classes (as `territory_facts.class`) of the reports stored in [from, to). */
-  async periodClasses(from: number, to: number): Promise<string[]> {
-    const rows = await this.reads.all<{ class: string | null }>(
-      "SELECT DISTINCT class FROM rhythm_facts WHERE created_at >= ? AND created_at < ?",
-      [from, to],
-    );
-    return rows.flatMap((r) => (r.class === null ? [] : [r.class]));
+  /**
+   * The diffusion classes (as `territory_facts.class`) of the reports stored since `from`: every
+   * class of a period that starts there, and perhaps a few more (the caller keeps those its room
+   * may see; a class with no report in the period selects nothing). A few dozen rows (migration 25).
+   */
+  async periodClasses(from: number): Promise<string[]> {
+    const rows = await this.reads.all<{ class: string }>("SELECT class FROM rhythm_classes WHERE last_created_at >= ?", [from]);
+    return rows.map((r) => r.class);
   }
 
   /**
@@ -525,8 +525,10 @@ export class ReportStore {
     // ?1 from, ?2 to, ?3 how many listed, then the classes.
     const visible = `visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 4})`).join(", ")})`;
     const params = [from, to, listed, ...classes];
-    const groups = await this.reads.get<{ list: string }>(
-      `WITH ${visible}
+    // Issued together: through a pool of readers (`ReadPool`), the two are read side by side.
+    const [groups, entities] = await Promise.all([
+      this.reads.get<{ list: string }>(
+        `WITH ${visible}
        SELECT json_group_array(json_array(g.status, g.commune, g.nom, g.type, g.n, json((
          SELECT json_group_array(json_array(f.ref, f.service, f.created_at) ORDER BY f.created_at, f.ref) FROM (
            SELECT ref, service, created_at, report_id FROM rhythm_facts INDEXED BY rhythm_facts_by_group
@@ -534,27 +536,37 @@ export class ReportStore {
              AND created_at >= ?1 AND created_at < ?2 AND class IN visible
            ORDER BY created_at DESC, ref DESC LIMIT ?3) f)))) AS list
        FROM (
-         -- "+": group on the range read of the key, not by walking the whole group index in order.
-         SELECT status, commune, nom, type, count(*) AS n FROM rhythm_facts
-         WHERE created_at >= ?1 AND created_at < ?2 AND class IN visible AND commune IS NOT NULL AND type IS NOT NULL
-         GROUP BY status, +commune, +type) g`,
-      params,
-    );
-    // A digest reads no recurring entities: it is spared their query (the costlier of the two).
-    const entities = !withEntities
-      ? undefined
-      : await this.reads.get<{ list: string }>(
-          `WITH ${visible}
+         -- Each group stored since the period began (migration 25) is one range of the group
+         -- index, counted there: no sort of the period's facts. The commune's name is the one
+         -- its most recent report gave.
+         SELECT k.status, k.commune, k.type, (
+             SELECT count(*) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+             WHERE commune = k.commune AND type = k.type AND status = k.status
+               AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS n, (
+             SELECT nom FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+             WHERE commune = k.commune AND type = k.type AND status = k.status
+               AND created_at >= ?1 AND created_at < ?2 AND class IN visible
+             ORDER BY created_at DESC LIMIT 1) AS nom
+         FROM rhythm_groups k WHERE k.last_created_at >= ?1) g
+       WHERE g.n > 0`,
+        params,
+      ),
+      // A digest reads no recurring entities: it is spared their query.
+      !withEntities
+        ? undefined
+        : this.reads.get<{ list: string }>(
+            `WITH ${visible}
        SELECT json_group_array(json_array(kind, value, display, n, services, json(refs))) AS list FROM (
          SELECT e.value ->> 'kind' AS kind, e.value ->> 'value' AS value, e.value ->> 'display' AS display,
            min(f.created_at), count(DISTINCT f.report_id) AS n, count(DISTINCT f.service) AS services,
            json_group_array(json_array(f.ref, f.service, f.created_at, f.commune, f.nom) ORDER BY f.created_at, f.ref) AS refs
-         FROM rhythm_facts f, json_each(f.entities) e
+         FROM rhythm_facts f INDEXED BY rhythm_facts_with_entities, json_each(f.entities) e
          WHERE f.created_at >= ?1 AND f.created_at < ?2 AND f.status = 'active' AND f.entities IS NOT NULL
            AND f.class IN visible
          GROUP BY kind, value HAVING n >= 2)`,
-          params,
-        );
+            params,
+          ),
+    ]);
     const listedOf = (commune: { code: string; nom: string }) => (t: [string, string, number]) => ({
       ref: t[0],
       service: t[1],
@@ -595,15 +607,22 @@ export class ReportStore {
   }
 
   /**
-   * Active reports stored in [from, to), counted in SQL per diffusion class, commune and type (the
-   * caller keeps the classes its room may see): a trend reads counts, never the reports.
+   * Active reports stored in [from, to) whose diffusion class is one of `classes`, counted in SQL
+   * per commune and type: a trend reads counts, never the reports. As the summary counts them: one
+   * range of the group index per group stored since `from` (migration 25).
    */
-  async periodCounts(from: number, to: number): Promise<PeriodCount[]> {
+  async periodCounts(from: number, to: number, classes: readonly string[]): Promise<PeriodCount[]> {
+    if (classes.length === 0) return [];
     return this.reads.all<PeriodCount>(
-      `SELECT class AS classKey, commune, type, count(*) AS count
-       FROM rhythm_facts WHERE created_at >= ? AND created_at < ? AND status = 'active'
-       GROUP BY class, commune, type`,
-      [from, to],
+      `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 3})`).join(", ")})
+       SELECT commune, type, count FROM (
+         SELECT k.commune, k.type, (
+             SELECT count(*) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+             WHERE commune = k.commune AND type = k.type AND status = 'active'
+               AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS count
+         FROM rhythm_groups k WHERE k.status = 'active' AND k.last_created_at >= ?1)
+       WHERE count > 0`,
+      [from, to, ...classes],
     );
   }
 

@@ -89,9 +89,10 @@ export class StrategyStore {
    * The facts of [previous.from, period.to) as the ranking reads them (`FactGroup`), grouped and
    * weighed in SQL: a quarter of a large store is a few thousand groups, not a hundred thousand
    * rows. Each (class, commune, type, grade) combination the room may see is one range of the
-   * combination index (migration 21), read in the combination's order: no sort, no join, no date
-   * parsed. Decay as `decay()` computes it: 0.5^(age in days / half-life), age clamped at 0; the
-   * previous period's groups carry their counts only (the ranking reads nothing else of them).
+   * combination index (migrations 21 and 26), read in the combination's order: no sort, no join,
+   * no date parsed. Decay as `decay()` computes it: 0.5^(age in days / half-life), age clamped at
+   * 0; the previous period's groups carry their counts only (the ranking reads nothing else of
+   * them: `decayed` and `last` are 0 there).
    */
   async factGroups(
     period: Window,
@@ -108,19 +109,20 @@ export class StrategyStore {
       combos.push(`c.type IN (${types.map(() => "?").join(", ")})`);
       comboParams.push(...types);
     }
-    const side = async (window: Window, decayed: string, decayParams: number[]) =>
+    const side = async (window: Window, aggregates: string, aggregateParams: number[]) =>
       this.reads.all<GroupRow>(
-        `SELECT c.commune, c.type, c.class, c.reliability, c.credibility, count(*) AS n, ${decayed} AS decayed, max(f.at) AS last
-         FROM territory_combos c CROSS JOIN territory_facts f INDEXED BY territory_facts_by_combo
-         WHERE ${combos.join(" AND ")} AND f.class = c.class AND f.commune IS c.commune AND f.type IS c.type
-           AND f.reliability IS c.reliability AND f.credibility IS c.credibility AND f.active = 1 AND f.at >= ? AND f.at < ?
+        `SELECT c.commune, c.type, c.class, c.reliability, c.credibility, count(*) AS n, ${aggregates}
+         FROM territory_combos c CROSS JOIN territory_facts f INDEXED BY territory_facts_by_combo_id
+         WHERE ${combos.join(" AND ")} AND f.combo = c.rowid AND f.active = 1 AND f.at >= ? AND f.at < ?
          GROUP BY c.rowid`,
-        [...decayParams, ...comboParams, window.from, window.to],
+        [...aggregateParams, ...comboParams, window.from, window.to],
       );
     // Issued together: through a pool of readers (`ReadPool`), the two periods are read side by side.
+    // exp((min(at, now) − now) × ln 2 / half-life) is decay(now − at), the age clamped at 0 by the
+    // min: one function call per fact fewer than the clamp written out.
     const [current, before] = await Promise.all([
-      side(period, "sum(exp(-max(0, ? - f.at) * ?))", [now, Math.LN2 / (halfLifeDays * DAY)]),
-      side(previous, "0", []),
+      side(period, "sum(exp((min(f.at, ?) - ?) * ?)) AS decayed, max(f.at) AS last", [now, now, Math.LN2 / (halfLifeDays * DAY)]),
+      side(previous, "0 AS decayed, 0 AS last", []),
     ]);
     // Two classes of one service (its `cross` and its `service` reports, say) are one group.
     const groups = new Map<string, FactGroup>();

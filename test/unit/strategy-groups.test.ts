@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
 import type { ReportFields } from "../../src/core/report/report.js";
 import { DEFAULT_STRATEGY, groupFacts, rankProposals, type StrategyInput } from "../../src/core/strategy/score.js";
+import { Database } from "../../src/store/db.js";
+import { MIGRATIONS, migrate } from "../../src/store/migrations.js";
 import { StrategyStore } from "../../src/store/strategy.js";
 import { TerritoryStore } from "../../src/store/territory.js";
 import { diffusionOf } from "../../src/territory/service.js";
@@ -67,12 +69,31 @@ describe("strategy facts grouped in SQL", () => {
     expect(combos[0]!.n).toBeGreaterThanOrEqual(3);
     await compareEveryRoom();
   });
+  it("facts stored before migration 26 are grouped after it as the triggers group them", async () => {
+    const db = await Database.open(":memory:");
+    const mine = MIGRATIONS.findIndex((m) => m.includes("ADD COLUMN combo"));
+    for (const [version, sql] of MIGRATIONS.slice(0, mine).entries()) {
+      await db.exec(sql);
+      await db.exec(`PRAGMA user_version = ${version + 1}`);
+    }
+    const columns = (await fixture.db.all<{ name: string }>("SELECT name FROM pragma_table_info('reports')")).map((c) => c.name);
+    for (const row of await fixture.db.all("SELECT * FROM reports ORDER BY id")) {
+      await db.run(
+        `INSERT INTO reports (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+        columns.map((c) => row[c] ?? null),
+      );
+    }
+    await migrate(db);
+    expect(await db.all("SELECT count(*) AS n FROM territory_facts WHERE combo IS NULL")).toEqual([{ n: 0 }]);
+    await compareEveryRoom(db);
+    await db.close();
+  });
 });
 
-async function compareEveryRoom() {
+async function compareEveryRoom(db: Database = fixture.db) {
   {
-    const territory = new TerritoryStore(fixture.db);
-    const store = new StrategyStore(fixture.db);
+    const territory = new TerritoryStore(db);
+    const store = new StrategyStore(db);
     const period = { from: NOW - 30 * DAY, to: NOW + 1, label: "30 jours" };
     const previous = { from: period.from - 30 * DAY, to: period.from };
     let compared = 0;
@@ -83,10 +104,15 @@ async function compareEveryRoom() {
           return diffusion !== null && fixture.capture.roomMaySee({ service: c.service, diffusion }, room);
         })
         .map((c) => c.key);
-      for (const types of [[], ["go_fast"]]) {
+      // Scored three days ago, the period's last facts are younger than « now »: their age counts as 0.
+      for (const [types, now] of [
+        [[], NOW],
+        [["go_fast"], NOW],
+        [[], NOW - 3 * DAY],
+      ] as const) {
         const one = await store.facts({ from: previous.from, to: period.to }, classes, types);
-        const sql = await store.factGroups(period, previous, classes, types, NOW, DEFAULT_STRATEGY.halfLifeDays);
-        const reference = groupFacts(one, period, previous, NOW, DEFAULT_STRATEGY.halfLifeDays);
+        const sql = await store.factGroups(period, previous, classes, types, now, DEFAULT_STRATEGY.halfLifeDays);
+        const reference = groupFacts(one, period, previous, now, DEFAULT_STRATEGY.halfLifeDays);
         const key = (g: (typeof sql)[number]) =>
           [g.side, g.commune, g.type, g.service, g.grade.reliability, g.grade.credibility].join("|");
         const sorted = (gs: typeof sql) => [...gs].sort((a, b) => key(a).localeCompare(key(b)));
@@ -99,7 +125,7 @@ async function compareEveryRoom() {
           expect(g.decayed).toBeCloseTo(b[i]!.decayed, 9);
         });
         const input = (extra: Partial<StrategyInput>): StrategyInput => ({
-          now: NOW,
+          now,
           period,
           previous,
           places: [],

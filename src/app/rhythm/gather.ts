@@ -52,7 +52,7 @@ export function gatherer(deps: GatherDeps) {
     async notable(roomKey: string, from: number, to: number, matched: readonly string[]): Promise<NotableList> {
       const room = deps.room(roomKey);
       if (!room) return { count: 0, recent: [] };
-      const classes = (await deps.capture.reports.periodClasses(from, to)).filter(classPolicy(room));
+      const classes = (await deps.capture.reports.periodClasses(from)).filter(classPolicy(room));
       return deps.capture.reports.periodNotable(from, to, classes, matched);
     },
     /**
@@ -63,7 +63,7 @@ export function gatherer(deps: GatherDeps) {
     async summary(roomKey: string, from: number, to: number, { entities: withEntities = true } = {}): Promise<PeriodSummary> {
       const room = deps.room(roomKey);
       if (!room) return { groups: [], entities: [] };
-      const classes = (await deps.capture.reports.periodClasses(from, to)).filter(classPolicy(room));
+      const classes = (await deps.capture.reports.periodClasses(from)).filter(classPolicy(room));
       const { groups, entities } = await deps.capture.reports.periodSummary(from, to, classes, { entities: withEntities });
       return {
         groups: groups.map((g) => ({ ...g, arrondissement: deps.communes.byCode(g.commune.code)?.arrondissement ?? null })),
@@ -75,9 +75,8 @@ export function gatherer(deps: GatherDeps) {
       const counts: PeriodCounts = { byCommune: new Map(), byType: new Map() };
       const room = deps.room(roomKey);
       if (!room) return counts;
-      const visible = classPolicy(room);
-      for (const row of await deps.capture.reports.periodCounts(from, to)) {
-        if (!visible(row.classKey)) continue;
+      const classes = (await deps.capture.reports.periodClasses(from)).filter(classPolicy(room));
+      for (const row of await deps.capture.reports.periodCounts(from, to, classes)) {
         counts.byCommune.set(row.commune, (counts.byCommune.get(row.commune) ?? 0) + row.count);
         counts.byType.set(row.type, (counts.byType.get(row.type) ?? 0) + row.count);
       }

@@ -105,7 +105,7 @@ export interface FactGroup {
   n: number;
   /** Σ decay(now − observed) over the group's facts; 0 on the previous side (only its counts are read). */
   decayed: number;
-  /** The latest observation of the group. */
+  /** The latest observation of the group; 0 on the previous side. */
   last: number;
 }
 
@@ -135,11 +135,13 @@ export function groupFacts(
       grade: f.grade,
       n: 0,
       decayed: 0,
-      last: -Infinity,
+      last: side === "current" ? -Infinity : 0,
     };
     g.n++;
-    if (side === "current") g.decayed += decay(now - f.observed, halfLifeDays);
-    g.last = Math.max(g.last, f.observed);
+    if (side === "current") {
+      g.decayed += decay(now - f.observed, halfLifeDays);
+      g.last = Math.max(g.last, f.observed);
+    }
     groups.set(key, g);
   }
   return [...groups.values()];
