@@ -512,8 +512,9 @@ export class ReportStore {
    * An agenda's reports of [from, to) whose diffusion class is one of `classes`, summarised in SQL
    * (see `summarise`, the reference it must equal): per status, commune and type, the count and the
    * `listed` most recent; and the entities found in two active reports or more. One statement per
-   * part, whatever the period holds: the counts are one range read of `rhythm_facts`, each group's
-   * most recent references one seek of `rhythm_facts_by_group` (migration 16).
+   * part, whatever the period holds: each group's count and most recent references are ranges of
+   * `rhythm_facts_by_group` (migrations 16 and 25), the entities a range of the few reports that
+   * name any.
    */
   async periodSummary(
     from: number,

@@ -126,12 +126,19 @@ export class StrategyStore {
     ]);
     // Two classes of one service (its `cross` and its `service` reports, say) are one group.
     const groups = new Map<string, FactGroup>();
+    // A few dozen classes for thousands of rows: each parsed once.
+    const services = new Map<string, string>();
+    const serviceOf = (key: string) => {
+      let service = services.get(key);
+      if (service === undefined) services.set(key, (service = parseClassKey(key).service));
+      return service;
+    };
     const add = (side: FactGroup["side"]) => (r: GroupRow) => {
-      const service = parseClassKey(r.class).service;
+      const service = serviceOf(r.class);
       const grade = toGrade(r.reliability, r.credibility);
       const commune = r.commune ?? "";
       const type = r.type ?? "autre";
-      const key = [side, commune, type, service, grade.reliability, grade.credibility].join("\u0000");
+      const key = `${side}\u0000${commune}\u0000${type}\u0000${service}\u0000${grade.reliability}\u0000${grade.credibility}`;
       const g = groups.get(key);
       if (!g) groups.set(key, { side, commune, type, service, grade, n: r.n, decayed: r.decayed, last: r.last });
       else Object.assign(g, { n: g.n + r.n, decayed: g.decayed + r.decayed, last: Math.max(g.last, r.last) });

@@ -7,7 +7,7 @@ import { toPlain } from "../../src/core/message.js";
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
 import { compareUnits } from "../../src/core/territory/compare.js";
 import { parseTerritoryRequest } from "../../src/core/territory/request.js";
-import { benjaminiHochberg, binomialTest, poissonRatesTest } from "../../src/core/territory/stats.js";
+import { benjaminiHochberg, binomialPmf, binomialTest, poissonRatesTest } from "../../src/core/territory/stats.js";
 import type { MapData } from "../../src/core/territory/types.js";
 import { COUNT_COLOURS, renderMap, renderTrends } from "../../src/territory/render.js";
 import { vosgesFrame } from "../../src/territory/frame.js";
@@ -35,6 +35,34 @@ describe("exact test of two Poisson counts (published reference values)", () => 
     const { p, rateRatio } = poissonRatesTest(11, 800, 21, 1083 + 1050 + 878);
     expect(p).toBeCloseTo(0.07967, 5);
     expect(rateRatio).toBeCloseTo(1.971488, 5);
+  });
+
+  it("sums only the tails that count: the same p-value as every outcome summed, up to n = 40,000", () => {
+    // The definition, outcome by outcome (as R's binom.test states it).
+    const everyOutcome = (x: number, n: number, p: number) => {
+      const observed = binomialPmf(x, n, p);
+      let total = 0;
+      for (let k = 0; k <= n; k++) {
+        const pk = binomialPmf(k, n, p);
+        if (pk <= observed * (1 + 1e-7)) total += pk;
+      }
+      return Math.min(1, total);
+    };
+    let compared = 0;
+    for (const n of [1, 2, 7, 30, 311, 4_000, 40_000]) {
+      for (const p of [0.001, 0.1, 0.37, 0.5, 0.8, 0.999]) {
+        for (const x of new Set([0, 1, Math.floor(n * p), Math.round(n * p * 0.9), Math.round(n * p * 1.05), n - 1, n])) {
+          if (x < 0 || x > n) continue;
+          const expected = everyOutcome(x, n, p);
+          const got = binomialTest(x, n, p);
+          expect(Math.abs(got - expected), `${x}/${n} at ${p}`).toBeLessThanOrEqual(expected * 1e-12 + 1e-300);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(200);
+    expect(binomialTest(0, 10, 0)).toBe(1);
+    expect(binomialTest(3, 10, 0)).toBe(0);
   });
 
   it("equal exposures: 12 against 2 is a clear rise (p < 0.05), 6 against 4 is not", () => {

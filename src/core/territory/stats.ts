@@ -18,18 +18,55 @@ export function binomialPmf(k: number, n: number, p: number): number {
   if (k < 0 || k > n) return 0;
   if (p === 0) return k === 0 ? 1 : 0;
   if (p === 1) return k === n ? 1 : 0;
-  const log = logFactorial(n) - logFactorial(k) - logFactorial(n - k) + k * Math.log(p) + (n - k) * Math.log(1 - p);
-  return Math.exp(log);
+  return Math.exp(logPmf(k, n, Math.log(p), Math.log(1 - p)));
 }
 
-/** Two-sided exact binomial test of H0: probability = p, for x successes in n trials. */
+function logPmf(k: number, n: number, logP: number, logQ: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k) + k * logP + (n - k) * logQ;
+}
+
+/**
+ * An outcome this many times (e^46 ≈ 10^20) less likely than the observed one adds nothing a
+ * double can hold: the n + 1 of them together stay below 10^-15 of the observed term.
+ */
+const NEGLIGIBLE = 46;
+
+/**
+ * Two-sided exact binomial test of H0: probability = p, for x successes in n trials. The pmf is
+ * unimodal, so the outcomes that count (no more likely than x) are its two tails; each tail is
+ * summed from where its terms stop being negligible against P(x), found by bisection on the
+ * log-pmf (concave): a few hundred terms around the mode for n in the tens of thousands, not n.
+ */
 export function binomialTest(x: number, n: number, p: number): number {
   if (n === 0) return 1;
-  const observed = binomialPmf(x, n, p);
+  if (p === 0 || p === 1) return binomialPmf(x, n, p) > 0 ? 1 : 0;
+  const logP = Math.log(p);
+  const logQ = Math.log(1 - p);
+  const observed = Math.exp(logPmf(x, n, logP, logQ));
+  const cutoff = logPmf(x, n, logP, logQ) - NEGLIGIBLE;
+  const mode = Math.min(n, Math.max(0, Math.floor((n + 1) * p)));
+  // The first k of [lo, hi] whose log-pmf is at or above the cutoff, on a side where it rises with
+  // k (below the mode) or falls (above it, searched as the last such k).
+  let lo = 0;
+  let hi = mode;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (logPmf(mid, n, logP, logQ) >= cutoff) hi = mid;
+    else lo = mid + 1;
+  }
+  const first = lo;
+  lo = mode;
+  hi = n;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (logPmf(mid, n, logP, logQ) >= cutoff) lo = mid;
+    else hi = mid - 1;
+  }
+  const last = lo;
   const tolerance = 1 + 1e-7;
   let total = 0;
-  for (let k = 0; k <= n; k++) {
-    const pk = binomialPmf(k, n, p);
+  for (let k = first; k <= last; k++) {
+    const pk = Math.exp(logPmf(k, n, logP, logQ));
     if (pk <= observed * tolerance) total += pk;
   }
   return Math.min(1, total);
