@@ -58,11 +58,13 @@ await db.exec(`PRAGMA synchronous = OFF;
   CREATE TEMP TABLE types (i INTEGER PRIMARY KEY, key TEXT);
   INSERT INTO types (i, key) VALUES ${DEFAULT_FACT_TYPES.map((t, i) => `(${i}, '${t.key}')`).join(",")};
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${REPORTS}),
-  r AS MATERIALIZED (
-    SELECT i, ${NOW} - (abs(random()) % ${3 * 365 * DAY}) AS at, abs(random()) % ${codes.length} AS c,
+  drawn AS MATERIALIZED (
+    SELECT ${NOW} - (abs(random()) % ${3 * 365 * DAY}) AS at, abs(random()) % ${codes.length} AS c,
       abs(random()) % ${SERVICES.length} AS s, abs(random()) % ${DEFAULT_FACT_TYPES.length} AS t, abs(random()) % 10 AS d
     FROM n
-  )
+  ),
+  -- Stored in creation order, as a live store receives them: ids and creation times rise together.
+  r AS MATERIALIZED (SELECT row_number() OVER (ORDER BY at) AS i, at, c, s, t, d FROM drawn)
   INSERT INTO reports (id, ref, source_event_id, room_id, room_key, service, author, created_at, status, version, fields_json, search_text)
   SELECT r.i, '88-B-' || r.i, '$bench' || r.i, '!' || sv.key, sv.key, sv.key, '@' || sv.key || ':t', r.at + 60000, 'active', 1,
     json_object('type', ty.key, 'commune', json_object('code', co.code, 'nom', co.nom), 'place', NULL,
@@ -77,7 +79,7 @@ await db.exec(`PRAGMA synchronous = OFF;
         ELSE json_array() END,
       'text', 'guetteurs au parking, vente de résine n' || r.i),
     lower(co.nom) || ' ' || ty.key || ' guetteurs au parking vente de resine n' || r.i
-  FROM r JOIN communes co ON co.i = r.c JOIN services sv ON sv.i = r.s JOIN types ty ON ty.i = r.t;
+  FROM r JOIN communes co ON co.i = r.c JOIN services sv ON sv.i = r.s JOIN types ty ON ty.i = r.t ORDER BY r.i;
   INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, fields_json)
     SELECT id, 1, 'create', author, created_at, source_event_id, fields_json FROM reports;
   INSERT INTO report_entities (report_id, kind, value, display)
