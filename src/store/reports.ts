@@ -57,7 +57,7 @@ export interface StoredSummary {
 }
 export type StoredGroup = Omit<ReportGroup, "arrondissement">;
 
-/** Active reports of one diffusion class, commune and type in a period. */
+/** Active reports of one commune and type in a period, of the diffusion classes asked for. */
 export interface PeriodCount {
   commune: string;
   type: string;
