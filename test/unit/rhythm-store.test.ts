@@ -9,12 +9,12 @@ import { buildDigest } from "../../src/core/rhythm/digest.js";
 import { MAX_NOTABLE, notableOf, summarise } from "../../src/core/rhythm/summary.js";
 import { countPeriod, type PeriodSummary, type RhythmContext, type RhythmReport } from "../../src/core/rhythm/types.js";
 import { gatherer } from "../../src/app/rhythm/gather.js";
-import { Database } from "../../src/store/db.js";
-import { MIGRATIONS, migrate } from "../../src/store/migrations.js";
+import { migrate } from "../../src/store/migrations.js";
 import { ReportStore } from "../../src/store/reports.js";
 import { RhythmStore } from "../../src/store/rhythm.js";
 import { parseClassKey } from "../../src/store/territory.js";
 import { diffusionOf } from "../../src/territory/service.js";
+import { copyReports, storeBefore } from "./support/migrated.js";
 import { territoryFixture, type FactSpec } from "./support/territory-fixture.js";
 
 /**
@@ -272,20 +272,9 @@ describe("digest and agenda figures counted in SQL", () => {
     expect(douane.map((r) => r.ref)).not.toEqual(sr.map((r) => r.ref));
   });
   it("a store from before migration 25 gets the same groups and classes as the triggers keep", async () => {
-    const db = await Database.open(":memory:");
-    const mine = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE rhythm_groups"));
-    for (const [version, sql] of MIGRATIONS.slice(0, mine).entries()) {
-      await db.exec(sql);
-      await db.exec(`PRAGMA user_version = ${version + 1}`);
-    }
+    const db = await storeBefore("CREATE TABLE rhythm_groups");
     // The fixture's reports, amended and cancelled ones included, written before the migration.
-    const columns = (await fixture.db.all<{ name: string }>("SELECT name FROM pragma_table_info('reports')")).map((c) => c.name);
-    for (const row of await fixture.db.all("SELECT * FROM reports ORDER BY id")) {
-      await db.run(
-        `INSERT INTO reports (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-        columns.map((c) => row[c] ?? null),
-      );
-    }
+    await copyReports(fixture.db, db);
     await migrate(db);
     // The backfill keeps each group's and class's latest report; the triggers keep the latest ever
     // (a cancelled report leaves its active group behind): the periods read the same either way.

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
 import type { ReportFields } from "../../src/core/report/report.js";
 import { DEFAULT_STRATEGY, groupFacts, rankProposals, type StrategyInput } from "../../src/core/strategy/score.js";
-import { Database } from "../../src/store/db.js";
-import { MIGRATIONS, migrate } from "../../src/store/migrations.js";
+import type { Database } from "../../src/store/db.js";
+import { migrate } from "../../src/store/migrations.js";
 import { StrategyStore } from "../../src/store/strategy.js";
 import { TerritoryStore } from "../../src/store/territory.js";
 import { diffusionOf } from "../../src/territory/service.js";
+import { copyReports, storeBefore } from "./support/migrated.js";
 import { territoryFixture, type FactSpec } from "./support/territory-fixture.js";
 
 /**
@@ -70,19 +71,8 @@ describe("strategy facts grouped in SQL", () => {
     await compareEveryRoom();
   });
   it("facts stored before migration 26 are grouped after it as the triggers group them", async () => {
-    const db = await Database.open(":memory:");
-    const mine = MIGRATIONS.findIndex((m) => m.includes("ADD COLUMN combo"));
-    for (const [version, sql] of MIGRATIONS.slice(0, mine).entries()) {
-      await db.exec(sql);
-      await db.exec(`PRAGMA user_version = ${version + 1}`);
-    }
-    const columns = (await fixture.db.all<{ name: string }>("SELECT name FROM pragma_table_info('reports')")).map((c) => c.name);
-    for (const row of await fixture.db.all("SELECT * FROM reports ORDER BY id")) {
-      await db.run(
-        `INSERT INTO reports (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-        columns.map((c) => row[c] ?? null),
-      );
-    }
+    const db = await storeBefore("ADD COLUMN combo");
+    await copyReports(fixture.db, db);
     await migrate(db);
     expect(await db.all("SELECT count(*) AS n FROM territory_facts WHERE combo IS NULL")).toEqual([{ n: 0 }]);
     await compareEveryRoom(db);

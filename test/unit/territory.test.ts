@@ -11,9 +11,9 @@ import { benjaminiHochberg, binomialPmf, binomialTest, poissonRatesTest } from "
 import type { MapData } from "../../src/core/territory/types.js";
 import { COUNT_COLOURS, renderMap, renderTrends } from "../../src/territory/render.js";
 import { vosgesFrame } from "../../src/territory/frame.js";
-import { Database } from "../../src/store/db.js";
-import { MIGRATIONS, migrate } from "../../src/store/migrations.js";
+import { migrate } from "../../src/store/migrations.js";
 import { TerritoryStore } from "../../src/store/territory.js";
+import { storeBefore } from "./support/migrated.js";
 import { type FactSpec, fieldsOf, territoryFixture } from "./support/territory-fixture.js";
 
 const DAY = 86_400_000;
@@ -425,12 +425,7 @@ describe("territory_facts follows the reports (triggers, backfill)", () => {
   });
 
   it("reports naming an address before migration 23 still make a repeated place after it", async () => {
-    const db = await Database.open(":memory:");
-    const mine = MIGRATIONS.findIndex((m) => m.includes("ADD COLUMN has_address"));
-    for (const [version, sql] of MIGRATIONS.slice(0, mine).entries()) {
-      await db.exec(sql);
-      await db.exec(`PRAGMA user_version = ${version + 1}`);
-    }
+    const db = await storeBefore("ADD COLUMN has_address");
     for (const i of [1, 2, 3]) {
       const fields = fieldsOf({
         service: "gir",
@@ -463,12 +458,7 @@ describe("territory_facts follows the reports (triggers, backfill)", () => {
   });
 
   it("reports stored before the migration are counted after it", async () => {
-    const db = await Database.open(":memory:");
-    const mine = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE territory_facts"));
-    for (const [version, sql] of MIGRATIONS.slice(0, mine).entries()) {
-      await db.exec(sql);
-      await db.exec(`PRAGMA user_version = ${version + 1}`);
-    }
+    const db = await storeBefore("CREATE TABLE territory_facts");
     await db.run(
       `INSERT INTO reports (ref, source_event_id, room_id, room_key, service, author, created_at, version, fields_json)
        VALUES ('88-2026-0001', '$old', '!gir', 'gir', 'gir', '@gir:t', ?, 1, ?)`,
