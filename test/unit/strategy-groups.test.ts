@@ -31,7 +31,8 @@ const facts: FactSpec[] = Array.from({ length: 300 }, (_, i) => ({
   service: SERVICES[i % 3]!,
   commune: COMMUNES[(i * 7) % 4]!,
   type: TYPES[(i * 5) % 3]!,
-  observedAt: NOW - ((i * 7919) % (70 * DAY)),
+  // Spread over 70 days (7919 minutes apart, modulo): both periods hold facts.
+  observedAt: NOW - ((i * 7919 * 60_000) % (70 * DAY)),
   diffusion: DIFFUSIONS[(i * 11) % 3]!,
   grade: GRADES[(i * 13) % 3]!,
   cancelled: i % 17 === 0,
@@ -70,6 +71,9 @@ describe("strategy facts grouped in SQL", () => {
     expect(combos[0]!.n).toBeGreaterThanOrEqual(3);
     await compareEveryRoom();
   });
+  it("a half-life other than the default weighs the facts as the ranking does", async () => {
+    await compareEveryRoom(fixture.db, 10);
+  });
   it("facts stored before migration 26 are grouped after it as the triggers group them", async () => {
     const db = await storeBefore("ADD COLUMN combo");
     await copyReports(fixture.db, db);
@@ -80,7 +84,7 @@ describe("strategy facts grouped in SQL", () => {
   });
 });
 
-async function compareEveryRoom(db: Database = fixture.db) {
+async function compareEveryRoom(db: Database = fixture.db, halfLifeDays = DEFAULT_STRATEGY.halfLifeDays) {
   {
     const territory = new TerritoryStore(db);
     const store = new StrategyStore(db);
@@ -101,8 +105,8 @@ async function compareEveryRoom(db: Database = fixture.db) {
         [[], NOW - 3 * DAY],
       ] as const) {
         const one = await store.facts({ from: previous.from, to: period.to }, classes, types);
-        const sql = await store.factGroups(period, previous, classes, types, now, DEFAULT_STRATEGY.halfLifeDays);
-        const reference = groupFacts(one, period, previous, now, DEFAULT_STRATEGY.halfLifeDays);
+        const sql = await store.factGroups(period, previous, classes, types, now, halfLifeDays);
+        const reference = groupFacts(one, period, previous, now, halfLifeDays);
         const key = (g: (typeof sql)[number]) =>
           [g.side, g.commune, g.type, g.service, g.grade.reliability, g.grade.credibility].join("|");
         const sorted = (gs: typeof sql) => [...gs].sort((a, b) => key(a).localeCompare(key(b)));
@@ -122,7 +126,7 @@ async function compareEveryRoom(db: Database = fixture.db) {
           communeName: (code) => code,
           neighbours: () => [],
           typeLabel: (t) => t,
-          settings: DEFAULT_STRATEGY,
+          settings: { ...DEFAULT_STRATEGY, halfLifeDays },
           ...extra,
         });
         const fromGroups = rankProposals(input({ groups: sql }));
