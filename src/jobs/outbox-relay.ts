@@ -33,29 +33,43 @@ export class OutboxRelay {
     private readonly options: { requeueAfterMs: number; batch?: number; markBatch?: number; clock?: () => number },
   ) {}
 
-  /** Hands the rows due now to the queue. */
+  /**
+   * Hands the rows due now to the queue. Callers that ask while a hand-over is waiting for its
+   * turn share it: it starts after their rows were committed, so it reads them (reports stored
+   * together are handed over in one read, not one read each behind the others).
+   */
   relay(): Promise<RelayResult> {
-    return this.serialised(async () => {
-      const now = (this.options.clock ?? Date.now)();
-      const batch = this.options.batch ?? 500;
-      const due = await this.outbox.dueForQueue(now, this.options.requeueAfterMs, batch, this.watermark);
-      const fresh = due.filter((row) => !this.handed.has(row.id));
-      if (fresh.length > 0) {
-        try {
-          await this.handOver(fresh);
-        } catch (error) {
-          this.lastError = error;
-          return { took: false, complete: false };
-        }
-        for (const row of fresh) this.handed.add(row.id);
-      }
-      const complete = due.length < batch;
-      // A full batch is not every pending row up to its highest id (it is read by priority): mark
-      // what was handed over, so that the pending rows left are exactly those not handed over.
-      if (!complete || this.handed.size >= (this.options.markBatch ?? 200)) await this.markHanded(now);
-      else this.watermark = Math.max(this.watermark, ...due.map((row) => row.id));
-      return { took: true, complete };
+    if (this.waiting) return this.waiting;
+    const next = this.serialised(async () => {
+      this.waiting = null;
+      return this.handOverDue();
     });
+    this.waiting = next;
+    return next;
+  }
+
+  private waiting: Promise<RelayResult> | null = null;
+
+  private async handOverDue(): Promise<RelayResult> {
+    const now = (this.options.clock ?? Date.now)();
+    const batch = this.options.batch ?? 500;
+    const due = await this.outbox.dueForQueue(now, this.options.requeueAfterMs, batch, this.watermark);
+    const fresh = due.filter((row) => !this.handed.has(row.id));
+    if (fresh.length > 0) {
+      try {
+        await this.handOver(fresh);
+      } catch (error) {
+        this.lastError = error;
+        return { took: false, complete: false };
+      }
+      for (const row of fresh) this.handed.add(row.id);
+    }
+    const complete = due.length < batch;
+    // A full batch is not every pending row up to its highest id (it is read by priority): mark
+    // what was handed over, so that the pending rows left are exactly those not handed over.
+    if (!complete || this.handed.size >= (this.options.markBatch ?? 200)) await this.markHanded(now);
+    else this.watermark = Math.max(this.watermark, ...due.map((row) => row.id));
+    return { took: true, complete };
   }
 
   /** Marks `queued` the rows handed over since the last mark (one transaction). */

@@ -84,25 +84,84 @@ export class Database implements Queries {
     return this.take(() => this.counted(raw.exec(this.handle, sql)));
   }
 
-  /** Runs `work` inside BEGIN IMMEDIATE … COMMIT; rolls back if it throws. */
+  /**
+   * Runs `work` inside BEGIN IMMEDIATE … COMMIT; rolls back if it throws. Its promise settles
+   * only once its commit is on disk (or has failed).
+   *
+   * Group commit: the transactions asked for while the connection is busy wait for their turn
+   * together and share one BEGIN … COMMIT, each inside its own savepoint, in the order they were
+   * asked for. One that throws is rolled back to its savepoint alone and rejects; the others
+   * commit. If the commit itself fails (a full disk), every one of them rejects: none was stored.
+   * Reports arriving together thus pay one commit (its pages and its fsync) between them.
+   */
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
-    return this.take(async () => {
-      const tx: Queries = {
-        run: (sql, params = []) => this.counted(this.statements.run(sql, params)),
-        get: (sql, params = []) => this.counted(this.statements.get(sql, params)),
-        all: (sql, params = []) => this.counted(this.statements.all(sql, params)),
-        exec: (sql) => this.counted(raw.exec(this.handle, sql)),
-      };
-      await raw.exec(this.handle, "BEGIN IMMEDIATE");
-      try {
-        const result = await work(tx);
-        await raw.exec(this.handle, "COMMIT");
-        this.counters.commits++;
-        return result;
-      } catch (error) {
-        await raw.exec(this.handle, "ROLLBACK").catch(() => undefined);
-        throw error;
+    return new Promise<T>((resolve, reject) => {
+      const item: Pending = { work, resolve: resolve as (value: unknown) => void, reject };
+      if (this.forming && this.forming.length < MAX_GROUP) {
+        this.forming.push(item);
+        return;
       }
+      const batch: Pending[] = [item];
+      this.forming = batch;
+      void this.take(async () => {
+        // From here on, transactions asked for wait for the next batch.
+        if (this.forming === batch) this.forming = null;
+        await this.commitTogether(batch);
+      });
+    });
+  }
+
+  private forming: Pending[] | null = null;
+
+  private async commitTogether(batch: Pending[]): Promise<void> {
+    const tx: Queries = {
+      run: (sql, params = []) => this.counted(this.statements.run(sql, params)),
+      get: (sql, params = []) => this.counted(this.statements.get(sql, params)),
+      all: (sql, params = []) => this.counted(this.statements.all(sql, params)),
+      exec: (sql) => this.counted(raw.exec(this.handle, sql)),
+    };
+    const exec = (sql: string) => raw.exec(this.handle, sql);
+    const failAll = async (error: unknown, noted = false) => {
+      if (!noted) this.onError(error);
+      await exec("ROLLBACK").catch(() => undefined);
+      for (const item of batch) item.reject(error);
+    };
+    try {
+      await exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      return failAll(error);
+    }
+    const alone = batch.length === 1;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    for (const item of batch) {
+      try {
+        if (!alone) await exec("SAVEPOINT work");
+        const value = await item.work(tx);
+        if (!alone) await exec("RELEASE work");
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (alone) return failAll(error);
+        this.onError(error);
+        // A statement that failed may have ended the whole transaction (SQLite rolls back on a
+        // full disk, for one): then nothing of the batch can be committed.
+        try {
+          await exec("ROLLBACK TO work; RELEASE work");
+        } catch {
+          return failAll(error, true);
+        }
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      await exec("COMMIT");
+    } catch (error) {
+      return failAll(error);
+    }
+    this.counters.commits++;
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
     });
   }
 
@@ -133,6 +192,16 @@ export class Database implements Queries {
     this.turn = result.catch(() => undefined);
     return result;
   }
+}
+
+/** At most this many transactions share a commit: the last of them waits for all the others. */
+const MAX_GROUP = 32;
+
+/** A transaction waiting for its turn (`Database.transaction`). */
+interface Pending {
+  work: (tx: Queries) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 /**

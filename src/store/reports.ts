@@ -149,11 +149,13 @@ export class ReportStore {
     fields: ReportFields;
     at: number;
   }): Promise<StoredWrite> {
+    let keyUsed: string | undefined;
     const result = await this.db.transaction(async (tx) => {
       const existing = await selectReport(tx, "source_event_id", input.sourceEventId);
       if (existing) return { report: existing, created: false };
       const fieldsJson = JSON.stringify(input.fields);
-      const { ref, id: lastID } = await this.insertWithFreshReference(tx, input, fieldsJson);
+      const { ref, id: lastID, key } = await this.insertWithFreshReference(tx, input, fieldsJson);
+      keyUsed = key;
       await tx.run(
         `INSERT INTO report_versions (report_id, version, change, changed_by, changed_at, source_event_id, fields_json)
          VALUES (?, 1, 'create', ?, ?, ?, ?)`,
@@ -178,6 +180,8 @@ export class ReportStore {
       const journaled = await this.journalInTransaction(tx, report, "create", input.author, input.at, null);
       return { report, created: true, rooms, journaled };
     });
+    // Committed: the key is the store's for good.
+    this.referenceKey ??= keyUsed;
     return this.afterCommit(result);
   }
 
@@ -190,7 +194,7 @@ export class ReportStore {
     tx: Queries,
     input: Parameters<ReportStore["create"]>[0],
     fieldsJson: string,
-  ): Promise<{ ref: string; id: number }> {
+  ): Promise<{ ref: string; id: number; key: string }> {
     const key = this.referenceKey ?? (await this.readReferenceKey(tx));
     const year = new Date(input.at).getUTCFullYear();
     for (let attempt = 0; ; attempt++) {
@@ -212,17 +216,19 @@ export class ReportStore {
           searchText({ ref, fields: input.fields }),
         ],
       );
-      if (changes === 1) return { ref, id: lastID };
+      if (changes === 1) return { ref, id: lastID, key };
     }
   }
 
   /**
    * The reference key (a random secret of this store), created on first use. Kept in memory only
-   * once read back as already stored: a key created by a transaction that then rolls back is not.
+   * once its transaction committed (`create`): a key created by a transaction that then rolls back
+   * is not, nor one read from another transaction sharing the same commit (group commit) that
+   * then fails.
    */
   private async readReferenceKey(tx: Queries): Promise<string> {
     const stored = await tx.get<{ value: string }>("SELECT value FROM kv WHERE key = 'reference_key'");
-    if (stored) return (this.referenceKey = stored.value);
+    if (stored) return stored.value;
     await tx.run("INSERT OR IGNORE INTO kv (key, value, updated_at) VALUES ('reference_key', lower(hex(randomblob(32))), ?)", [
       Date.now(),
     ]);

@@ -107,4 +107,34 @@ describe("outbox relay", () => {
     expect(new Set(queue.handed).size).toBe(owed);
     expect(queue.handed).toHaveLength(owed);
   });
+
+  it("hand-overs asked while one is under way share the next one, which reads every row committed by then", async () => {
+    const { outbox, statuses } = await cell(2);
+    const owed = (await statuses()).pending ?? 0;
+    let reads = 0;
+    let release!: () => void;
+    let reading!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const underWay = new Promise<void>((resolve) => (reading = resolve));
+    const counting = {
+      dueForQueue: async (...args: Parameters<OutboxStore["dueForQueue"]>) => {
+        reads++;
+        reading();
+        if (reads === 1) await gate;
+        return outbox.dueForQueue(...args);
+      },
+      markQueued: (ids: number[], at: number) => outbox.markQueued(ids, at),
+    };
+    const queue = recorder();
+    const relay = new OutboxRelay(counting, queue.handOver, { requeueAfterMs: 120_000 });
+    const first = relay.relay();
+    await underWay;
+    const waiting = [relay.relay(), relay.relay(), relay.relay()];
+    release();
+    expect(await first).toEqual({ took: true, complete: true });
+    expect(await Promise.all(waiting)).toEqual(Array(3).fill({ took: true, complete: true }));
+    expect(reads).toBe(2); // the one under way, then one for the three that waited
+    expect(new Set(queue.handed).size).toBe(owed);
+    expect(queue.handed).toHaveLength(owed);
+  });
 });
