@@ -6,8 +6,9 @@
  * `!cherche depuis:…`, `!cherche <plaque>`, `!synthese 7j` and `!agenda`. Writes
  * bench/results/scale-N.json (p50/p95 in ms, RSS). The agenda covers the default 30 days (no meeting
  * held yet) against the 30 before. Then the ingest ratio: `--ingest M` (default 200) `!report` lines
- * through the command into the seeded store, against a one-row-per-transaction floor in the same
- * run, with statements and commits counted per report.
+ * through the command into the seeded store, one after the other and then M more from eight rooms
+ * at once, against a one-row-per-transaction floor in the same run, with statements and commits
+ * counted per report.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -186,7 +187,7 @@ void meeting;
 
 /**
  * Ingest: INGEST `!report` lines through the command (parse, store, correlate, outbox, relay,
- * journal), then the relay's marks and the journal's and search indexer's batches, against the floor: one
+ * journal), one after the other, then INGEST more from the eight rooms at once; each followed by the relay's marks and the journal's and search indexer's batches, against the floor: one
  * row per transaction (autocommit INSERT) with the same library and pragmas (Database.open), a row
  * as long as a report's JSON, in a table of the same store directory. Floor, project, floor again; the ratio is against the mean of both floors.
  */
@@ -203,11 +204,20 @@ async function floor(): Promise<number> {
 }
 // A plate of its own per report, except every tenth, which repeats the one before: a match to correlate.
 const plates = (i: number) => `FG-${String(((i % 10 === 9 ? i - 1 : i) % 999) + 1).padStart(3, "0")}-HJ`;
-async function ingest(): Promise<{ ms: number; statements: number; commits: number; journalCommits: number }> {
+/**
+ * Reports of the eight services' rooms in turn: with `rooms` = 1 one after the other; with 8 the
+ * rooms write at once, each room's reports in order, as the bot handles the rooms of one sync batch
+ * side by side (src/matrix/bot-sdk-transport.ts), and their transactions share commits (group
+ * commit, src/store/db.ts).
+ */
+async function ingest(
+  rooms: number,
+  offset: number,
+): Promise<{ ms: number; statements: number; commits: number; journalCommits: number }> {
   const before = { ...db.counters };
   const journalBefore = { ...journal.counters };
   const started = process.hrtime.bigint();
-  for (let i = 0; i < INGEST; i++) {
+  const one = async (i: number) => {
     const service = SERVICES[i % SERVICES.length]!;
     const result = await report.execute(
       {
@@ -224,7 +234,12 @@ async function ingest(): Promise<{ ms: number; statements: number; commits: numb
       { capture, contribution: undefined as never },
     );
     if (result.kind !== "stored") throw new Error(`ingest: report not stored: ${JSON.stringify(result)}`);
-  }
+  };
+  await Promise.all(
+    Array.from({ length: rooms }, async (_, room) => {
+      for (let i = offset + room; i < offset + INGEST; i += rooms) await one(i);
+    }),
+  );
   // The relay's marks, the journal's batches and the search indexer's (src/jobs/search-index.ts)
   // are part of the cost of taking reports in.
   await relay.mark();
@@ -239,7 +254,8 @@ async function ingest(): Promise<{ ms: number; statements: number; commits: numb
   };
 }
 const floorBefore = await floor();
-const ingested = await ingest();
+const ingested = await ingest(1, 0);
+const burst = await ingest(SERVICES.length, INGEST);
 const floorAfter = await floor();
 const floorMs = (floorBefore + floorAfter) / 2;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -251,6 +267,11 @@ const ingestFigures = {
   statements_per_report: round(ingested.statements, 1),
   commits_per_report: round(ingested.commits, 1),
   journal_commits_per_report: round(ingested.journalCommits, 1),
+  // The same number of reports from the eight rooms at once.
+  burst_rooms: SERVICES.length,
+  burst_ms_per_report: round(burst.ms),
+  burst_statements_per_report: round(burst.statements, 1),
+  burst_commits_per_report: round(burst.commits, 1),
 };
 console.log(`ingest: ${JSON.stringify(ingestFigures)}`);
 const result = {
@@ -260,6 +281,7 @@ const result = {
   room: "douane (partner service)",
   p95_ms: p95,
   ingest_ratio: round(floorMs / ingested.ms),
+  ingest_ratio_burst: round(floorMs / burst.ms),
   ingest: ingestFigures,
   rss_mb: Math.round(process.memoryUsage().rss / 1048576),
   node: process.version,

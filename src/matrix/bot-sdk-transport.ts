@@ -315,25 +315,34 @@ export class BotSdkTransport implements Transport {
         for (const invite of batch.invites) await handlers.onInvite(invite);
         if (keys.toDeviceCount > 0) await this.retryPending(handlers);
         // A brand-new bot (no saved position) starts from now: it does not answer the rooms' history.
+        // The rooms of a batch are handled side by side, each room's events in order: officers
+        // writing in several rooms at once wait for their own room only, and their reports share
+        // the store's commits (group commit, src/store/db.ts).
         if (since !== null) {
-          for (const room of batch.rooms) {
-            const earlier =
-              room.limited && room.prevBatch && position
-                ? await this.backfill(room.roomId, room.prevBatch, position.savedAt - BACKFILL_MARGIN_MS)
-                : [];
-            for (const event of [...earlier, ...room.events]) {
-              if (this.abort.signal.aborted) return;
-              // One event that fails must not hold the others: each is tried, and the batch comes
-              // again only for the ones that failed (the ledger skips what was done).
-              try {
-                const clear = await this.reveal(event);
-                if (clear) await handlers.onEvent(clear);
-              } catch (error) {
-                failedEvents.push(event.eventId);
-                log.error({ err: error, eventId: event.eventId, roomId: event.roomId }, "handling an event failed");
+          const rooms = await Promise.allSettled(
+            batch.rooms.map(async (room) => {
+              const earlier =
+                room.limited && room.prevBatch && position
+                  ? await this.backfill(room.roomId, room.prevBatch, position.savedAt - BACKFILL_MARGIN_MS)
+                  : [];
+              for (const event of [...earlier, ...room.events]) {
+                if (this.abort.signal.aborted) return;
+                // One event that fails must not hold the others: each is tried, and the batch comes
+                // again only for the ones that failed (the ledger skips what was done).
+                try {
+                  const clear = await this.reveal(event);
+                  if (clear) await handlers.onEvent(clear);
+                } catch (error) {
+                  failedEvents.push(event.eventId);
+                  log.error({ err: error, eventId: event.eventId, roomId: event.roomId }, "handling an event failed");
+                }
               }
-            }
-          }
+            }),
+          );
+          if (this.abort.signal.aborted) return;
+          // A room whose history could not be fetched: the batch comes again, once every room is done.
+          const failed = rooms.find((r): r is PromiseRejectedResult => r.status === "rejected");
+          if (failed) throw failed.reason;
         }
         await this.crypto?.flush().catch((error: unknown) => {
           if (!this.options.storageError?.(error)) throw error;

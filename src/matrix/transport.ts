@@ -31,7 +31,10 @@ export interface InboundInvite {
 }
 
 export interface TransportHandlers {
-  /** Called once per timeline event, in order; the transport waits for it before moving on. */
+  /**
+   * Called once per timeline event, in order within its room; the transport waits for it before
+   * the room's next event. The rooms of one sync batch are handled side by side.
+   */
   onEvent(event: InboundEvent): Promise<void>;
   onInvite(invite: InboundInvite): Promise<void>;
   /** A state change in a joined room (join rules, history visibility, tombstone…). */
