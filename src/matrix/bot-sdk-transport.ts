@@ -54,8 +54,8 @@ const BACKFILL_MARGIN_MS = 5 * 60_000;
  *
  * matrix-bot-sdk's own sync saves the position *before* handlers run and does not await them, so a
  * crash loses events. This transport runs its own loop: events are decrypted, handed over one by
- * one and awaited, and the position is saved only after the whole batch is handled and the crypto
- * state is written.
+ * one and awaited in each room (the rooms of a batch side by side), and the position is saved only
+ * after the whole batch is handled and the crypto state is written.
  */
 export class BotSdkTransport implements Transport {
   readonly userId: string;
