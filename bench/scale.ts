@@ -187,9 +187,11 @@ void meeting;
 
 /**
  * Ingest: INGEST `!report` lines through the command (parse, store, correlate, outbox, relay,
- * journal), one after the other, then INGEST more from the eight rooms at once; each followed by the relay's marks and the journal's and search indexer's batches, against the floor: one
- * row per transaction (autocommit INSERT) with the same library and pragmas (Database.open), a row
- * as long as a report's JSON, in a table of the same store directory. Floor, project, floor again; the ratio is against the mean of both floors.
+ * journal), one after the other, then INGEST more from the eight rooms at once; each followed by
+ * the relay's marks and the journal's and search indexer's batches. Against the floor: one row per
+ * transaction (autocommit INSERT) with the same library and pragmas (Database.open), a row as long
+ * as a report's JSON, in a table of the same store directory. Floor, project, floor again; the
+ * ratio is against the mean of both floors.
  */
 const INGEST = Number(values.ingest);
 async function floor(): Promise<number> {

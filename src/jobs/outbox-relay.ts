@@ -23,6 +23,8 @@ export class OutboxRelay {
   private readonly handed = new Set<number>();
   private watermark = 0;
   private turn: Promise<unknown> = Promise.resolve();
+  /** The hand-over asked for and not started yet: callers asking now share it. */
+  private waiting: Promise<RelayResult> | null = null;
   /** Why the last hand-over failed (for the log), until the next failure. */
   lastError: unknown = null;
 
@@ -47,8 +49,6 @@ export class OutboxRelay {
     this.waiting = next;
     return next;
   }
-
-  private waiting: Promise<RelayResult> | null = null;
 
   private async handOverDue(): Promise<RelayResult> {
     const now = (this.options.clock ?? Date.now)();

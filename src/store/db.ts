@@ -26,6 +26,8 @@ export class Database implements Queries {
   readonly counters = { statements: 0, commits: 0 };
 
   private readonly statements: StatementCache;
+  /** The transactions asked for since the last batch began, waiting to share the next commit. */
+  private forming: Pending[] | null = null;
 
   private constructor(
     private readonly handle: sqlite3.Database,
@@ -110,8 +112,6 @@ export class Database implements Queries {
       });
     });
   }
-
-  private forming: Pending[] | null = null;
 
   private async commitTogether(batch: Pending[]): Promise<void> {
     const tx: Queries = {

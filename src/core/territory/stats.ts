@@ -42,8 +42,9 @@ export function binomialTest(x: number, n: number, p: number): number {
   if (p === 0 || p === 1) return binomialPmf(x, n, p) > 0 ? 1 : 0;
   const logP = Math.log(p);
   const logQ = Math.log(1 - p);
-  const observed = Math.exp(logPmf(x, n, logP, logQ));
-  const cutoff = logPmf(x, n, logP, logQ) - NEGLIGIBLE;
+  const logObserved = logPmf(x, n, logP, logQ);
+  const observed = Math.exp(logObserved);
+  const cutoff = logObserved - NEGLIGIBLE;
   const mode = Math.min(n, Math.max(0, Math.floor((n + 1) * p)));
   // The first k of [lo, hi] whose log-pmf is at or above the cutoff, on a side where it rises with
   // k (below the mode) or falls (above it, searched as the last such k).
