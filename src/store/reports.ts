@@ -535,27 +535,29 @@ export class ReportStore {
     // Issued together: through a pool of readers (`ReadPool`), the two are read side by side.
     const [groups, entities] = await Promise.all([
       this.reads.get<{ list: string }>(
-        `WITH ${visible}
-       SELECT json_group_array(json_array(g.status, g.commune, g.nom, g.type, g.n, json((
+        // The groups are counted once, in a MATERIALIZED CTE: read as a subquery in FROM, SQLite
+        // flattens it and counts each group twice (once for `n > 0`, once for the output).
+        `WITH ${visible},
+         -- Each group stored since the period began (migration 25) is one range of the group
+         -- index, counted there: no sort of the period's facts.
+         g AS MATERIALIZED (
+           SELECT k.status, k.commune, k.type, (
+               SELECT count(*) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+               WHERE commune = k.commune AND type = k.type AND status = k.status
+                 AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS n
+           FROM rhythm_groups k WHERE k.last_created_at >= ?1)
+       SELECT json_group_array(json_array(g.status, g.commune, (
+           -- The commune's name is the one its most recent report gave.
+           SELECT nom FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+           WHERE commune = g.commune AND type = g.type AND status = g.status
+             AND created_at >= ?1 AND created_at < ?2 AND class IN visible
+           ORDER BY created_at DESC LIMIT 1), g.type, g.n, json((
          SELECT json_group_array(json_array(f.ref, f.service, f.created_at) ORDER BY f.created_at, f.ref) FROM (
            SELECT ref, service, created_at, report_id FROM rhythm_facts INDEXED BY rhythm_facts_by_group
            WHERE commune = g.commune AND type = g.type AND status = g.status
              AND created_at >= ?1 AND created_at < ?2 AND class IN visible
            ORDER BY created_at DESC, ref DESC LIMIT ?3) f)))) AS list
-       FROM (
-         -- Each group stored since the period began (migration 25) is one range of the group
-         -- index, counted there: no sort of the period's facts. The commune's name is the one
-         -- its most recent report gave.
-         SELECT k.status, k.commune, k.type, (
-             SELECT count(*) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
-             WHERE commune = k.commune AND type = k.type AND status = k.status
-               AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS n, (
-             SELECT nom FROM rhythm_facts INDEXED BY rhythm_facts_by_group
-             WHERE commune = k.commune AND type = k.type AND status = k.status
-               AND created_at >= ?1 AND created_at < ?2 AND class IN visible
-             ORDER BY created_at DESC LIMIT 1) AS nom
-         FROM rhythm_groups k WHERE k.last_created_at >= ?1) g
-       WHERE g.n > 0`,
+       FROM g WHERE g.n > 0`,
         params,
       ),
       // A digest reads no recurring entities: it is spared their query.
@@ -621,14 +623,15 @@ export class ReportStore {
   async periodCounts(from: number, to: number, classes: readonly string[]): Promise<PeriodCount[]> {
     if (classes.length === 0) return [];
     return this.reads.all<PeriodCount>(
-      `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 3})`).join(", ")})
-       SELECT commune, type, count FROM (
-         SELECT k.commune, k.type, (
-             SELECT count(*) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
-             WHERE commune = k.commune AND type = k.type AND status = 'active'
-               AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS count
-         FROM rhythm_groups k WHERE k.status = 'active' AND k.last_created_at >= ?1)
-       WHERE count > 0`,
+      // MATERIALIZED: each group counted once (see periodSummary).
+      `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 3})`).join(", ")}),
+         counted AS MATERIALIZED (
+           SELECT k.commune, k.type, (
+               SELECT count(*) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+               WHERE commune = k.commune AND type = k.type AND status = 'active'
+                 AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS count
+           FROM rhythm_groups k WHERE k.status = 'active' AND k.last_created_at >= ?1)
+       SELECT commune, type, count FROM counted WHERE count > 0`,
       [from, to, ...classes],
     );
   }

@@ -109,42 +109,54 @@ export class StrategyStore {
       combos.push(`c.type IN (${types.map(() => "?").join(", ")})`);
       comboParams.push(...types);
     }
-    const side = async (window: Window, aggregates: string, aggregateParams: number[]) =>
-      this.reads.all<GroupRow>(
-        `SELECT c.commune, c.type, c.class, c.reliability, c.credibility, count(*) AS n, ${aggregates}
-         FROM territory_combos c CROSS JOIN territory_facts f INDEXED BY territory_facts_by_combo_id
-         WHERE ${combos.join(" AND ")} AND f.combo = c.rowid AND f.active = 1 AND f.at >= ? AND f.at < ?
-         GROUP BY c.rowid`,
-        [...aggregateParams, ...comboParams, window.from, window.to],
-      );
+    // Each combination is one range of the combination index, read by a correlated subquery: SQLite
+    // runs it as a tight loop, where a join grouped by combination steps the grouping per fact (a
+    // quarter at 1 M reports: 12 ms against 17 for the counts alone). Every combination costs one
+    // seek (about 4 µs here) whatever it holds, so each side is read in one pass: a combination's
+    // count, and on the current side its decayed weight and latest fact, come out of that pass
+    // together, as one JSON array. The decay as decay() computes it, the age clamped at 0:
+    // exp((min(at, now) − now) × ln 2 / half-life).
+    // The combinations of one group (a service's classes: its `cross` and its `service` reports,
+    // say) are then summed in SQL, and each side comes back as one JSON list parsed at once:
+    // sqlite3 turns every row it returns into an object on the main thread, about 10 µs a row here.
+    const side = (aggregates: string) => `
+      WITH k AS MATERIALIZED (
+        -- The class's service, as parseClassKey reads it: what comes before the first '|'.
+        SELECT c.commune, c.type, CASE WHEN instr(c.class, '|') > 0 THEN substr(c.class, 1, instr(c.class, '|') - 1)
+            ELSE c.class END AS service, c.reliability, c.credibility, (
+          SELECT json_array(${aggregates}) FROM territory_facts f INDEXED BY territory_facts_by_combo_id
+          WHERE f.combo = c.rowid AND f.active = 1 AND f.at >= ? AND f.at < ?) AS a
+        FROM territory_combos c WHERE ${combos.join(" AND ")}),
+      g AS (
+        SELECT commune, type, service, reliability, credibility, sum(a ->> 0) AS n, sum(a ->> 1) AS decayed, max(a ->> 2) AS last
+        FROM k GROUP BY commune, type, service, reliability, credibility)
+      SELECT json_group_array(json_array(commune, type, service, reliability, credibility, n, decayed, last)) AS list
+      FROM g WHERE n > 0`;
     // Issued together: through a pool of readers (`ReadPool`), the two periods are read side by side.
-    // exp((min(at, now) − now) × ln 2 / half-life) is decay(now − at), the age clamped at 0 by the
-    // min: one function call per fact fewer than the clamp written out.
     const [current, before] = await Promise.all([
-      side(period, "sum(exp((min(f.at, ?) - ?) * ?)) AS decayed, max(f.at) AS last", [now, now, Math.LN2 / (halfLifeDays * DAY)]),
-      side(previous, "0 AS decayed, 0 AS last", []),
+      this.reads.get<{ list: string }>(side("count(*), sum(exp((min(f.at, ?) - ?) * ?)), max(f.at)"), [
+        now,
+        now,
+        Math.LN2 / (halfLifeDays * DAY),
+        period.from,
+        period.to,
+        ...comboParams,
+      ]),
+      // The previous period's groups carry their counts only.
+      this.reads.get<{ list: string }>(side("count(*), 0, 0"), [previous.from, previous.to, ...comboParams]),
     ]);
-    // Two classes of one service (its `cross` and its `service` reports, say) are one group.
+    // Two grades the ranking reads alike (both unreadable, say) are one group.
     const groups = new Map<string, FactGroup>();
-    // A few dozen classes for thousands of rows: each parsed once.
-    const services = new Map<string, string>();
-    const serviceOf = (key: string) => {
-      let service = services.get(key);
-      if (service === undefined) services.set(key, (service = parseClassKey(key).service));
-      return service;
-    };
-    const add = (side: FactGroup["side"]) => (r: GroupRow) => {
-      const service = serviceOf(r.class);
-      const grade = toGrade(r.reliability, r.credibility);
-      const commune = r.commune ?? "";
-      const type = r.type ?? "autre";
-      const key = `${side}\u0000${commune}\u0000${type}\u0000${service}\u0000${grade.reliability}\u0000${grade.credibility}`;
+    const add = (side: FactGroup["side"]) => ([commune, type, service, reliability, credibility, n, decayed, last]: GroupTuple) => {
+      const grade = toGrade(reliability, credibility);
+      const key = `${side}\u0000${commune ?? ""}\u0000${type ?? "autre"}\u0000${service}\u0000${grade.reliability}\u0000${grade.credibility}`;
       const g = groups.get(key);
-      if (!g) groups.set(key, { side, commune, type, service, grade, n: r.n, decayed: r.decayed, last: r.last });
-      else Object.assign(g, { n: g.n + r.n, decayed: g.decayed + r.decayed, last: Math.max(g.last, r.last) });
+      if (!g) groups.set(key, { side, commune: commune ?? "", type: type ?? "autre", service, grade, n, decayed, last });
+      else Object.assign(g, { n: g.n + n, decayed: g.decayed + decayed, last: Math.max(g.last, last) });
     };
-    current.forEach(add("current"));
-    before.forEach(add("previous"));
+    const tuples = (row: { list: string } | undefined) => JSON.parse(row?.list ?? "[]") as GroupTuple[];
+    tuples(current).forEach(add("current"));
+    tuples(before).forEach(add("previous"));
     return [...groups.values()];
   }
 
@@ -207,16 +219,8 @@ export class StrategyStore {
   }
 }
 
-interface GroupRow {
-  commune: string | null;
-  type: string | null;
-  class: string;
-  reliability: string | null;
-  credibility: number | null;
-  n: number;
-  decayed: number;
-  last: number;
-}
+/** A group as `factGroups` reads it: commune, type, service, grade, count, decayed weight, latest fact. */
+type GroupTuple = [string | null, string | null, string, string | null, number | null, number, number, number];
 
 interface AdoptedRow {
   id: number;
