@@ -40,6 +40,10 @@ const { values } = parseArgs({
     reports: { type: "string", default: "100000" },
     runs: { type: "string", default: "20" },
     ingest: { type: "string", default: "200" },
+    // The store's breadth: the ten largest towns of the Vosges (the default), or up to all 506
+    // communes, drawn skewed towards the towns as reports are; one grade (B2) or 24 (A–F × 1–4).
+    communes: { type: "string", default: "10" },
+    grades: { type: "string", default: "B2" },
   },
 });
 const REPORTS = Number(values.reports);
@@ -50,7 +54,22 @@ const { config, directory, dir, db, journal } = await freshStore("scale");
 
 const seedStarted = Date.now();
 const communes = CommuneIndex.vosges();
-const codes = ["88160", "88413", "88383", "88465", "88209", "88321", "88106", "88029", "88367", "88005"];
+const towns = ["88160", "88413", "88383", "88465", "88209", "88321", "88106", "88029", "88367", "88005"];
+const COMMUNES = Math.max(1, Math.min(Number(values.communes), 506));
+const VARIED_GRADES = values.grades === "varied";
+const codes = [
+  ...towns,
+  ...communes
+    .all()
+    .map((c) => c.code)
+    .filter((code) => code.startsWith("88") && !towns.includes(code)),
+].slice(0, COMMUNES);
+// Ten communes are drawn evenly (the figures of the issue); more are drawn as the product of two
+// uniform draws, which favours the first (the towns) as real reports do.
+const communeDraw =
+  COMMUNES <= 10
+    ? `abs(random()) % ${codes.length}`
+    : `CAST((abs(random()) % 1000000) / 1e6 * (abs(random()) % 1000000) / 1e6 * ${codes.length} AS INTEGER)`;
 await db.exec(`PRAGMA synchronous = OFF;
   CREATE TEMP TABLE communes (i INTEGER PRIMARY KEY, code TEXT, nom TEXT);
   INSERT INTO communes (i, code, nom) VALUES ${codes.map((c, i) => `(${i}, '${c}', '${(communes.byCode(c)?.nom ?? c).replace(/'/g, "''")}')`).join(",")};
@@ -60,17 +79,18 @@ await db.exec(`PRAGMA synchronous = OFF;
   INSERT INTO types (i, key) VALUES ${DEFAULT_FACT_TYPES.map((t, i) => `(${i}, '${t.key}')`).join(",")};
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${REPORTS}),
   drawn AS MATERIALIZED (
-    SELECT ${NOW} - (abs(random()) % ${3 * 365 * DAY}) AS at, abs(random()) % ${codes.length} AS c,
-      abs(random()) % ${SERVICES.length} AS s, abs(random()) % ${DEFAULT_FACT_TYPES.length} AS t, abs(random()) % 10 AS d
+    SELECT ${NOW} - (abs(random()) % ${3 * 365 * DAY}) AS at, ${communeDraw} AS c,
+      abs(random()) % ${SERVICES.length} AS s, abs(random()) % ${DEFAULT_FACT_TYPES.length} AS t, abs(random()) % 10 AS d,
+      abs(random()) % 6 AS gr, abs(random()) % 4 AS gc
     FROM n
   ),
   -- Stored in creation order, as a live store receives them: ids and creation times rise together.
-  r AS MATERIALIZED (SELECT row_number() OVER (ORDER BY at) AS i, at, c, s, t, d FROM drawn)
+  r AS MATERIALIZED (SELECT row_number() OVER (ORDER BY at) AS i, at, c, s, t, d, gr, gc FROM drawn)
   INSERT INTO reports (id, ref, source_event_id, room_id, room_key, service, author, created_at, status, version, fields_json, search_text)
   SELECT r.i, '88-B-' || r.i, '$bench' || r.i, '!' || sv.key, sv.key, sv.key, '@' || sv.key || ':t', r.at + 60000, 'active', 1,
     json_object('type', ty.key, 'commune', json_object('code', co.code, 'nom', co.nom), 'place', NULL,
       'observedAt', strftime('%Y-%m-%dT%H:%M:%S.000Z', r.at / 1000, 'unixepoch'), 'observedPrecision', 'minute',
-      'grade', json_object('reliability', 'B', 'credibility', 2),
+      'grade', ${VARIED_GRADES ? "json_object('reliability', substr('ABCDEF', r.gr + 1, 1), 'credibility', r.gc + 1)" : "json_object('reliability', 'B', 'credibility', 2)"},
       'diffusion', CASE WHEN r.d < 6 THEN json_object('level', 'cross') WHEN r.d < 9 THEN json_object('level', 'service')
                         ELSE json_object('level', 'restreint', 'services', json_array('douane', 'gir')) END,
       'substances', json_array(), 'peopleCount', NULL,
@@ -278,6 +298,8 @@ const ingestFigures = {
 console.log(`ingest: ${JSON.stringify(ingestFigures)}`);
 const result = {
   reports: REPORTS,
+  communes: codes.length,
+  grades: VARIED_GRADES ? "A–F × 1–4" : "B2",
   seed_ms: seedMs,
   runs: RUNS,
   room: "douane (partner service)",
@@ -290,8 +312,10 @@ const result = {
   at: new Date().toISOString(),
 };
 mkdirSync("bench/results", { recursive: true });
-writeFileSync(`bench/results/scale-${REPORTS}.json`, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`written bench/results/scale-${REPORTS}.json`);
+const breadth = codes.length === 10 && !VARIED_GRADES ? "" : `-communes${codes.length}${VARIED_GRADES ? "-grades" : ""}`;
+const file = `bench/results/scale-${REPORTS}${breadth}.json`;
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`written ${file}`);
 await journalInbox.stop();
 await journal.close();
 await reader.close();
