@@ -677,6 +677,23 @@ export const MIGRATIONS: readonly string[] = [
     WHERE report_id = NEW.report_id;
   END;
   `,
+  // 27 — the strategy at the Vosges' breadth (issue 16): reading a period by combination costs one
+  // seek per (class, commune, type, grade) ever stored, and across 506 communes and two dozen grades
+  // there are about as many combinations as facts (90 k in a store of 100 k reports): the agenda
+  // took 0.7 s at 100 k and 4 s at 1 M. The (commune, type) pairs ever stored are kept here, by a
+  // trigger on the facts (an upsert: see migration 26), and the facts get an index by pair and
+  // time that carries what a period is weighed from, so a period is one range per pair (a few
+  // thousand at most), whatever the number of combinations. StrategyStore.factGroups reads by
+  // pair when combinations are many, by combination when they are few (where that is cheaper).
+  `
+  CREATE TABLE territory_pairs (commune TEXT, type TEXT);
+  CREATE UNIQUE INDEX territory_pairs_key ON territory_pairs (ifnull(commune, ''), ifnull(type, ''));
+  INSERT OR IGNORE INTO territory_pairs (commune, type) SELECT DISTINCT commune, type FROM territory_facts;
+  CREATE INDEX territory_facts_by_pair ON territory_facts (commune, type, active, at, class, reliability, credibility);
+  CREATE TRIGGER territory_facts_pair AFTER INSERT ON territory_facts BEGIN
+    INSERT INTO territory_pairs (commune, type) VALUES (NEW.commune, NEW.type) ON CONFLICT DO NOTHING;
+  END;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,5 +1,11 @@
 import type { Grade } from "../core/report/grading.js";
-import type { FactGroup, StrategyFact } from "../core/strategy/score.js";
+import {
+  CREDIBILITY_WEIGHT,
+  type FactGroup,
+  RELIABILITY_WEIGHT,
+  reliability,
+  type StrategyFact,
+} from "../core/strategy/score.js";
 import type { Queries } from "./db.js";
 import { parseClassKey, type Window } from "./territory.js";
 
@@ -86,13 +92,18 @@ export class StrategyStore {
   }
 
   /**
-   * The facts of [previous.from, period.to) as the ranking reads them (`FactGroup`), grouped and
-   * weighed in SQL: a quarter of a large store is a few thousand groups, not a hundred thousand
-   * rows. Each (class, commune, type, grade) combination the room may see is one range of the
-   * combination index (migrations 21 and 26), read in the combination's order: no sort, no join,
-   * no date parsed. Decay as `decay()` computes it: 0.5^(age in days / half-life), age clamped at
-   * 0; the previous period's groups carry their counts only (the ranking reads nothing else of
-   * them: `decayed` and `last` are 0 there).
+   * The facts of [previous.from, period.to) as the ranking reads them (`FactGroup`: per side,
+   * commune and type), grouped and weighed in SQL, whatever the period holds: no fact leaves
+   * SQLite. Decay as `decay()` computes it: 0.5^(age in days / half-life), age clamped at 0;
+   * weighed by `reliability()` of the grade as `toGrade` reads it. The previous period's groups
+   * carry their counts only (the ranking reads nothing else of them).
+   *
+   * Two ways to read the same groups, chosen by the store's breadth (migration 27): by
+   * combination (class, commune, type, grade: one seek each, ≈ 4 µs here, then ≈ 0.15 µs a fact)
+   * while combinations are few against the facts, as in a cell of a few towns; else by (commune,
+   * type) pair (one seek per pair, then ≈ 1 µs a fact: its class checked and its weight computed),
+   * as across the Vosges' 506 communes, where there are about as many combinations as facts.
+   * `by` forces one (the tests compare both with `groupFacts`).
    */
   async factGroups(
     period: Window,
@@ -101,63 +112,117 @@ export class StrategyStore {
     types: readonly string[],
     now: number,
     halfLifeDays: number,
+    by?: "combination" | "pair",
   ): Promise<FactGroup[]> {
     if (classes.length === 0) return [];
-    const combos = [`c.class IN (${classes.map(() => "?").join(", ")})`];
-    const comboParams: (string | number)[] = [...classes];
-    if (types.length > 0) {
-      combos.push(`c.type IN (${types.map(() => "?").join(", ")})`);
-      comboParams.push(...types);
-    }
-    // Each combination is one range of the combination index, read by a correlated subquery: SQLite
-    // runs it as a tight loop, where a join grouped by combination steps the grouping per fact (a
-    // quarter at 1 M reports: 12 ms against 17 for the counts alone). Every combination costs one
-    // seek (about 4 µs here) whatever it holds, so each side is read in one pass: a combination's
-    // count, and on the current side its decayed weight and latest fact, come out of that pass
-    // together, as one JSON array. The decay as decay() computes it, the age clamped at 0:
-    // exp((min(at, now) − now) × ln 2 / half-life).
-    // The combinations of one group (a service's classes: its `cross` and its `service` reports,
-    // say) are then summed in SQL, and each side comes back as one JSON list parsed at once:
-    // sqlite3 turns every row it returns into an object on the main thread, about 10 µs a row here.
-    const side = (aggregates: string) => `
-      WITH k AS MATERIALIZED (
-        -- The class's service, as parseClassKey reads it: what comes before the first '|'.
-        SELECT c.commune, c.type, CASE WHEN instr(c.class, '|') > 0 THEN substr(c.class, 1, instr(c.class, '|') - 1)
-            ELSE c.class END AS service, c.reliability, c.credibility, (
-          SELECT json_array(${aggregates}) FROM territory_facts f INDEXED BY territory_facts_by_combo_id
-          WHERE f.combo = c.rowid AND f.active = 1 AND f.at >= ? AND f.at < ?) AS a
-        FROM territory_combos c WHERE ${combos.join(" AND ")}),
-      g AS (
-        SELECT commune, type, service, reliability, credibility, sum(a ->> 0) AS n, sum(a ->> 1) AS decayed, max(a ->> 2) AS last
-        FROM k GROUP BY commune, type, service, reliability, credibility)
-      SELECT json_group_array(json_array(commune, type, service, reliability, credibility, n, decayed, last)) AS list
-      FROM g WHERE n > 0`;
+    const way = by ?? (await this.breadth());
+    const read = way === "combination" ? this.byCombination.bind(this) : this.byPair.bind(this);
+    const k = Math.LN2 / (halfLifeDays * DAY);
     // Issued together: through a pool of readers (`ReadPool`), the two periods are read side by side.
-    const [current, before] = await Promise.all([
-      this.reads.get<{ list: string }>(side("count(*), sum(exp((min(f.at, ?) - ?) * ?)), max(f.at)"), [
-        now,
-        now,
-        Math.LN2 / (halfLifeDays * DAY),
-        period.from,
-        period.to,
-        ...comboParams,
-      ]),
-      // The previous period's groups carry their counts only.
-      this.reads.get<{ list: string }>(side("count(*), 0, 0"), [previous.from, previous.to, ...comboParams]),
-    ]);
-    // Two grades the ranking reads alike (both unreadable, say) are one group.
-    const groups = new Map<string, FactGroup>();
-    const add = (side: FactGroup["side"]) => ([commune, type, service, reliability, credibility, n, decayed, last]: GroupTuple) => {
-      const grade = toGrade(reliability, credibility);
-      const key = `${side}\u0000${commune ?? ""}\u0000${type ?? "autre"}\u0000${service}\u0000${grade.reliability}\u0000${grade.credibility}`;
-      const g = groups.get(key);
-      if (!g) groups.set(key, { side, commune: commune ?? "", type: type ?? "autre", service, grade, n, decayed, last });
-      else Object.assign(g, { n: g.n + n, decayed: g.decayed + decayed, last: Math.max(g.last, last) });
-    };
-    const tuples = (row: { list: string } | undefined) => JSON.parse(row?.list ?? "[]") as GroupTuple[];
-    tuples(current).forEach(add("current"));
-    tuples(before).forEach(add("previous"));
-    return [...groups.values()];
+    const [current, before] = await Promise.all([read(period, classes, types, { now, k }), read(previous, classes, types, null)]);
+    const groups: FactGroup[] = [];
+    for (const [side, rows] of [
+      ["current", current],
+      ["previous", before],
+    ] as const)
+      for (const g of rows.values())
+        groups.push({
+          side,
+          commune: g.commune,
+          type: g.type,
+          services: side === "current" ? [...g.services].sort() : [],
+          n: g.n,
+          weighed: side === "current" ? g.weighed : 0,
+          last: side === "current" ? g.last : 0,
+        });
+    return groups;
+  }
+
+  /**
+   * Which way `factGroups` reads (see there): by combination while the combinations ever stored
+   * are fewer than a 24th of the facts (the two periods are half a year of a store of a few
+   * years: a sixth of its facts, read at a quarter of the cost a fact of reading by pair). Two
+   * lookups of a table's last row id.
+   */
+  private async breadth(): Promise<"combination" | "pair"> {
+    const row = await this.reads.get<{ combos: number | null; facts: number | null }>(
+      "SELECT (SELECT max(rowid) FROM territory_combos) AS combos, (SELECT max(report_id) FROM territory_facts) AS facts",
+    );
+    return (row?.combos ?? 0) * 24 < (row?.facts ?? 0) ? "combination" : "pair";
+  }
+
+  /**
+   * One window by combination: each one the room may see is one range of the combination index
+   * (migrations 21 and 26), read by a correlated subquery (a tight loop, where a join grouped by
+   * combination steps the grouping per fact), its count, decayed weight and latest fact in one
+   * pass, returned together as one JSON list (sqlite3 turns every row it returns into an object on
+   * the main thread, ≈ 10 µs a row here). The combinations are then weighed by their grade here.
+   */
+  private async byCombination(window: Window, classes: readonly string[], types: readonly string[], weigh: Weigh | null) {
+    const where = [`c.class IN (${classes.map(() => "?").join(", ")})`];
+    if (types.length > 0) where.push(`c.type IN (${types.map(() => "?").join(", ")})`);
+    // exp((min(at, now) − now) × ln 2 / half-life): decay(now − at), the age clamped at 0.
+    const aggregates = weigh ? "count(*), sum(exp((min(f.at, ?) - ?) * ?)), max(f.at)" : "count(*), 0, 0";
+    const row = await this.reads.get<{ list: string }>(
+      `SELECT json_group_array(json_array(c.commune, c.type, c.class, c.reliability, c.credibility, json((
+          SELECT json_array(${aggregates}) FROM territory_facts f INDEXED BY territory_facts_by_combo_id
+          WHERE f.combo = c.rowid AND f.active = 1 AND f.at >= ? AND f.at < ?)))) AS list
+       FROM territory_combos c WHERE ${where.join(" AND ")}`,
+      [...(weigh ? [weigh.now, weigh.now, weigh.k] : []), window.from, window.to, ...classes, ...types],
+    );
+    type Tuple = [string | null, string | null, string, string | null, number | null, [number, number | null, number | null]];
+    const groups = new Groups();
+    for (const [commune, type, classKey, reliabilityLetter, credibility, [n, decayed, last]] of JSON.parse(
+      row?.list ?? "[]",
+    ) as Tuple[]) {
+      if (n === 0) continue;
+      const g = groups.of(commune, type);
+      g.n += n;
+      g.weighed += reliability(toGrade(reliabilityLetter, credibility)) * (decayed ?? 0);
+      g.last = Math.max(g.last, last ?? 0);
+      g.services.add(groups.serviceOf(classKey));
+    }
+    return groups.all;
+  }
+
+  /**
+   * One window by (commune, type) pair (migration 27): each pair ever stored is one range of the
+   * pair index, walked in time order and grouped in the pairs' order (no sort), each fact's class
+   * checked against those the room may see and its weight computed in SQL from the same weights
+   * as `reliability()`, the grade read as `toGrade` reads it (a letter A–F, a digit 1–6, else F6).
+   */
+  private async byPair(window: Window, classes: readonly string[], types: readonly string[], weigh: Weigh | null) {
+    const letters = Object.keys(RELIABILITY_WEIGHT) as Grade["reliability"][];
+    const digits = Object.keys(CREDIBILITY_WEIGHT).map(Number) as Grade["credibility"][];
+    const weightParams: number[] = [];
+    const letterCase = `CASE f.reliability ${letters.map((l) => `WHEN '${l}' THEN ?`).join(" ")} ELSE ? END`;
+    const digitCase = `CASE f.credibility ${digits.map((d) => `WHEN ${d} THEN ?`).join(" ")} ELSE ? END`;
+    if (weigh) weightParams.push(...letters.map((l) => RELIABILITY_WEIGHT[l]), RELIABILITY_WEIGHT.F);
+    if (weigh) weightParams.push(...digits.map((d) => CREDIBILITY_WEIGHT[d]), CREDIBILITY_WEIGHT[6]);
+    const aggregates = weigh
+      ? `sum(${letterCase} * ${digitCase} * exp((min(f.at, ?) - ?) * ?)) AS weighed, max(f.at) AS last,
+         json_group_array(DISTINCT f.class) AS classes`
+      : "0 AS weighed, 0 AS last, '[]' AS classes";
+    const typeFilter = types.length > 0 ? `p.type IN (${types.map(() => "?").join(", ")}) AND ` : "";
+    const row = await this.reads.get<{ list: string }>(
+      `SELECT json_group_array(json_array(commune, type, n, weighed, last, json(classes))) AS list FROM (
+         SELECT p.commune, p.type, count(*) AS n, ${aggregates}
+         FROM territory_pairs p INDEXED BY territory_pairs_key CROSS JOIN territory_facts f INDEXED BY territory_facts_by_pair
+         WHERE ${typeFilter}f.commune IS p.commune AND f.type IS p.type AND f.active = 1 AND f.at >= ? AND f.at < ?
+           AND f.class IN (${classes.map(() => "?").join(", ")})
+         GROUP BY ifnull(p.commune, ''), ifnull(p.type, ''))`,
+      [...weightParams, ...(weigh ? [weigh.now, weigh.now, weigh.k] : []), ...types, window.from, window.to, ...classes],
+    );
+    type Tuple = [string | null, string | null, number, number, number, string[]];
+    const groups = new Groups();
+    for (const [commune, type, n, weighed, last, classKeys] of JSON.parse(row?.list ?? "[]") as Tuple[]) {
+      const g = groups.of(commune, type);
+      g.n += n;
+      g.weighed += weighed;
+      g.last = Math.max(g.last, last);
+      for (const key of classKeys) g.services.add(groups.serviceOf(key));
+    }
+    return groups.all;
   }
 
   /** Replaces the list last shown in a room. */
@@ -219,9 +284,6 @@ export class StrategyStore {
   }
 }
 
-/** A group as `factGroups` reads it: commune, type, service, grade, count, decayed weight, latest fact. */
-type GroupTuple = [string | null, string | null, string, string | null, number | null, number, number, number];
-
 interface AdoptedRow {
   id: number;
   action_id: number;
@@ -261,4 +323,34 @@ function toGrade(reliability: string | null, credibility: number | null): Grade 
   const letter = reliability !== null && GRADES.test(reliability) ? (reliability as Grade["reliability"]) : "F";
   const digit = credibility !== null && credibility >= 1 && credibility <= 6 ? (credibility as Grade["credibility"]) : 6;
   return { reliability: letter, credibility: digit };
+}
+
+/** What the current side is weighed with: `now`, and ln 2 / half-life in ms. */
+interface Weigh {
+  now: number;
+  k: number;
+}
+
+/** A window's groups by commune and type, as both ways of reading fill them. */
+class Groups {
+  readonly all = new Map<
+    string,
+    { commune: string; type: string; n: number; weighed: number; last: number; services: Set<string> }
+  >();
+  /** A few dozen classes for thousands of rows: each parsed once. */
+  private readonly services = new Map<string, string>();
+
+  of(commune: string | null, type: string | null) {
+    const key = `${commune ?? ""}\u0000${type ?? "autre"}`;
+    let g = this.all.get(key);
+    if (!g)
+      this.all.set(key, (g = { commune: commune ?? "", type: type ?? "autre", n: 0, weighed: 0, last: 0, services: new Set() }));
+    return g;
+  }
+
+  serviceOf(classKey: string): string {
+    let service = this.services.get(classKey);
+    if (service === undefined) this.services.set(classKey, (service = parseClassKey(classKey).service));
+    return service;
+  }
 }

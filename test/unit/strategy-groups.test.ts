@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Diffusion } from "../../src/core/report/diffusion.js";
 import type { ReportFields } from "../../src/core/report/report.js";
-import { DEFAULT_STRATEGY, groupFacts, rankProposals, type StrategyInput } from "../../src/core/strategy/score.js";
+import {
+  DEFAULT_STRATEGY,
+  type FactGroup,
+  groupFacts,
+  rankProposals,
+  type StrategyInput,
+} from "../../src/core/strategy/score.js";
 import type { Database } from "../../src/store/db.js";
 import { migrate } from "../../src/store/migrations.js";
 import { StrategyStore } from "../../src/store/strategy.js";
@@ -105,19 +111,26 @@ async function compareEveryRoom(db: Database = fixture.db, halfLifeDays = DEFAUL
         [[], NOW - 3 * DAY],
       ] as const) {
         const one = await store.facts({ from: previous.from, to: period.to }, classes, types);
-        const sql = await store.factGroups(period, previous, classes, types, now, halfLifeDays);
         const reference = groupFacts(one, period, previous, now, halfLifeDays);
-        const key = (g: (typeof sql)[number]) =>
-          [g.side, g.commune, g.type, g.service, g.grade.reliability, g.grade.credibility].join("|");
-        const sorted = (gs: typeof sql) => [...gs].sort((a, b) => key(a).localeCompare(key(b)));
-        const a = sorted(sql);
+        const key = (g: FactGroup) => [g.side, g.commune, g.type].join("|");
+        const sorted = (gs: readonly FactGroup[]) => [...gs].sort((a, b) => key(a).localeCompare(key(b)));
         const b = sorted(reference);
-        expect(a.map(key), room).toEqual(b.map(key));
-        a.forEach((g, i) => {
-          expect(g.n).toBe(b[i]!.n);
-          expect(g.last).toBe(b[i]!.last);
-          expect(g.decayed).toBeCloseTo(b[i]!.decayed, 9);
-        });
+        // Read by combination, by pair, and the way the store's breadth chooses: the same groups.
+        const ways = [undefined, "combination", "pair"] as const;
+        const read = await Promise.all(
+          ways.map((by) => store.factGroups(period, previous, classes, types, now, halfLifeDays, by)),
+        );
+        for (const [w, sql] of read.entries()) {
+          const a = sorted(sql);
+          const label = `${room} by ${ways[w] ?? "breadth"}`;
+          expect(a.map(key), label).toEqual(b.map(key));
+          a.forEach((g, i) => {
+            expect(g.n, label).toBe(b[i]!.n);
+            expect(g.last, label).toBe(b[i]!.last);
+            expect(g.services, label).toEqual(b[i]!.services);
+            expect(g.weighed, label).toBeCloseTo(b[i]!.weighed, 9);
+          });
+        }
         const input = (extra: Partial<StrategyInput>): StrategyInput => ({
           now,
           period,
@@ -129,11 +142,13 @@ async function compareEveryRoom(db: Database = fixture.db, halfLifeDays = DEFAUL
           settings: { ...DEFAULT_STRATEGY, halfLifeDays },
           ...extra,
         });
-        const fromGroups = rankProposals(input({ groups: sql }));
         const fromFacts = rankProposals(input({ facts: one }));
-        expect(fromGroups.map(({ score: _score, ...p }) => p)).toEqual(fromFacts.map(({ score: _score, ...p }) => p));
-        fromGroups.forEach((p, i) => expect(p.score).toBeCloseTo(fromFacts[i]!.score, 9));
-        compared += sql.length;
+        for (const sql of read) {
+          const fromGroups = rankProposals(input({ groups: sql }));
+          expect(fromGroups.map(({ score: _score, ...p }) => p)).toEqual(fromFacts.map(({ score: _score, ...p }) => p));
+          fromGroups.forEach((p, i) => expect(p.score).toBeCloseTo(fromFacts[i]!.score, 9));
+          compared += sql.length;
+        }
       }
     }
     expect(compared).toBeGreaterThan(50);

@@ -34,8 +34,18 @@ export function byCreation(a: { createdAt: number; ref: string }, b: { createdAt
 
 /** The most recent `MAX_LISTED` of `lists` together, oldest first (each list holds its own most recent). */
 export function mostRecent(...lists: ListedReport[][]): ListedReport[] {
-  const all = lists.flat().sort(byCreation);
-  return all.length > MAX_LISTED ? all.slice(-MAX_LISTED) : all;
+  // Kept as it goes, at most MAX_LISTED: a tally of a busy period merges thousands of references
+  // (an arrondissement's groups across 506 communes), and sorting them all to keep twelve showed.
+  const kept: ListedReport[] = [];
+  for (const list of lists)
+    for (const r of list) {
+      if (kept.length === MAX_LISTED && byCreation(r, kept[0]!) <= 0) continue;
+      let i = kept.length;
+      while (i > 0 && byCreation(kept[i - 1]!, r) > 0) i--;
+      kept.splice(i, 0, r);
+      if (kept.length > MAX_LISTED) kept.shift();
+    }
+  return kept;
 }
 
 /**

@@ -93,18 +93,18 @@ export interface StrategyFact {
 }
 
 /**
- * The facts of one commune, type, service and grade on one side of the period's start, counted and
- * weighed: what the ranking reads (the store makes these in SQL, `StrategyStore.factGroups`).
+ * The facts of one commune and type on one side of the period's start, counted and weighed: what
+ * the ranking reads (the store makes these in SQL, `StrategyStore.factGroups`).
  */
 export interface FactGroup {
   side: "current" | "previous";
   commune: string;
   type: string;
-  service: string;
-  grade: Grade;
+  /** The services whose facts these are, each once, in order; [] on the previous side (only its counts are read). */
+  services: string[];
   n: number;
-  /** Σ decay(now − observed) over the group's facts; 0 on the previous side (only its counts are read). */
-  decayed: number;
+  /** Σ reliability(grade) × decay(now − observed) over the group's facts; 0 on the previous side. */
+  weighed: number;
   /** The latest observation of the group; 0 on the previous side. */
   last: number;
 }
@@ -117,7 +117,7 @@ export function groupFacts(
   now: number,
   halfLifeDays: number,
 ): FactGroup[] {
-  const groups = new Map<string, FactGroup>();
+  const groups = new Map<string, FactGroup & { serviceSet: Set<string> }>();
   for (const f of facts) {
     const side =
       f.observed >= period.from && f.observed < period.to
@@ -126,25 +126,26 @@ export function groupFacts(
           ? "previous"
           : null;
     if (!side) continue;
-    const key = [side, f.commune, f.type, f.service, f.grade.reliability, f.grade.credibility].join("\u0000");
+    const key = [side, f.commune, f.type].join("\u0000");
     const g = groups.get(key) ?? {
       side,
       commune: f.commune,
       type: f.type,
-      service: f.service,
-      grade: f.grade,
+      services: [],
+      serviceSet: new Set<string>(),
       n: 0,
-      decayed: 0,
+      weighed: 0,
       last: side === "current" ? -Infinity : 0,
     };
     g.n++;
     if (side === "current") {
-      g.decayed += decay(now - f.observed, halfLifeDays);
+      g.weighed += reliability(f.grade) * decay(now - f.observed, halfLifeDays);
       g.last = Math.max(g.last, f.observed);
+      g.serviceSet.add(f.service);
     }
     groups.set(key, g);
   }
-  return [...groups.values()];
+  return [...groups.values()].map(({ serviceSet, ...g }) => ({ ...g, services: [...serviceSet].sort() }));
 }
 
 export interface StrategyInput {
@@ -241,13 +242,13 @@ export function rankProposals(input: StrategyInput): Proposal[] {
   for (const u of units) {
     if (u.current === 0) continue;
     const facts = ofPeriod.get(u.code) ?? [];
-    const score = facts.reduce((sum, g) => sum + harm(g.type, settings) * reliability(g.grade) * g.decayed, 0);
+    const score = facts.reduce((sum, g) => sum + harm(g.type, settings) * g.weighed, 0);
     const typeCounts = new Map<string, number>();
     for (const g of facts) typeCounts.set(g.type, (typeCounts.get(g.type) ?? 0) + g.n);
     const byType = [...typeCounts]
       .map(([type, n]) => ({ type, label: input.typeLabel(type), n }))
       .sort((a, b) => b.n - a.n || harm(b.type, settings) - harm(a.type, settings) || a.label.localeCompare(b.label, "fr"));
-    const services = new Set(facts.map((f) => f.service)).size;
+    const services = new Set(facts.flatMap((f) => f.services)).size;
     const places = input.places
       .filter((p) => p.commune === u.code)
       .sort((a, b) => b.n - a.n || a.display.localeCompare(b.display, "fr"));
