@@ -44,6 +44,8 @@ const { values } = parseArgs({
     // communes, drawn skewed towards the towns as reports are; one grade (B2) or 24 (A–F × 1–4).
     communes: { type: "string", default: "10" },
     grades: { type: "string", default: "B2" },
+    // Leave the seeded store in place (its folder is printed) to read it again, e.g. to profile.
+    keep: { type: "boolean", default: false },
   },
 });
 const REPORTS = Number(values.reports);
@@ -320,4 +322,5 @@ await journalInbox.stop();
 await journal.close();
 await reader.close();
 await db.close();
-rmSync(dir, { recursive: true, force: true });
+if (values.keep) console.log(`store kept in ${dir}`);
+else rmSync(dir, { recursive: true, force: true });

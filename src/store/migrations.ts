@@ -474,7 +474,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 16 — agendas at size: the most recent reports of one commune, type and status, newest first,
   // the diffusion class at hand (a room's classes are checked on the index, the row read only for
-  // the few references listed). See ReportStore.periodSummary.
+  // the few references listed). See ReportStore.periodGroups and periodListed.
   `
   CREATE INDEX rhythm_facts_by_group ON rhythm_facts (commune, type, status, created_at, class);
   `,

@@ -50,12 +50,34 @@ export interface StoredWrite {
   rooms?: number;
 }
 
-/** A period's summary as the store makes it; the caller places each commune in its arrondissement. */
-export interface StoredSummary {
-  groups: StoredGroup[];
-  entities: RecurringEntity[];
+/**
+ * A group of a period (one status, commune and type) as the store counts it: the caller names the
+ * commune and places it in its arrondissement, and asks for the references it lists.
+ */
+export interface StoredGroup {
+  status: ReportGroup["status"];
+  commune: string;
+  type: string;
+  count: number;
+  /** When its most recent report of the period was stored. */
+  last: number;
 }
-export type StoredGroup = Omit<ReportGroup, "arrondissement">;
+
+/** A group's references to read: from `since` (and the period's start), the most recent ones. */
+export interface ListedWanted {
+  status: ReportGroup["status"];
+  commune: string;
+  type: string;
+  since: number;
+}
+
+/** A listed reference, with the commune's name as its report gives it. */
+export interface StoredListed {
+  ref: string;
+  service: string;
+  createdAt: number;
+  nom: string;
+}
 
 /** Active reports of one commune and type in a period, of the diffusion classes asked for. */
 export interface PeriodCount {
@@ -515,56 +537,76 @@ export class ReportStore {
   }
 
   /**
-   * An agenda's reports of [from, to) whose diffusion class is one of `classes`, summarised in SQL
-   * (see `summarise`, the reference it must equal): per status, commune and type, the count and the
-   * `listed` most recent; and the entities found in two active reports or more. One statement per
-   * part, whatever the period holds: each group's count and most recent references are ranges of
-   * `rhythm_facts_by_group` (migrations 16 and 25), the entities a range of the few reports that
-   * name any.
+   * The groups (status, commune, type) of [from, to) whose diffusion class is one of `classes`:
+   * each counted, with its latest creation time, in one statement whatever the period holds. Each
+   * group stored since the period began (migration 25) is one range of `rhythm_facts_by_group`
+   * (migration 16), counted there: no sort of the period's facts. With `periodListed`, what
+   * `summarise` makes of the reports (tested against it).
    */
-  async periodSummary(
+  async periodGroups(from: number, to: number, classes: readonly string[]): Promise<StoredGroup[]> {
+    if (classes.length === 0) return [];
+    const row = await this.reads.get<{ list: string }>(
+      // MATERIALIZED: each group counted once (read as a subquery in FROM, SQLite flattens it).
+      `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 3})`).join(", ")}),
+         g AS MATERIALIZED (
+           SELECT k.status, k.commune, k.type, (
+               SELECT json_array(count(*), max(created_at)) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+               WHERE commune = k.commune AND type = k.type AND status = k.status
+                 AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS counted
+           FROM rhythm_groups k WHERE k.last_created_at >= ?1)
+       SELECT json_group_array(json_array(status, commune, type, json(counted))) AS list FROM g`,
+      [from, to, ...classes],
+    );
+    type GroupTuple = [StoredGroup["status"], string, string, Embedded<[number, number | null]>];
+    const groups: StoredGroup[] = [];
+    for (const [status, commune, type, counted] of JSON.parse(row?.list ?? "[]") as GroupTuple[]) {
+      const [count, last] = embedded(counted);
+      if (count > 0) groups.push({ status, commune, type, count, last: last ?? from });
+    }
+    return groups;
+  }
+
+  /**
+   * The references of the groups `wanted` of [from, to) whose diffusion class is one of `classes`:
+   * for each (same order), its `listed` most recent from its `since` on, oldest first. One range of
+   * the group index each, in one statement; only those references leave SQLite.
+   */
+  async periodListed(
     from: number,
     to: number,
     classes: readonly string[],
-    { listed = MAX_LISTED, entities: withEntities = true }: { listed?: number; entities?: boolean } = {},
-  ): Promise<StoredSummary> {
-    if (classes.length === 0) return { groups: [], entities: [] };
-    // ?1 from, ?2 to, ?3 how many listed, then the classes.
-    const visible = `visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 4})`).join(", ")})`;
-    const params = [from, to, listed, ...classes];
-    // Issued together: through a pool of readers (`ReadPool`), the two are read side by side.
-    const [groups, entities] = await Promise.all([
-      this.reads.get<{ list: string }>(
-        // The groups are counted once, in a MATERIALIZED CTE: read as a subquery in FROM, SQLite
-        // flattens it and counts each group twice (once for `n > 0`, once for the output).
-        `WITH ${visible},
-         -- Each group stored since the period began (migration 25) is one range of the group
-         -- index, counted there: no sort of the period's facts.
-         g AS MATERIALIZED (
-           SELECT k.status, k.commune, k.type, (
-               SELECT count(*) FROM rhythm_facts INDEXED BY rhythm_facts_by_group
-               WHERE commune = k.commune AND type = k.type AND status = k.status
-                 AND created_at >= ?1 AND created_at < ?2 AND class IN visible) AS n
-           FROM rhythm_groups k WHERE k.last_created_at >= ?1)
-       SELECT json_group_array(json_array(g.status, g.commune, (
-           -- The commune's name is the one its most recent report gave.
-           SELECT nom FROM rhythm_facts INDEXED BY rhythm_facts_by_group
-           WHERE commune = g.commune AND type = g.type AND status = g.status
-             AND created_at >= ?1 AND created_at < ?2 AND class IN visible
-           ORDER BY created_at DESC LIMIT 1), g.type, g.n, json((
-         SELECT json_group_array(json_array(f.ref, f.service, f.created_at) ORDER BY f.created_at, f.ref) FROM (
-           SELECT ref, service, created_at, report_id FROM rhythm_facts INDEXED BY rhythm_facts_by_group
-           WHERE commune = g.commune AND type = g.type AND status = g.status
-             AND created_at >= ?1 AND created_at < ?2 AND class IN visible
-           ORDER BY created_at DESC, ref DESC LIMIT ?3) f)))) AS list
-       FROM g WHERE g.n > 0`,
-        params,
-      ),
-      // A digest reads no recurring entities: it is spared their query.
-      !withEntities
-        ? undefined
-        : this.reads.get<{ list: string }>(
-            `WITH ${visible}
+    wanted: readonly ListedWanted[],
+    listed = MAX_LISTED,
+  ): Promise<StoredListed[][]> {
+    if (classes.length === 0 || wanted.length === 0) return wanted.map(() => []);
+    // ?1 from, ?2 to, ?3 how many listed, ?4 the groups wanted (a JSON array), then the classes.
+    const row = await this.reads.get<{ list: string }>(
+      `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 5})`).join(", ")})
+       SELECT json_group_array(json((
+         SELECT json_group_array(json_array(f.ref, f.service, f.created_at, f.nom) ORDER BY f.created_at, f.ref) FROM (
+           SELECT ref, service, created_at, nom FROM rhythm_facts INDEXED BY rhythm_facts_by_group
+           WHERE commune = w.value ->> 1 AND type = w.value ->> 2 AND status = w.value ->> 0
+             AND created_at >= max(?1, w.value ->> 3) AND created_at < ?2 AND class IN visible
+           ORDER BY created_at DESC, ref DESC LIMIT ?3) f)) ORDER BY w.key) AS list
+       FROM json_each(?4) w`,
+      [from, to, listed, JSON.stringify(wanted.map((w) => [w.status, w.commune, w.type, Math.max(from, w.since)])), ...classes],
+    );
+    type ListedTuple = [string, string, number, string];
+    return (JSON.parse(row?.list ?? "[]") as Embedded<Embedded<ListedTuple>[]>[]).map((refs) =>
+      embedded(refs)
+        .map(embedded)
+        .map(([ref, service, createdAt, nom]) => ({ ref, service, createdAt, nom })),
+    );
+  }
+
+  /**
+   * The entities of [from, to) found in two active reports or more whose diffusion class is one of
+   * `classes` (see `summarise`): one range of the few reports that name any (a partial index).
+   */
+  async periodEntities(from: number, to: number, classes: readonly string[], listed = MAX_LISTED): Promise<RecurringEntity[]> {
+    if (classes.length === 0) return [];
+    const row = await this.reads.get<{ list: string }>(
+      `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 3})`).join(", ")})
        SELECT json_group_array(json_array(kind, value, display, n, services, json(refs))) AS list FROM (
          SELECT e.value ->> 'kind' AS kind, e.value ->> 'value' AS value, e.value ->> 'display' AS display,
            min(f.created_at), count(DISTINCT f.report_id) AS n, count(DISTINCT f.service) AS services,
@@ -573,46 +615,26 @@ export class ReportStore {
          WHERE f.created_at >= ?1 AND f.created_at < ?2 AND f.status = 'active' AND f.entities IS NOT NULL
            AND f.class IN visible
          GROUP BY kind, value HAVING n >= 2)`,
-            params,
-          ),
-    ]);
-    const listedOf = (commune: { code: string; nom: string }) => (t: [string, string, number]) => ({
-      ref: t[0],
-      service: t[1],
-      createdAt: t[2],
-      commune,
-    });
-    type GroupTuple = [StoredGroup["status"], string, string, string, number, Embedded<Embedded<[string, string, number]>[]>];
+      [from, to, ...classes],
+    );
     type EntityTuple = [string, string, string, number, number, Embedded<Embedded<[string, string, number, string, string]>[]>];
-    return {
-      groups: (JSON.parse(groups?.list ?? "[]") as GroupTuple[]).map(([status, code, nom, type, count, recent]) => {
-        const commune = { code, nom };
-        return {
-          status,
-          type,
-          commune,
-          count,
-          recent: embedded(recent).map((t) => listedOf(commune)(embedded(t))),
-        };
-      }),
-      entities: (JSON.parse(entities?.list ?? "[]") as EntityTuple[]).map(([kind, value, display, count, services, refs]) => {
-        // A report naming the entity twice is one report; the most recent `listed` are shown.
-        const seen = new Set<string>();
-        const reports = embedded(refs)
-          .map(embedded)
-          .filter(([ref]) => !seen.has(ref) && seen.add(ref));
-        return {
-          kind,
-          value,
-          display,
-          count,
-          services,
-          recent: reports
-            .slice(-listed)
-            .map(([ref, service, createdAt, code, nom]) => ({ ref, service, createdAt, commune: { code, nom } })),
-        };
-      }),
-    };
+    return (JSON.parse(row?.list ?? "[]") as EntityTuple[]).map(([kind, value, display, count, services, refs]) => {
+      // A report naming the entity twice is one report; the most recent `listed` are shown.
+      const seen = new Set<string>();
+      const reports = embedded(refs)
+        .map(embedded)
+        .filter(([ref]) => !seen.has(ref) && seen.add(ref));
+      return {
+        kind,
+        value,
+        display,
+        count,
+        services,
+        recent: reports
+          .slice(-listed)
+          .map(([ref, service, createdAt, code, nom]) => ({ ref, service, createdAt, commune: { code, nom } })),
+      };
+    });
   }
 
   /**
@@ -623,7 +645,7 @@ export class ReportStore {
   async periodCounts(from: number, to: number, classes: readonly string[]): Promise<PeriodCount[]> {
     if (classes.length === 0) return [];
     return this.reads.all<PeriodCount>(
-      // MATERIALIZED: each group counted once (see periodSummary).
+      // MATERIALIZED: each group counted once (see periodGroups).
       `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 3})`).join(", ")}),
          counted AS MATERIALIZED (
            SELECT k.commune, k.type, (

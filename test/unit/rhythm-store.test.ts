@@ -5,7 +5,8 @@ import type { Grade } from "../../src/core/report/grading.js";
 import type { ReportFields } from "../../src/core/report/report.js";
 import { toHtml, toPlain } from "../../src/core/message.js";
 import { DEFAULT_FACT_TYPES } from "../../src/core/report/fact-types.js";
-import { buildDigest } from "../../src/core/rhythm/digest.js";
+import { agendaListings, buildAgenda } from "../../src/core/rhythm/agenda.js";
+import { buildDigest, DIGEST_LISTINGS } from "../../src/core/rhythm/digest.js";
 import { MAX_NOTABLE, notableOf, summarise } from "../../src/core/rhythm/summary.js";
 import { countPeriod, type PeriodSummary, type RhythmContext, type RhythmReport } from "../../src/core/rhythm/types.js";
 import { gatherer } from "../../src/app/rhythm/gather.js";
@@ -26,7 +27,23 @@ import { territoryFixture, type FactSpec } from "./support/territory-fixture.js"
 const SERVICES = ["ggd", "douane", "gir", "sr"];
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1);
-const COMMUNES = ["88160", "88413", "88383", "88465", "88209"];
+/**
+ * Five towns, and thirty villages of the Épinal arrondissement: a line of an agenda (arrondissement
+ * and type) or of a digest (type) then gathers more groups than it lists references, and the store
+ * reads only those a line may list.
+ */
+const COMMUNES = [
+  "88160",
+  "88413",
+  "88383",
+  "88465",
+  "88209",
+  ...CommuneIndex.vosges()
+    .all()
+    .filter((c) => c.arrondissement === "881" && !["88160", "88413", "88383", "88465", "88209"].includes(c.code))
+    .slice(0, 30)
+    .map((c) => c.code),
+];
 const TYPES = ["point_de_deal", "go_fast", "guetteur"];
 const DIFFUSIONS: Diffusion[] = [
   { level: "cross" },
@@ -54,7 +71,7 @@ function random(seed: number) {
 }
 
 const pick = random(42);
-const facts: FactSpec[] = Array.from({ length: 240 }, (_, i) => ({
+const facts: FactSpec[] = Array.from({ length: 400 }, (_, i) => ({
   service: SERVICES[pick(SERVICES.length)]!,
   commune: COMMUNES[pick(COMMUNES.length)]!,
   type: TYPES[pick(TYPES.length)]!,
@@ -221,7 +238,7 @@ describe("digest and agenda figures counted in SQL", () => {
         const fromStore = buildDigest(
           {
             ...common,
-            summary: await gather.summary(room, from, to, { entities: false }),
+            summary: await gather.summary(room, from, to, { entities: false, listings: DIGEST_LISTINGS }),
             notable: await gather.notable(
               room,
               from,
@@ -262,6 +279,48 @@ describe("digest and agenda figures counted in SQL", () => {
     expect(recurring).toBeGreaterThan(0);
   });
 
+  it("every room gets the same agenda from the references the store reads for it as from its reports, line for line", async () => {
+    const ctx: RhythmContext = {
+      now: START + 60 * DAY,
+      timeZone: "Europe/Paris",
+      vocabulary: { timeZone: "Europe/Paris", types: DEFAULT_FACT_TYPES, serviceName: (key) => key.toUpperCase() },
+      arrondissementName: (code) => ({ "881": "Épinal", "882": "Neufchâteau", "883": "Saint-Dié-des-Vosges" })[code],
+      cellName: "CROSS des Vosges",
+    };
+    let read = 0;
+    let all = 0;
+    for (const withStrategy of [true, false])
+      for (const room of fixture.config.rooms.map((r) => r.key)) {
+        for (const { from, to } of PERIODS) {
+          const common = {
+            meeting: { id: 1, at: to + DAY, place: null, status: "scheduled" as const, minutes: null },
+            since: from,
+            matches: [],
+            actions: [],
+            carried: [],
+            added: [],
+            tipsToDecide: null,
+            previousPeriodCounts: countPeriod([]),
+            ...(withStrategy ? { strategy: { periodLabel: "30 jours", proposals: [], assessments: [] } } : {}),
+          };
+          const summary = await gather.summary(room, from, to, {
+            entities: !withStrategy,
+            listings: agendaListings(withStrategy),
+          });
+          const fromStore = buildAgenda({ ...common, summary }, ctx);
+          const fromReports = buildAgenda({ ...common, reports: await oldWay(room, from, to) }, ctx);
+          for (const part of ["headline", "detail"] as const) {
+            expect(toPlain(fromStore[part]), `${room} ${from} ${part}`).toBe(toPlain(fromReports[part]));
+            expect(toHtml(fromStore[part])).toBe(toHtml(fromReports[part]));
+          }
+          read += summary.groups.reduce((n, g) => n + g.recent.length, 0);
+          all += (await gather.summary(room, from, to, { entities: false })).groups.reduce((n, g) => n + g.recent.length, 0);
+        }
+      }
+    // Lines gather more groups than they list references here: the store read fewer of them.
+    expect(read).toBeLessThan(all);
+  });
+
   it("the periods are not empty and the rooms differ (the comparison means something)", async () => {
     const all = { from: START - 30 * DAY, to: START + 60 * DAY };
     const douane = await oldWay("douane", all.from, all.to);
@@ -284,8 +343,14 @@ describe("digest and agenda figures counted in SQL", () => {
       expect(classes.length).toBeGreaterThan(3);
       expect((await before.periodClasses(from)).sort()).toEqual([...classes].sort());
       expect(await before.periodCounts(from, to, classes)).toEqual(await fixture.capture.reports.periodCounts(from, to, classes));
-      expect(await before.periodSummary(from, to, classes)).toEqual(
-        await fixture.capture.reports.periodSummary(from, to, classes),
+      const groups = await fixture.capture.reports.periodGroups(from, to, classes);
+      expect(await before.periodGroups(from, to, classes)).toEqual(groups);
+      const wanted = groups.map((g) => ({ ...g, since: from }));
+      expect(await before.periodListed(from, to, classes, wanted)).toEqual(
+        await fixture.capture.reports.periodListed(from, to, classes, wanted),
+      );
+      expect(await before.periodEntities(from, to, classes)).toEqual(
+        await fixture.capture.reports.periodEntities(from, to, classes),
       );
     }
     const latest = await db.all(

@@ -1,5 +1,5 @@
 import type { Message } from "../../core/message.js";
-import { buildAgenda } from "../../core/rhythm/agenda.js";
+import { agendaListings, buildAgenda } from "../../core/rhythm/agenda.js";
 import type { Meeting, TwoPart } from "../../core/rhythm/types.js";
 import type { RhythmDeps } from "./deps.js";
 
@@ -10,10 +10,13 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
   const last = await rhythm.rhythm.lastHeld(now);
   const since = last?.at ?? now - DEFAULT_SPAN;
   const span = Math.max(now - since, 86_400_000);
-  // Read together: the strategy reads through its own connection (src/start.ts), beside the others.
+  // With the strategy's proposals (as the bot always builds it), the agenda's plain heuristics are
+  // not shown: neither their recurring entities nor the previous period's counts are read.
+  const plain = !rhythm.strategy;
+  // Read together: through the pool of readers (src/start.ts), side by side.
   const [summary, previousPeriodCounts, matches, actions, items, tipsToDecide, strategy] = await Promise.all([
-    rhythm.gather.summary(roomKey, since, now + 1),
-    rhythm.gather.counts(roomKey, since - span, since),
+    rhythm.gather.summary(roomKey, since, now + 1, { entities: plain, listings: agendaListings(!plain) }),
+    plain ? rhythm.gather.counts(roomKey, since - span, since) : undefined,
     rhythm.gather.matches(roomKey, since, now + 1),
     rhythm.gather.actions(roomKey),
     rhythm.rhythm.agendaItems(meeting.id),
@@ -30,7 +33,7 @@ export async function agendaFor(meeting: Meeting, roomKey: string, rhythm: Rhyth
       carried: items.carried,
       added: items.added,
       tipsToDecide,
-      previousPeriodCounts,
+      ...(previousPeriodCounts ? { previousPeriodCounts } : {}),
       ...(strategy ? { strategy } : {}),
     },
     rhythm.context(now),

@@ -1,5 +1,5 @@
 import type { Message } from "../../core/message.js";
-import { buildDigest } from "../../core/rhythm/digest.js";
+import { buildDigest, DIGEST_LISTINGS } from "../../core/rhythm/digest.js";
 import type { Period, RhythmContext, TwoPart } from "../../core/rhythm/types.js";
 import type { RhythmDeps } from "./deps.js";
 
@@ -22,7 +22,7 @@ export async function digestFor(
     rhythm.gather.notable(roomKey, period.from, period.to, [...new Set(ms.flatMap((m) => m.refs))]),
   );
   const [summary, previousCounts, matches, notableList, actions, tipsAwaiting] = await Promise.all([
-    rhythm.gather.summary(roomKey, period.from, period.to, { entities: false }),
+    rhythm.gather.summary(roomKey, period.from, period.to, { entities: false, listings: DIGEST_LISTINGS }),
     rhythm.gather.counts(roomKey, previous.from, previous.to),
     matched,
     notable,

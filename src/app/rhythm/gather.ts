@@ -1,7 +1,15 @@
 import type { CaptureDeps } from "../capture-deps.js";
 import type { RoomConfig } from "../../config/schema.js";
 import type { CommuneIndex } from "../../core/fr/communes.js";
-import type { NotableList, PeriodCounts, PeriodSummary, RhythmAction, RhythmMatch } from "../../core/rhythm/types.js";
+import { type Listing, listedSince } from "../../core/rhythm/summary.js";
+import type {
+  NotableList,
+  PeriodCounts,
+  PeriodSummary,
+  ReportGroup,
+  RhythmAction,
+  RhythmMatch,
+} from "../../core/rhythm/types.js";
 import type { RhythmStore } from "../../store/rhythm.js";
 import { parseClassKey } from "../../store/territory.js";
 import { diffusionOf } from "../../territory/service.js";
@@ -56,19 +64,62 @@ export function gatherer(deps: GatherDeps) {
       return deps.capture.reports.periodNotable(from, to, classes, matched);
     },
     /**
-     * The reports stored in [from, to) that the room may see, summarised (in SQL) as an agenda reads
-     * them: counts per commune and type, the most recent references, recurring entities (unless
-     * `entities` is false: a digest lists none).
+     * The reports stored in [from, to) that the room may see, summarised (in SQL) as `summarise`
+     * makes it: counted per status, commune and type; the references of the lines the message lists
+     * (`listings`: read only those, see `listedSince`; absent: every group's most recent); the
+     * recurring entities, unless `entities` is false (a digest, and an agenda with the strategy's
+     * proposals, list none).
      */
-    async summary(roomKey: string, from: number, to: number, { entities: withEntities = true } = {}): Promise<PeriodSummary> {
+    async summary(
+      roomKey: string,
+      from: number,
+      to: number,
+      { entities: withEntities = true, listings }: { entities?: boolean; listings?: readonly Listing[] } = {},
+    ): Promise<PeriodSummary> {
       const room = deps.room(roomKey);
       if (!room) return { groups: [], entities: [] };
-      const classes = (await deps.capture.reports.periodClasses(from)).filter(classPolicy(room));
-      const { groups, entities } = await deps.capture.reports.periodSummary(from, to, classes, { entities: withEntities });
-      return {
-        groups: groups.map((g) => ({ ...g, arrondissement: deps.communes.byCode(g.commune.code)?.arrondissement ?? null })),
-        entities,
-      };
+      const reports = deps.capture.reports;
+      const classes = (await reports.periodClasses(from)).filter(classPolicy(room));
+      const [stored, entities] = await Promise.all([
+        reports.periodGroups(from, to, classes),
+        withEntities ? reports.periodEntities(from, to, classes) : [],
+      ]);
+      const heads = stored.map((g) => {
+        const known = deps.communes.byCode(g.commune);
+        // Named by the group's most recent listed report below; a group listed nowhere keeps the official name.
+        const commune = { code: g.commune, nom: known?.nom ?? g.commune };
+        return {
+          status: g.status,
+          type: g.type,
+          commune,
+          arrondissement: known?.arrondissement ?? null,
+          count: g.count,
+          last: g.last,
+        };
+      });
+      // Every group's most recent references when no listing is given: each group its own line.
+      const since = listings ? listedSince(heads, listings) : heads.map(() => -Infinity);
+      const wanted = heads.flatMap((g, i) => {
+        const start = since[i];
+        return start === undefined ? [] : [{ index: i, status: g.status, commune: g.commune.code, type: g.type, since: start }];
+      });
+      const listed = await reports.periodListed(from, to, classes, wanted);
+      const recent = new Map(wanted.map((w, i) => [w.index, listed[i] ?? []]));
+      const groups = heads.map((g, i): ReportGroup => {
+        const refs = recent.get(i) ?? [];
+        const commune = refs.length > 0 ? { code: g.commune.code, nom: refs[refs.length - 1]!.nom } : g.commune;
+        return {
+          ...g,
+          commune,
+          recent: refs.map((r) => ({
+            ref: r.ref,
+            service: r.service,
+            createdAt: r.createdAt,
+            commune: { code: g.commune.code, nom: r.nom },
+          })),
+        };
+      });
+      return { groups, entities };
     },
     /** Active reports stored in [from, to) that the room may see, counted (in SQL) by commune and type. */
     async counts(roomKey: string, from: number, to: number): Promise<PeriodCounts> {

@@ -8,7 +8,7 @@
 import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, em, type Inline, line, message, type Message, numbered, strong } from "../message.js";
 import { arrondissementLabel, entityLabel, listRefs, matchLine, plural, typeLabel } from "./digest.js";
-import { byArrondissement, mostRecent, ranked, summarise, type Tally, tally, total } from "./summary.js";
+import { byArrondissement, type Listing, mostRecent, ranked, summarise, type Tally, tally, total } from "./summary.js";
 import { classifyActions, describeAction } from "./reminders.js";
 import { type Assessment, assessmentLine, type Proposal } from "../strategy/score.js";
 import {
@@ -100,6 +100,17 @@ export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Mes
   return { headline, detail };
 }
 
+/**
+ * The lines of references the agenda lists, for a store to read only those (`listedSince`): new
+ * reports by arrondissement and type, and the retired ones; without the strategy's proposals, its
+ * plain heuristics list rising communes and types too. Mirrors the tallies below.
+ */
+export function agendaListings(withStrategy: boolean): Listing[] {
+  const reports: Listing = (g) => (g.status === "active" ? `${g.arrondissement}\u0000${g.type}` : "retired");
+  if (withStrategy) return [reports];
+  return [reports, (g) => (g.status === "active" ? g.commune.code : null), (g) => (g.status === "active" ? g.type : null)];
+}
+
 /** "Ordre du jour — réunion du mardi 1er décembre 2026 à 14:00, Groupement d'Épinal". */
 export function agendaTitle(meeting: Meeting, ctx: RhythmContext): string {
   const place = meeting.place ? `, ${meeting.place}` : "";
@@ -180,11 +191,11 @@ function risingCommunes(active: ReportGroup[], previous: PeriodCounts): Inline[]
   return rising(
     tally(active, (g) => g.commune.code),
     previous.byCommune,
-    (_, t) => t.first.commune.nom,
+    (_, t) => t.latest.commune.nom,
   ).map(({ tally: t, was }) => {
     const now = plural(t.count, "renseignement", "renseignements");
     return [
-      `📈 ${t.first.commune.nom} : ${now} contre ${was} sur la période précédente — point chaud en hausse, à cibler : `,
+      `📈 ${t.latest.commune.nom} : ${now} contre ${was} sur la période précédente — point chaud en hausse, à cibler : `,
       ...listRefs(t.count, t.recent),
     ];
   });

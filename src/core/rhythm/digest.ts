@@ -8,7 +8,18 @@ import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, code, em, type Inline, line, message, type Message, strong } from "../message.js";
 import { gradeCode } from "../report/grading.js";
 import { classifyActions, describeAction } from "./reminders.js";
-import { byArrondissement, MAX_LISTED, mostRecent, notableOf, ranked, summarise, type Tally, tally, total } from "./summary.js";
+import {
+  byArrondissement,
+  type Listing,
+  MAX_LISTED,
+  mostRecent,
+  notableOf,
+  ranked,
+  summarise,
+  type Tally,
+  tally,
+  total,
+} from "./summary.js";
 import {
   countPeriod,
   type NotableList,
@@ -49,6 +60,15 @@ export interface DigestCommon {
   /** A scheduled digest posted late (bot down at the scheduled time). */
   late?: { scheduledFor: number };
 }
+
+/**
+ * The lines of references a digest lists, for a store to read only those (`listedSince`): by type,
+ * by commune (within its arrondissement), and the retired ones. Mirrors the tallies below.
+ */
+export const DIGEST_LISTINGS: readonly Listing[] = [
+  (g) => (g.status === "active" ? g.type : "retired"),
+  (g) => (g.status === "active" ? g.commune.code : null),
+];
 
 export const EMPTY_PERIOD = "Aucun nouveau renseignement sur la période.";
 const HOT_SPOTS = 3;
@@ -97,7 +117,7 @@ function countLines(count: number, matches: RhythmMatch[]): Block[] {
   return [line(`📥 ${plural(count, "nouveau renseignement", "nouveaux renseignements")} · ${crossText}`)];
 }
 
-const communeOf = (_: string, t: Tally) => t.first.commune.nom;
+const communeOf = (_: string, t: Tally) => t.latest.commune.nom;
 
 /** "Épinal 3 (↑ +2) · Golbey 2 (=) · Vittel 1 (nouveau)": where the period's reports concentrate. */
 function hotSpotSummary(active: ReportGroup[], previous: PeriodCounts): string {
@@ -106,7 +126,7 @@ function hotSpotSummary(active: ReportGroup[], previous: PeriodCounts): string {
     communeOf,
   )
     .slice(0, HOT_SPOTS)
-    .map(([codeInsee, t]) => `${t.first.commune.nom} ${t.count} (${trend(t.count, previous.byCommune.get(codeInsee) ?? 0)})`)
+    .map(([codeInsee, t]) => `${t.latest.commune.nom} ${t.count} (${trend(t.count, previous.byCommune.get(codeInsee) ?? 0)})`)
     .join(" · ");
 }
 
@@ -140,7 +160,7 @@ function reportSections(active: ReportGroup[], notable: NotableList, matched: Se
     );
     blocks.push(
       line(`${arrondissementLabel(arr, ctx)} : ${count}`),
-      bullets(communes.map(([, t]) => [`${t.first.commune.nom} : ${t.count} — `, ...listRefs(t.count, t.recent)])),
+      bullets(communes.map(([, t]) => [`${t.latest.commune.nom} : ${t.count} — `, ...listRefs(t.count, t.recent)])),
     );
   }
   return blocks;

@@ -1,8 +1,9 @@
 /**
  * A period's reports summarised as an agenda reads them (`PeriodSummary`): grouped by status,
  * commune and type, counted in full, the most recent listed. The store makes the same summary in
- * SQL without loading the period (`ReportStore.periodSummary`); this is the reference it is tested
- * against, and what builders use when they are given reports.
+ * SQL without loading the period (`ReportStore.periodGroups` and `periodListed`, put together by
+ * the gatherer, src/app/rhythm/gather.ts); this is the reference it is tested against, and what
+ * builders use when they are given reports.
  */
 import type {
   ListedReport,
@@ -69,19 +70,60 @@ export function notableOf(reports: readonly RhythmReport[], matched: ReadonlySet
 export interface Tally {
   count: number;
   recent: ListedReport[];
-  first: ReportGroup;
+  /** The group of the most recent report (the first of them on a tie): what names a commune's tally. */
+  latest: ReportGroup;
 }
 
 export function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) => K): Map<K, Tally> {
   const tallies = new Map<K, Tally & { lists: ListedReport[][] }>();
   for (const g of groups) {
     const k = key(g);
-    const t = tallies.get(k) ?? { count: 0, recent: [], first: g, lists: [] };
+    const t = tallies.get(k) ?? { count: 0, recent: [], latest: g, lists: [] };
     t.count += g.count;
     t.lists.push(g.recent);
+    if (g.last > t.latest.last) t.latest = g;
     tallies.set(k, t);
   }
   return new Map([...tallies].map(([k, { lists, ...t }]) => [k, { ...t, recent: mostRecent(...lists) }]));
+}
+
+/**
+ * What a message lists of a period's groups: the key a group is tallied under for one of its lists
+ * (an arrondissement and type, a commune…; null: in none of them), each key's line showing the
+ * `MAX_LISTED` most recent references of its groups together (`tally(groups, key).recent`).
+ */
+export type Listing = (g: Omit<ReportGroup, "recent">) => string | null;
+
+/**
+ * For each group (same order), the creation time from which its references may be among those a
+ * message lists, or undefined when none can be: so that a store reads only those. Under one key,
+ * the `max` groups whose last reports are the most recent hold between them at least `max`
+ * references from the `max`-th of those last reports on: no reference older than that is listed,
+ * and no group whose last report is older has one listed. With `max` groups or fewer, all of them
+ * may. A group under several keys is read from the earliest of their times.
+ */
+export function listedSince(
+  groups: readonly Omit<ReportGroup, "recent">[],
+  listings: readonly Listing[],
+  max = MAX_LISTED,
+): (number | undefined)[] {
+  const since: (number | undefined)[] = groups.map(() => undefined);
+  for (const listing of listings) {
+    const byKey = new Map<string, number[]>();
+    groups.forEach((g, i) => {
+      const key = listing(g);
+      if (key === null) return;
+      const members = byKey.get(key);
+      if (members) members.push(i);
+      else byKey.set(key, [i]);
+    });
+    for (const members of byKey.values()) {
+      const lasts = members.map((i) => groups[i]!.last).sort((a, b) => b - a);
+      const from = lasts.length > max ? lasts[max - 1]! : -Infinity;
+      for (const i of members) if (groups[i]!.last >= from) since[i] = Math.min(since[i] ?? Infinity, from);
+    }
+  }
+  return since;
 }
 
 /** Largest first; ties in alphabetical order of their names, so the order never looks random. */
@@ -114,9 +156,13 @@ export function summarise(reports: readonly RhythmReport[]): PeriodSummary {
       commune: r.fields.commune,
       arrondissement: r.arrondissement,
       count: 0,
+      last: r.createdAt,
       recent: [],
       all: [],
     };
+    // Named as its most recent report names the commune.
+    group.commune = r.fields.commune;
+    group.last = r.createdAt;
     group.count++;
     group.all.push(listed(r));
     groups.set(key, group);

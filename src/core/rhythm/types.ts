@@ -107,11 +107,18 @@ export interface ListedReport {
 export interface ReportGroup {
   status: "active" | "cancelled";
   type: string;
+  /** The commune as the group's most recent report names it. */
   commune: { code: string; nom: string };
   /** Arrondissement code of the commune, when known. */
   arrondissement: string | null;
   count: number;
-  /** The `MAX_LISTED` most recent (all of them when fewer), oldest first. */
+  /** When its most recent report was stored (ms). */
+  last: number;
+  /**
+   * Its most recent references, oldest first: the `MAX_LISTED` most recent (all of them when
+   * fewer), or, when the summary was made for a message's `Listing`s, at least those of them the
+   * message may list (see `listedSince`).
+   */
   recent: ListedReport[];
 }
 
@@ -145,7 +152,8 @@ export interface NotableList {
 
 /**
  * What an agenda reads of a period's reports: counts and the references it lists, never the whole
- * period — made in SQL by the store (`ReportStore.periodSummary`), or by `summarise` from reports.
+ * period — made in SQL by the store (`ReportStore.periodGroups`, `periodListed`), or by `summarise`
+ * from reports.
  */
 export interface PeriodSummary {
   groups: ReportGroup[];
