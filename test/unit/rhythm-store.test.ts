@@ -153,6 +153,15 @@ async function oldWay(roomKey: string, from: number, to: number): Promise<Rhythm
   return result;
 }
 
+/** What the builders are given besides their data: the same for both ways of reading. */
+const ctx: RhythmContext = {
+  now: START + 60 * DAY,
+  timeZone: "Europe/Paris",
+  vocabulary: { timeZone: "Europe/Paris", types: DEFAULT_FACT_TYPES, serviceName: (key) => key.toUpperCase() },
+  arrondissementName: (code) => ({ "881": "Épinal", "882": "Neufchâteau", "883": "Saint-Dié-des-Vosges" })[code],
+  cellName: "CROSS des Vosges",
+};
+
 const PERIODS = [
   { from: START, to: START + 7 * DAY },
   { from: START + 10 * DAY, to: START + 40 * DAY },
@@ -206,13 +215,6 @@ describe("digest and agenda figures counted in SQL", () => {
   });
 
   it("every room gets the same digest from the store's summary as from its reports, line for line", async () => {
-    const ctx: RhythmContext = {
-      now: START + 60 * DAY,
-      timeZone: "Europe/Paris",
-      vocabulary: { timeZone: "Europe/Paris", types: DEFAULT_FACT_TYPES, serviceName: (key) => key.toUpperCase() },
-      arrondissementName: (code) => ({ "881": "Épinal", "882": "Neufchâteau", "883": "Saint-Dié-des-Vosges" })[code],
-      cellName: "CROSS des Vosges",
-    };
     for (const room of fixture.config.rooms.map((r) => r.key)) {
       for (const { from, to } of PERIODS) {
         const reports = await oldWay(room, from, to);
@@ -280,13 +282,6 @@ describe("digest and agenda figures counted in SQL", () => {
   });
 
   it("every room gets the same agenda from the references the store reads for it as from its reports, line for line", async () => {
-    const ctx: RhythmContext = {
-      now: START + 60 * DAY,
-      timeZone: "Europe/Paris",
-      vocabulary: { timeZone: "Europe/Paris", types: DEFAULT_FACT_TYPES, serviceName: (key) => key.toUpperCase() },
-      arrondissementName: (code) => ({ "881": "Épinal", "882": "Neufchâteau", "883": "Saint-Dié-des-Vosges" })[code],
-      cellName: "CROSS des Vosges",
-    };
     let read = 0;
     let all = 0;
     for (const withStrategy of [true, false])
