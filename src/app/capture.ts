@@ -7,7 +7,7 @@ import { type DiffusionStatus, reportService } from "./reports.js";
 import { type Classified, entitledRooms } from "../core/policy.js";
 import { DEFAULT_FACT_TYPES } from "../core/report/fact-types.js";
 import { freeWords } from "../core/report/vocabulary.js";
-import type { Database, Queries } from "../store/db.js";
+import type { Database, Queries, Snapshots } from "../store/db.js";
 import { DialogueStore } from "../store/dialogues.js";
 import type { DiffusionPlanner } from "../store/outbox.js";
 import { ReportStore } from "../store/reports.js";
@@ -34,7 +34,7 @@ export function buildCapture(
    */
   journalInboxed?: (item: Inboxed) => void,
   /** Read-only connections for the period reads of digests and agendas (`ReadPool`); absent: `db`. */
-  reads?: Queries,
+  reads?: Queries & Snapshots,
 ): CaptureDeps {
   const communes = CommuneIndex.vosges();
   const types = config.capture.types ?? DEFAULT_FACT_TYPES;

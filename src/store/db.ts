@@ -11,13 +11,19 @@ export interface Queries {
   exec(sql: string): Promise<void>;
 }
 
+/** Where several reads can be made to see one commit (a read transaction): `Database`, `ReadPool`. */
+export interface Snapshots {
+  /** Runs `work`'s statements in one read transaction, on one connection: all see the same commit. */
+  snapshot<T>(work: (q: Queries) => Promise<T>): Promise<T>;
+}
+
 /**
  * One SQLite connection, serialised. sqlite3 shares a connection between callers, so a query issued
  * while another caller is inside BEGIN…COMMIT would silently join that transaction. Every access
  * therefore takes a turn: plain queries one at a time, transactions as a whole
  * (`BEGIN IMMEDIATE`, so read-then-write never meets SQLITE_BUSY halfway).
  */
-export class Database implements Queries {
+export class Database implements Queries, Snapshots {
   private turn: Promise<unknown> = Promise.resolve();
   /**
    * Statements run and commits made since the connection opened (a write outside a transaction is
@@ -113,13 +119,38 @@ export class Database implements Queries {
     });
   }
 
-  private async commitTogether(batch: Pending[]): Promise<void> {
-    const tx: Queries = {
+  /**
+   * Runs `work` inside a read transaction (BEGIN … COMMIT, deferred: it takes no write lock), its
+   * turn held to the end: every statement it runs sees the same commit, whatever is written
+   * meanwhile through another connection. For reads only (a reader's connection refuses writes).
+   */
+  snapshot<T>(work: (q: Queries) => Promise<T>): Promise<T> {
+    return this.take(async () => {
+      await raw.exec(this.handle, "BEGIN");
+      let value: T;
+      try {
+        value = await work(this.direct());
+      } catch (error) {
+        await raw.exec(this.handle, "ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+      await raw.exec(this.handle, "COMMIT");
+      return value;
+    });
+  }
+
+  /** The connection's statements as they run once its turn is taken (inside a transaction or a snapshot). */
+  private direct(): Queries {
+    return {
       run: (sql, params = []) => this.counted(this.statements.run(sql, params)),
       get: (sql, params = []) => this.counted(this.statements.get(sql, params)),
       all: (sql, params = []) => this.counted(this.statements.all(sql, params)),
       exec: (sql) => this.counted(raw.exec(this.handle, sql)),
     };
+  }
+
+  private async commitTogether(batch: Pending[]): Promise<void> {
+    const tx = this.direct();
     const exec = (sql: string) => raw.exec(this.handle, sql);
     const failAll = async (error: unknown, noted = false) => {
       if (!noted) this.onError(error);
@@ -210,7 +241,7 @@ interface Pending {
  * (the strategy's two periods and its places) run side by side on SQLite's threads instead of one
  * after the other. Each statement reads the last commit, as on a single connection.
  */
-export class ReadPool implements Queries {
+export class ReadPool implements Queries, Snapshots {
   private readonly waiting: number[];
 
   private constructor(private readonly connections: Database[]) {
@@ -234,6 +265,9 @@ export class ReadPool implements Queries {
   }
   exec(sql: string) {
     return this.on((db) => db.exec(sql));
+  }
+  snapshot<T>(work: (q: Queries) => Promise<T>): Promise<T> {
+    return this.on((db) => db.snapshot(work));
   }
 
   async close(): Promise<void> {

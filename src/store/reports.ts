@@ -3,7 +3,7 @@ import type { SearchQuery } from "../core/report/search-query.js";
 import { MAX_LISTED, MAX_NOTABLE } from "../core/rhythm/summary.js";
 import type { NotableList, NotableReport, RecurringEntity, ReportGroup } from "../core/rhythm/types.js";
 import type { Inboxed, NewAuditEntry } from "./audit.js";
-import type { Database, Queries } from "./db.js";
+import type { Database, Queries, Snapshots } from "./db.js";
 import { JournalInbox } from "./journal-inbox.js";
 import { type DiffusionPlanner, planDiffusion } from "./outbox.js";
 
@@ -158,7 +158,7 @@ export class ReportStore {
      * Where the period reads of digests and agendas go (a `ReadPool`, src/start.ts): beside the
      * writes, side by side with each other. The main connection by default.
      */
-    private readonly reads: Queries = db,
+    private readonly reads: Queries & Snapshots = db,
   ) {}
 
   /** Creates the report of `sourceEventId`, or returns the one it already created. */
@@ -537,15 +537,42 @@ export class ReportStore {
   }
 
   /**
+   * A period's groups and the references of them a message lists, read in one snapshot (so the
+   * counts and the references agree, whatever is written meanwhile): the groups (`periodGroups`),
+   * then, for each, the time `since` gives it (undefined: none of its references) and the
+   * `listed` most recent from then on (`periodListed`).
+   */
+  async periodSummary(
+    from: number,
+    to: number,
+    classes: readonly string[],
+    since: (groups: readonly StoredGroup[]) => readonly (number | undefined)[],
+    listed = MAX_LISTED,
+  ): Promise<(StoredGroup & { recent: StoredListed[] })[]> {
+    if (classes.length === 0) return [];
+    return this.reads.snapshot(async (q) => {
+      const groups = await this.periodGroups(from, to, classes, q);
+      const starts = since(groups);
+      const wanted = groups.flatMap((g, i) => {
+        const start = starts[i];
+        return start === undefined ? [] : [{ index: i, status: g.status, commune: g.commune, type: g.type, since: start }];
+      });
+      const refs = await this.periodListed(from, to, classes, wanted, listed, q);
+      const recent = new Map(wanted.map((w, i) => [w.index, refs[i] ?? []]));
+      return groups.map((g, i) => ({ ...g, recent: recent.get(i) ?? [] }));
+    });
+  }
+
+  /**
    * The groups (status, commune, type) of [from, to) whose diffusion class is one of `classes`:
    * each counted, with its latest creation time, in one statement whatever the period holds. Each
    * group stored since the period began (migration 25) is one range of `rhythm_facts_by_group`
    * (migration 16), counted there: no sort of the period's facts. With `periodListed`, what
    * `summarise` makes of the reports (tested against it).
    */
-  async periodGroups(from: number, to: number, classes: readonly string[]): Promise<StoredGroup[]> {
+  async periodGroups(from: number, to: number, classes: readonly string[], q: Queries = this.reads): Promise<StoredGroup[]> {
     if (classes.length === 0) return [];
-    const row = await this.reads.get<{ list: string }>(
+    const row = await q.get<{ list: string }>(
       // MATERIALIZED: each group counted once (read as a subquery in FROM, SQLite flattens it).
       `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 3})`).join(", ")}),
          g AS MATERIALIZED (
@@ -577,10 +604,11 @@ export class ReportStore {
     classes: readonly string[],
     wanted: readonly ListedWanted[],
     listed = MAX_LISTED,
+    q: Queries = this.reads,
   ): Promise<StoredListed[][]> {
     if (classes.length === 0 || wanted.length === 0) return wanted.map(() => []);
     // ?1 from, ?2 to, ?3 how many listed, ?4 the groups wanted (a JSON array), then the classes.
-    const row = await this.reads.get<{ list: string }>(
+    const row = await q.get<{ list: string }>(
       `WITH visible(class) AS (VALUES ${classes.map((_, i) => `(?${i + 5})`).join(", ")})
        SELECT json_group_array(json((
          SELECT json_group_array(json_array(f.ref, f.service, f.created_at, f.nom) ORDER BY f.created_at, f.ref) FROM (

@@ -71,16 +71,22 @@ function random(seed: number) {
 }
 
 const pick = random(42);
-const facts: FactSpec[] = Array.from({ length: 400 }, (_, i) => ({
-  service: SERVICES[pick(SERVICES.length)]!,
-  commune: COMMUNES[pick(COMMUNES.length)]!,
-  type: TYPES[pick(TYPES.length)]!,
-  observedAt: START + pick(40 * DAY),
-  diffusion: DIFFUSIONS[pick(DIFFUSIONS.length)]!,
-  grade: GRADES[pick(GRADES.length)]!,
-  cancelled: i % 11 === 0,
-  ...(i % 7 === 0 ? { address: `88160:rue ${i % 3}` } : {}),
-}));
+const facts: FactSpec[] = Array.from({ length: 400 }, (_, i) => {
+  const commune = COMMUNES[pick(COMMUNES.length)]!;
+  // A commune is not always named alike (an old name, a typing): a line names it as its most
+  // recent report does.
+  return {
+    service: SERVICES[pick(SERVICES.length)]!,
+    commune,
+    nom: pick(3) === 0 ? `${commune} (ancien nom)` : `${commune} nom`,
+    type: TYPES[pick(TYPES.length)]!,
+    observedAt: START + pick(40 * DAY),
+    diffusion: DIFFUSIONS[pick(DIFFUSIONS.length)]!,
+    grade: GRADES[pick(GRADES.length)]!,
+    cancelled: i % 11 === 0,
+    ...(i % 7 === 0 ? { address: `88160:rue ${i % 3}` } : {}),
+  };
+});
 
 // 30 reports stored in the same millisecond near the end of the first week, all notable: which of
 // them a list keeps (the most recent 12 or 20) is decided by their references, in SQL as in JavaScript.
@@ -93,6 +99,23 @@ facts.push(
     observedAt: TIED_AT,
     grade: { reliability: "A", credibility: 1 },
   })),
+);
+
+// In four communes, reports of three types stored in the same millisecond, the last of each
+// commune's period, each naming it its own way: the commune's lines take the name of the one whose
+// reference comes last (references are drawn at random: four communes, so that a name taken by
+// another rule would show in nearly every run).
+const NAMED_AT = START + 40 * DAY - 120_000;
+facts.push(
+  ...COMMUNES.slice(0, 4).flatMap((commune) =>
+    ["go_fast", "guetteur", "point_de_deal"].map((type, i): FactSpec => ({
+      service: "gir",
+      commune,
+      nom: `${commune} ${"ABC"[i]}`,
+      type,
+      observedAt: NAMED_AT,
+    })),
+  ),
 );
 
 /** A gir report shared with everyone, then narrowed to sr: douane saw it, no longer does. */

@@ -10,6 +10,7 @@ import type {
   RhythmAction,
   RhythmMatch,
 } from "../../core/rhythm/types.js";
+import type { StoredGroup } from "../../store/reports.js";
 import type { RhythmStore } from "../../store/rhythm.js";
 import { parseClassKey } from "../../store/territory.js";
 import { diffusionOf } from "../../territory/service.js";
@@ -80,43 +81,28 @@ export function gatherer(deps: GatherDeps) {
       if (!room) return { groups: [], entities: [] };
       const reports = deps.capture.reports;
       const classes = (await reports.periodClasses(from)).filter(classPolicy(room));
+      const head = (g: StoredGroup): Omit<ReportGroup, "recent"> => {
+        const known = deps.communes.byCode(g.commune);
+        const { status, type, count, last } = g;
+        // Named below by the group's most recent listed report; one listed nowhere keeps the official name.
+        const commune = { code: g.commune, nom: known?.nom ?? g.commune };
+        return { status, type, commune, arrondissement: known?.arrondissement ?? null, count, last };
+      };
       const [stored, entities] = await Promise.all([
-        reports.periodGroups(from, to, classes),
+        // Counts and references from one snapshot: they agree whatever is written meanwhile. Every
+        // group's most recent references when no listing is given: each group its own line.
+        reports.periodSummary(from, to, classes, (groups) =>
+          listings ? listedSince(groups.map(head), listings) : groups.map(() => -Infinity),
+        ),
         withEntities ? reports.periodEntities(from, to, classes) : [],
       ]);
-      const heads = stored.map((g) => {
-        const known = deps.communes.byCode(g.commune);
-        // Named by the group's most recent listed report below; a group listed nowhere keeps the official name.
-        const commune = { code: g.commune, nom: known?.nom ?? g.commune };
-        return {
-          status: g.status,
-          type: g.type,
-          commune,
-          arrondissement: known?.arrondissement ?? null,
-          count: g.count,
-          last: g.last,
-        };
-      });
-      // Every group's most recent references when no listing is given: each group its own line.
-      const since = listings ? listedSince(heads, listings) : heads.map(() => -Infinity);
-      const wanted = heads.flatMap((g, i) => {
-        const start = since[i];
-        return start === undefined ? [] : [{ index: i, status: g.status, commune: g.commune.code, type: g.type, since: start }];
-      });
-      const listed = await reports.periodListed(from, to, classes, wanted);
-      const recent = new Map(wanted.map((w, i) => [w.index, listed[i] ?? []]));
-      const groups = heads.map((g, i): ReportGroup => {
-        const refs = recent.get(i) ?? [];
-        const commune = refs.length > 0 ? { code: g.commune.code, nom: refs[refs.length - 1]!.nom } : g.commune;
+      const groups = stored.map(({ recent: refs, ...stored }): ReportGroup => {
+        const g = head(stored);
+        const code = g.commune.code;
         return {
           ...g,
-          commune,
-          recent: refs.map((r) => ({
-            ref: r.ref,
-            service: r.service,
-            createdAt: r.createdAt,
-            commune: { code: g.commune.code, nom: r.nom },
-          })),
+          commune: refs.length > 0 ? { code, nom: refs[refs.length - 1]!.nom } : g.commune,
+          recent: refs.map((r) => ({ ref: r.ref, service: r.service, createdAt: r.createdAt, commune: { code, nom: r.nom } })),
         };
       });
       return { groups, entities };

@@ -8,7 +8,7 @@
 import { formatLocal } from "../fr/when.js";
 import { type Block, bullets, em, type Inline, line, message, type Message, numbered, strong } from "../message.js";
 import { arrondissementLabel, entityLabel, listRefs, matchLine, plural, typeLabel } from "./digest.js";
-import { byArrondissement, type Listing, mostRecent, ranked, summarise, type Tally, tally, total } from "./summary.js";
+import { byArrondissement, type Listing, mostRecent, ranked, RETIRED, summarise, type Tally, tally, total } from "./summary.js";
 import { classifyActions, describeAction } from "./reminders.js";
 import { type Assessment, assessmentLine, type Proposal } from "../strategy/score.js";
 import {
@@ -106,7 +106,7 @@ export function buildAgenda(input: AgendaInput, ctx: RhythmContext): TwoPart<Mes
  * plain heuristics list rising communes and types too. Mirrors the tallies below.
  */
 export function agendaListings(withStrategy: boolean): Listing[] {
-  const reports: Listing = (g) => (g.status === "active" ? `${g.arrondissement}\u0000${g.type}` : "retired");
+  const reports: Listing = (g) => (g.status === "active" ? `${g.arrondissement}\u0000${g.type}` : RETIRED);
   if (withStrategy) return [reports];
   return [reports, (g) => (g.status === "active" ? g.commune.code : null), (g) => (g.status === "active" ? g.type : null)];
 }

@@ -15,6 +15,7 @@ import {
   mostRecent,
   notableOf,
   ranked,
+  RETIRED,
   summarise,
   type Tally,
   tally,
@@ -66,7 +67,7 @@ export interface DigestCommon {
  * by commune (within its arrondissement), and the retired ones. Mirrors the tallies below.
  */
 export const DIGEST_LISTINGS: readonly Listing[] = [
-  (g) => (g.status === "active" ? g.type : "retired"),
+  (g) => (g.status === "active" ? g.type : RETIRED),
   (g) => (g.status === "active" ? g.commune.code : null),
 ];
 

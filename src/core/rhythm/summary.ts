@@ -70,8 +70,14 @@ export function notableOf(reports: readonly RhythmReport[], matched: ReadonlySet
 export interface Tally {
   count: number;
   recent: ListedReport[];
-  /** The group of the most recent report (the first of them on a tie): what names a commune's tally. */
+  /** The group of the most recent report (`byCreation`: on a tie in time, the last reference): what names a commune's tally. */
   latest: ReportGroup;
+}
+
+/** Whether `a`'s most recent report came after `b`'s: by time, then (a tie) by reference. */
+function later(a: ReportGroup, b: ReportGroup): boolean {
+  if (a.last !== b.last) return a.last > b.last;
+  return (a.recent[a.recent.length - 1]?.ref ?? "") > (b.recent[b.recent.length - 1]?.ref ?? "");
 }
 
 export function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) => K): Map<K, Tally> {
@@ -81,7 +87,7 @@ export function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) =
     const t = tallies.get(k) ?? { count: 0, recent: [], latest: g, lists: [] };
     t.count += g.count;
     t.lists.push(g.recent);
-    if (g.last > t.latest.last) t.latest = g;
+    if (later(g, t.latest)) t.latest = g;
     tallies.set(k, t);
   }
   return new Map([...tallies].map(([k, { lists, ...t }]) => [k, { ...t, recent: mostRecent(...lists) }]));
@@ -93,6 +99,9 @@ export function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) =
  * `MAX_LISTED` most recent references of its groups together (`tally(groups, key).recent`).
  */
 export type Listing = (g: Omit<ReportGroup, "recent">) => string | null;
+
+/** The key of the retired reports' line: no type or commune key can be it (keys hold no NUL). */
+export const RETIRED = "\u0000retired";
 
 /**
  * For each group (same order), the creation time from which its references may be among those a

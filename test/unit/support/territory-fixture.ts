@@ -23,6 +23,8 @@ export function cellConfig(services: string[]) {
 export interface FactSpec {
   service: string;
   commune: string;
+  /** The commune's name as the report gives it (default: its code). */
+  nom?: string;
   type?: string;
   observedAt: number;
   diffusion?: Diffusion;
@@ -34,7 +36,7 @@ export interface FactSpec {
 
 export const fieldsOf = (f: FactSpec): ReportFields => ({
   type: f.type ?? "point_de_deal",
-  commune: { code: f.commune, nom: f.commune },
+  commune: { code: f.commune, nom: f.nom ?? f.commune },
   place: f.place ?? null,
   observedAt: new Date(f.observedAt).toISOString(),
   observedPrecision: "minute",
