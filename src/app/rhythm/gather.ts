@@ -96,8 +96,8 @@ export function gatherer(deps: GatherDeps) {
         ),
         withEntities ? reports.periodEntities(from, to, classes) : [],
       ]);
-      const groups = stored.map(({ recent: refs, ...stored }): ReportGroup => {
-        const g = head(stored);
+      const groups = stored.map(({ recent: refs, ...counted }): ReportGroup => {
+        const g = head(counted);
         const code = g.commune.code;
         return {
           ...g,

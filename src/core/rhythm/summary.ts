@@ -1,9 +1,9 @@
 /**
  * A period's reports summarised as an agenda reads them (`PeriodSummary`): grouped by status,
  * commune and type, counted in full, the most recent listed. The store makes the same summary in
- * SQL without loading the period (`ReportStore.periodGroups` and `periodListed`, put together by
- * the gatherer, src/app/rhythm/gather.ts); this is the reference it is tested against, and what
- * builders use when they are given reports.
+ * SQL without loading the period (`ReportStore.periodSummary`: `periodGroups`, then the
+ * `periodListed` the gatherer asks for, in one snapshot); this is the reference it is tested
+ * against, and what builders use when they are given reports.
  */
 import type {
   ListedReport,
@@ -74,10 +74,10 @@ export interface Tally {
   latest: ReportGroup;
 }
 
-/** Whether `a`'s most recent report came after `b`'s: by time, then (a tie) by reference. */
+/** Whether `a`'s most recent report came after `b`'s, in `byCreation`'s order. */
 function later(a: ReportGroup, b: ReportGroup): boolean {
-  if (a.last !== b.last) return a.last > b.last;
-  return (a.recent[a.recent.length - 1]?.ref ?? "") > (b.recent[b.recent.length - 1]?.ref ?? "");
+  const newest = (g: ReportGroup) => ({ createdAt: g.last, ref: g.recent[g.recent.length - 1]?.ref ?? "" });
+  return byCreation(newest(a), newest(b)) > 0;
 }
 
 export function tally<K>(groups: readonly ReportGroup[], key: (g: ReportGroup) => K): Map<K, Tally> {

@@ -152,8 +152,7 @@ export interface NotableList {
 
 /**
  * What an agenda reads of a period's reports: counts and the references it lists, never the whole
- * period — made in SQL by the store (`ReportStore.periodGroups`, `periodListed`), or by `summarise`
- * from reports.
+ * period — made in SQL by the store (`ReportStore.periodSummary`), or by `summarise` from reports.
  */
 export interface PeriodSummary {
   groups: ReportGroup[];
